@@ -1,0 +1,163 @@
+#include "storage/block.hpp"
+
+#include "storage/error.hpp"
+
+#include <fmt/format.h>
+
+namespace quarry::storage {
+
+namespace {
+
+std::uint64_t zigzag(std::uint64_t delta) {
+    const auto signed_delta = static_cast<std::int64_t>(delta);
+    return (static_cast<std::uint64_t>(signed_delta) << 1) ^
+           static_cast<std::uint64_t>(signed_delta >> 63);
+}
+
+std::uint64_t unzigzag(std::uint64_t value) { return (value >> 1) ^ (~(value & 1) + 1); }
+
+std::size_t varint_size(std::uint64_t value) {
+    std::size_t size = 1;
+    while (value >= 0x80) {
+        value >>= 7;
+        ++size;
+    }
+    return size;
+}
+
+void append_varint(std::string& out, std::uint64_t value) {
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+[[noreturn]] void malformed(std::string_view what) {
+    throw StorageError(fmt::format("corrupt index block: {}", what));
+}
+
+std::uint64_t read_varint(const unsigned char*& p, const unsigned char* end) {
+    std::uint64_t value = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (p == end)
+            malformed("truncated varint");
+        const unsigned char byte = *p++;
+        value |= std::uint64_t{byte & 0x7Fu} << shift;
+        if ((byte & 0x80) == 0)
+            return value;
+    }
+    malformed("varint longer than 10 bytes");
+}
+
+constexpr unsigned SMALL_DELTA_LIMIT = 63;
+
+unsigned first_difference(const Key& prev, const Key& cur) {
+    unsigned pos = 0;
+    while (pos < 3 && prev[pos] == cur[pos])
+        ++pos;
+    return pos;
+}
+
+} // namespace
+
+void write_key(char* out, const Key& key) {
+    for (unsigned i = 0; i < 4; ++i) {
+        TermId id = key[i];
+        for (int b = 7; b >= 0; --b) {
+            out[i * 8 + b] = static_cast<char>(id & 0xFF);
+            id >>= 8;
+        }
+    }
+}
+
+std::string key_bytes(const Key& key) {
+    std::string bytes(KEY_BYTES, '\0');
+    write_key(bytes.data(), key);
+    return bytes;
+}
+
+Key read_key(std::string_view bytes) {
+    if (bytes.size() != KEY_BYTES)
+        malformed(fmt::format("key of {} bytes", bytes.size()));
+    return {read_be64(bytes.data()), read_be64(bytes.data() + 8), read_be64(bytes.data() + 16),
+            read_be64(bytes.data() + 24)};
+}
+
+std::size_t delta_size(const Key& prev, const Key& cur) {
+    const unsigned pos = first_difference(prev, cur);
+    const std::uint64_t d = cur[pos] - prev[pos] - 1;
+    std::size_t size = 1 + (d >= SMALL_DELTA_LIMIT ? varint_size(d - SMALL_DELTA_LIMIT) : 0);
+    for (unsigned i = pos + 1; i < 4; ++i)
+        size += varint_size(zigzag(cur[i] - prev[i]));
+    return size;
+}
+
+void append_delta(std::string& out, const Key& prev, const Key& cur) {
+    const unsigned pos = first_difference(prev, cur);
+    QUARRY_DEBUG_ASSERT(cur[pos] > prev[pos], "block keys must be strictly increasing");
+    const std::uint64_t d = cur[pos] - prev[pos] - 1;
+    const auto small = static_cast<unsigned>(d < SMALL_DELTA_LIMIT ? d : SMALL_DELTA_LIMIT);
+    out.push_back(static_cast<char>((pos << 6) | small));
+    if (d >= SMALL_DELTA_LIMIT)
+        append_varint(out, d - SMALL_DELTA_LIMIT);
+    for (unsigned i = pos + 1; i < 4; ++i)
+        append_varint(out, zigzag(cur[i] - prev[i]));
+}
+
+void encode_block(std::span<const Key> keys, std::string& out) {
+    out.clear();
+    for (std::size_t i = 1; i < keys.size(); ++i)
+        append_delta(out, keys[i - 1], keys[i]);
+}
+
+void decode_block(const Key& first, std::string_view value, std::vector<Key>& out) {
+    out.clear();
+    out.push_back(first);
+    const auto* p = reinterpret_cast<const unsigned char*>(value.data());
+    const auto* end = p + value.size();
+    Key cur = first;
+    while (p < end) {
+        const unsigned char header = *p++;
+        const unsigned pos = header >> 6;
+        std::uint64_t d = header & 0x3F;
+        if (d == SMALL_DELTA_LIMIT)
+            d += read_varint(p, end);
+        const TermId before = cur[pos];
+        cur[pos] += d + 1;
+        if (cur[pos] <= before)
+            malformed("keys out of order");
+        for (unsigned i = pos + 1; i < 4; ++i)
+            cur[i] += unzigzag(read_varint(p, end));
+        out.push_back(cur);
+    }
+}
+
+std::vector<std::size_t> plan_blocks(std::span<const Key> keys) {
+    std::vector<std::size_t> starts;
+    if (keys.empty())
+        return starts;
+    std::vector<std::size_t> sizes(keys.size(), 0);
+    std::size_t total = 0;
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+        sizes[i] = delta_size(keys[i - 1], keys[i]);
+        total += sizes[i];
+    }
+    // Aim for equal blocks; a block may pass the aim by one quad, never MAX_BLOCK_BYTES.
+    const std::size_t capacity = MAX_BLOCK_BYTES - MAX_DELTA_BYTES;
+    const std::size_t count = (total + capacity - 1) / capacity;
+    const std::size_t aim = count <= 1 ? MAX_BLOCK_BYTES : (total + count - 1) / count;
+    starts.push_back(0);
+    std::size_t filled = 0;
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+        if (filled >= aim || filled + sizes[i] > MAX_BLOCK_BYTES) {
+            starts.push_back(i); // keys[i] opens a block and costs nothing in its value
+            filled = 0;
+        } else {
+            filled += sizes[i];
+        }
+    }
+    return starts;
+}
+
+} // namespace quarry::storage

@@ -1,0 +1,171 @@
+#pragma once
+
+// Thin RAII wrappers over the LMDB C API, in the manner of lmdbxx.
+//
+// Rules of use (from lmdb.h):
+//  - An Env is opened once per process per file and outlives every transaction, Dbi and
+//    cursor made from it. It is neither copyable nor movable: transactions point at it.
+//  - A transaction aborts in its destructor unless commit() was called. A write
+//    transaction is exclusive across processes; read transactions see a snapshot.
+//  - Values returned as std::string_view point into the memory map: they stay valid only
+//    until the next write in the same transaction or the end of the transaction.
+//  - A Cursor must be destroyed before its transaction ends (lmdbxx's double-free warning):
+//    keep cursors in an inner scope.
+//  - Every mdb_* call goes through check(), which throws StorageError with the function
+//    name and mdb_strerror text. MDB_NOTFOUND is reported as an empty optional / false.
+//  - Threading: the Env is opened with MDB_NOTLS, so a read transaction may move between
+//    threads, but a transaction and its cursors must be used by one thread at a time.
+
+#include "storage/error.hpp"
+
+#include <lmdb.h>
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace quarry::storage::lmdb {
+
+// Throws StorageError("<function>: <mdb_strerror>", rc) unless rc == MDB_SUCCESS.
+void check(int rc, const char* function);
+
+inline MDB_val to_val(std::string_view bytes) {
+    return MDB_val{bytes.size(), const_cast<char*>(bytes.data())};
+}
+inline std::string_view to_view(const MDB_val& val) {
+    return {static_cast<const char*>(val.mv_data), val.mv_size};
+}
+
+struct EnvOptions {
+    std::size_t map_size = std::size_t{64} << 20;
+    unsigned max_dbs = 16;
+    bool read_only = false;
+    bool no_lock = false; // MDB_NOLOCK: only for probing a file nobody else writes
+    bool no_sync = false; // MDB_NOSYNC: faster commits, not durable on power loss
+};
+
+class Env {
+public:
+    // Opens `path` as a single-file environment (MDB_NOSUBDIR). Throws StorageError.
+    Env(const std::filesystem::path& path, const EnvOptions& options);
+    ~Env() noexcept;
+    Env(const Env&) = delete;
+    Env& operator=(const Env&) = delete;
+
+    MDB_env* handle() const noexcept { return env_; }
+    bool read_only() const noexcept { return read_only_; }
+
+    // The current map size in bytes, and the bytes in use (last page + 1).
+    std::size_t map_size() const;
+    std::size_t used_bytes() const;
+
+    // Resizes the map. Only legal while this process has no open transaction; throws
+    // StorageError otherwise. `bytes == 0` adopts a size another process has set.
+    void set_map_size(std::size_t bytes);
+
+    // Open transactions of this process on this Env, kept by Txn.
+    int active_transactions() const noexcept { return active_txns_.load(); }
+
+private:
+    friend class Txn;
+    MDB_env* env_ = nullptr;
+    bool read_only_ = false;
+    std::atomic<int> active_txns_{0};
+};
+
+// A transaction; ReadTxn and WriteTxn add what only one of them may do. Functions that
+// only read take `const Txn&` so that they work in either.
+class Txn {
+public:
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+    Txn(Txn&& other) noexcept;
+    Txn& operator=(Txn&& other) noexcept;
+    ~Txn() noexcept;
+
+    MDB_txn* handle() const noexcept { return txn_; }
+    bool read_only() const noexcept { return read_only_; }
+
+    // Ends the transaction without saving anything. Idempotent.
+    void abort() noexcept;
+    // Ends the transaction, saving its writes (and keeping the handles of tables it
+    // opened). The transaction is over afterwards, whether this throws or not.
+    void commit();
+
+protected:
+    Txn(Env& env, unsigned flags);
+
+    Env* env_ = nullptr;
+    MDB_txn* txn_ = nullptr;
+    bool read_only_ = true;
+};
+
+class ReadTxn : public Txn {
+public:
+    explicit ReadTxn(Env& env) : Txn(env, MDB_RDONLY) {}
+};
+
+class WriteTxn : public Txn {
+public:
+    explicit WriteTxn(Env& env) : Txn(env, 0) {}
+};
+
+// A named database inside the environment. The handle stays valid for the Env's lifetime
+// once the transaction that opened it committed (or for read-only opens, always).
+class Dbi {
+public:
+    Dbi() = default;
+    // Opens (with MDB_CREATE in `flags`: creates) the named database. Returns nullopt if
+    // it does not exist and MDB_CREATE was not given.
+    static std::optional<Dbi> open(const Txn& txn, const char* name, unsigned flags = 0);
+
+    MDB_dbi handle() const noexcept { return dbi_; }
+
+    std::optional<std::string_view> get(const Txn& txn, std::string_view key) const;
+    // Stores key → value; `flags` as for mdb_put. Returns false if MDB_NOOVERWRITE or
+    // MDB_NODUPDATA was given and the key (pair) exists.
+    bool put(const Txn& txn, std::string_view key, std::string_view value,
+             unsigned flags = 0) const;
+    // Deletes key (or the one key/value pair of a DUPSORT database). False if absent.
+    bool del(const Txn& txn, std::string_view key) const;
+    bool del(const Txn& txn, std::string_view key, std::string_view value) const;
+    // Number of entries.
+    std::size_t size(const Txn& txn) const;
+
+private:
+    explicit Dbi(MDB_dbi dbi) : dbi_(dbi) {}
+    MDB_dbi dbi_ = 0;
+};
+
+class Cursor {
+public:
+    using Entry = std::pair<std::string_view, std::string_view>;
+
+    Cursor(const Txn& txn, const Dbi& dbi);
+    ~Cursor() noexcept;
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    Cursor(Cursor&& other) noexcept : cursor_(std::exchange(other.cursor_, nullptr)) {}
+    Cursor& operator=(Cursor&& other) noexcept;
+
+    // mdb_cursor_get with `op`; nullopt on MDB_NOTFOUND.
+    std::optional<Entry> get(MDB_cursor_op op);
+    // Positions at `key` (MDB_SET_KEY or MDB_SET_RANGE) and returns the entry there.
+    std::optional<Entry> seek(std::string_view key, MDB_cursor_op op = MDB_SET_RANGE);
+    // MDB_GET_BOTH / MDB_GET_BOTH_RANGE on a DUPSORT database.
+    std::optional<Entry> seek_both(std::string_view key, std::string_view value,
+                                   MDB_cursor_op op = MDB_GET_BOTH);
+    void put(std::string_view key, std::string_view value, unsigned flags = 0);
+    // Deletes the entry under the cursor.
+    void del(unsigned flags = 0);
+
+    MDB_cursor* handle() const noexcept { return cursor_; }
+
+private:
+    MDB_cursor* cursor_ = nullptr;
+};
+
+} // namespace quarry::storage::lmdb

@@ -1,0 +1,47 @@
+#pragma once
+
+// A scan of the facts matching a quad pattern, on the index whose key order puts the
+// pattern's bound positions first (so the scan is one prefix range, entered by a seek).
+
+#include "storage/quad_index.hpp"
+
+#include <optional>
+
+namespace quarry::storage {
+
+enum class ScanMode {
+    QUADS,   // every matching quad
+    TRIPLES, // context left open: each (s, p, o) once, whatever its contexts; the quad
+             // returned carries the first context in index order
+};
+
+class QuadScan {
+public:
+    // The facts matching `pattern`. TRIPLES requires the context to be open.
+    QuadScan(const lmdb::Txn& txn, const QuadIndex& index, const QuadPattern& pattern,
+             ScanMode mode);
+    // The facts whose keys in `index`'s order lie in [lo, hi]: a prefix followed by a
+    // range of one position, for range conditions on inline values.
+    QuadScan(const lmdb::Txn& txn, const QuadIndex& index, const Key& lo, const Key& hi,
+             ScanMode mode);
+
+    Permutation permutation() const noexcept { return perm_; }
+
+    // The next fact in index order, in SPOC order, or nullopt at the end.
+    std::optional<Quad> next();
+    // The next fact's key in index order (no conversion), or nullopt at the end.
+    std::optional<Key> next_key();
+    // Skips to the first key ≥ target (index order); see IndexScanner::seek.
+    void seek(const Key& target) { scanner_.seek(target); }
+
+    // [lo, hi] key bounds of a pattern's prefix range in `perm`.
+    static std::pair<Key, Key> bounds(Permutation perm, const QuadPattern& pattern);
+
+private:
+    Permutation perm_;
+    ScanMode mode_;
+    IndexScanner scanner_;
+    std::optional<Key> last_;
+};
+
+} // namespace quarry::storage

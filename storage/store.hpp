@@ -1,0 +1,164 @@
+#pragma once
+
+// The store: one LMDB file holding the term dictionary, the six quad indexes, the
+// statistics, the prefixes and the format record (docs/storage.md).
+//
+// Rules of use:
+//  - Open a file once per process. Any number of processes may read while one writes;
+//    each read transaction sees the snapshot of its start.
+//  - Every write goes through one WriteTxn: either write(fn), which runs fn in a fresh
+//    transaction and commits it, growing the map and running fn again if the map fills
+//    (so fn must be safe to run twice: keep its effects inside the transaction), or
+//    begin_write(), for callers that manage the transaction and its retry themselves.
+//  - One write transaction at a time per process (LMDB serialises writers; a second
+//    begin in the same thread deadlocks).
+//  - Everything that ends an operation throws (StorageError, TermError, InternalError);
+//    the transaction then aborts in its destructor and nothing is half-written.
+
+#include "storage/dictionary.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/quad.hpp"
+#include "storage/quad_index.hpp"
+#include "storage/quad_scan.hpp"
+#include "storage/statistics.hpp"
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace quarry::storage {
+
+constexpr std::uint32_t FORMAT_VERSION = 1;
+
+struct StoreOptions {
+    bool read_only = false;
+    // Initial map size of a new database; the map grows on demand from there.
+    std::size_t map_size = std::size_t{64} << 20;
+    // Skip fsync on commit: faster, but a power loss may lose recent commits (a killed
+    // process never does).
+    bool no_sync = false;
+};
+
+struct AddResult {
+    std::size_t added = 0;
+    std::size_t already_present = 0; // includes repeats within the same call
+};
+
+struct RemoveResult {
+    std::size_t removed = 0;
+    std::size_t not_found = 0;
+};
+
+class Store {
+public:
+    // Opens or creates the database file at `path`. Throws StorageError, naming the path,
+    // if the file is not a Quarry database, has an unknown format version, or cannot be
+    // opened; such a file is left untouched.
+    Store(const std::filesystem::path& path, const StoreOptions& options = {});
+
+    Store(Store&&) noexcept = default;
+    Store& operator=(Store&&) noexcept = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::filesystem::path& path() const noexcept { return path_; }
+    bool read_only() const noexcept { return env_->read_only(); }
+    lmdb::Env& env() noexcept { return *env_; }
+
+    lmdb::ReadTxn begin_read() const { return lmdb::ReadTxn(*env_); }
+    // Grows the map first if it is nearly full and no transaction of ours is open.
+    lmdb::WriteTxn begin_write();
+
+    template <typename Fn>
+    auto write(Fn&& fn) -> std::invoke_result_t<Fn&, lmdb::WriteTxn&>;
+
+    // --- terms ---
+    const Dictionary& dictionary() const noexcept { return dictionary_; }
+    TermId intern(const lmdb::WriteTxn& txn, const Term& term) {
+        return dictionary_.intern(txn, term);
+    }
+    std::optional<TermId> find(const lmdb::Txn& txn, const Term& term) const {
+        return dictionary_.find(txn, term);
+    }
+    Term resolve(const lmdb::Txn& txn, TermId id) const { return dictionary_.resolve(txn, id); }
+
+    // --- facts ---
+    // Adds facts (set semantics) and updates the statistics.
+    AddResult add(const lmdb::WriteTxn& txn, std::span<const Quad> quads);
+    // Removes facts and updates the statistics.
+    RemoveResult remove(const lmdb::WriteTxn& txn, std::span<const Quad> quads);
+    bool contains(const lmdb::Txn& txn, const Quad& quad) const;
+
+    // The facts matching `pattern`, as one prefix range of the index that suits it.
+    QuadScan scan(const lmdb::Txn& txn, const QuadPattern& pattern,
+                  ScanMode mode = ScanMode::QUADS) const;
+    const QuadIndex& index(Permutation perm) const {
+        return indexes_[static_cast<std::size_t>(perm)];
+    }
+
+    // --- statistics ---
+    const Statistics& statistics() const noexcept { return statistics_; }
+    std::uint64_t fact_count(const lmdb::Txn& txn) const { return statistics_.facts(txn); }
+    // An estimate of the number of facts matching `pattern`: exact when at most
+    // EXACT_ESTIMATE_LIMIT facts match (found by a bounded scan) or when only the
+    // predicate or only the context is bound; otherwise derived from the statistics.
+    std::uint64_t estimate(const lmdb::Txn& txn, const QuadPattern& pattern) const;
+    static constexpr std::uint64_t EXACT_ESTIMATE_LIMIT = 1000;
+
+    // --- prefixes (prefix name → IRI) ---
+    void set_prefix(const lmdb::WriteTxn& txn, std::string_view name, std::string_view iri);
+    bool remove_prefix(const lmdb::WriteTxn& txn, std::string_view name);
+    std::vector<std::pair<std::string, std::string>> prefixes(const lmdb::Txn& txn) const;
+
+    // Checks that the six indexes hold the same facts and that the statistics equal a
+    // recount. Returns a description of each problem found (none: empty). Reads all.
+    std::vector<std::string> verify(const lmdb::Txn& txn) const;
+
+    // The format record: the value of the "format" key in the meta table.
+    static std::string format_record(std::uint32_t version);
+
+private:
+    void open_tables(const lmdb::Txn& txn);
+    void grow_map(std::size_t at_least);
+
+    std::filesystem::path path_;
+    std::unique_ptr<lmdb::Env> env_;
+    lmdb::Dbi meta_;
+    lmdb::Dbi prefixes_;
+    Dictionary dictionary_;
+    std::array<QuadIndex, PERMUTATION_COUNT> indexes_;
+    Statistics statistics_;
+};
+
+template <typename Fn>
+auto Store::write(Fn&& fn) -> std::invoke_result_t<Fn&, lmdb::WriteTxn&> {
+    using Result = std::invoke_result_t<Fn&, lmdb::WriteTxn&>;
+    for (;;) {
+        std::size_t used = 0;
+        try {
+            lmdb::WriteTxn txn = begin_write();
+            if constexpr (std::is_void_v<Result>) {
+                fn(txn);
+                txn.commit();
+                return;
+            } else {
+                Result result = fn(txn);
+                txn.commit();
+                return result;
+            }
+        } catch (const StorageError& e) {
+            if (e.code() != MDB_MAP_FULL)
+                throw;
+            used = env_->used_bytes();
+        }
+        // The transaction is gone; make room and run fn again.
+        grow_map(used);
+    }
+}
+
+} // namespace quarry::storage

@@ -1,0 +1,82 @@
+#include "storage/block.hpp"
+#include "storage/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+using namespace quarry;
+using namespace quarry::storage;
+
+namespace {
+
+std::vector<Key> random_sorted_keys(std::mt19937_64& random, std::size_t count, TermId spread) {
+    std::set<Key> keys;
+    std::uniform_int_distribution<TermId> small(0, spread);
+    std::uniform_int_distribution<TermId> any;
+    while (keys.size() < count) {
+        // Mix ids with tags (large values) and small ones, as a real index has.
+        auto id = [&] { return random() % 4 == 0 ? any(random) : small(random); };
+        keys.insert({id(), id(), id(), id()});
+    }
+    return {keys.begin(), keys.end()};
+}
+
+} // namespace
+
+TEST_CASE("a block decodes to the keys it was encoded from", "[storage][block]") {
+    std::mt19937_64 random(11);
+    for (TermId spread : {TermId{3}, TermId{1000}, ~TermId{0}}) {
+        const auto keys = random_sorted_keys(random, 200, spread);
+        std::string value;
+        encode_block(keys, value);
+        std::size_t expected_size = 0;
+        for (std::size_t i = 1; i < keys.size(); ++i)
+            expected_size += delta_size(keys[i - 1], keys[i]);
+        CHECK(value.size() == expected_size);
+        std::vector<Key> decoded;
+        decode_block(keys.front(), value, decoded);
+        CHECK(decoded == keys);
+    }
+}
+
+TEST_CASE("adjacent keys that share a prefix take one byte", "[storage][block]") {
+    const Key a{100, 7, 42, 0};
+    CHECK(delta_size(a, Key{100, 7, 42, 1}) == 1);
+    CHECK(delta_size(a, Key{100, 7, 43, 0}) == 2);
+    CHECK(key_bytes(a).size() == KEY_BYTES);
+    CHECK(read_key(key_bytes(a)) == a);
+}
+
+TEST_CASE("block planning keeps every block within the size limit", "[storage][block]") {
+    std::mt19937_64 random(5);
+    const auto keys = random_sorted_keys(random, 5000, 1u << 20);
+    const auto starts = plan_blocks(keys);
+    REQUIRE(starts.size() > 1);
+    std::string value;
+    for (std::size_t b = 0; b < starts.size(); ++b) {
+        const std::size_t end = b + 1 < starts.size() ? starts[b + 1] : keys.size();
+        encode_block(std::span<const Key>(keys).subspan(starts[b], end - starts[b]), value);
+        CHECK(value.size() <= MAX_BLOCK_BYTES);
+        if (b + 1 < starts.size())
+            CHECK(value.size() >= MAX_BLOCK_BYTES / 2); // no needlessly small blocks
+    }
+}
+
+TEST_CASE("a damaged block is reported, not misread", "[storage][block]") {
+    const std::vector<Key> keys{{1, 2, 3, 4}, {1, 2, 3, 900}, {1, 5, 0, 0}};
+    std::string value;
+    encode_block(keys, value);
+    std::vector<Key> out;
+    SECTION("truncated") {
+        value.pop_back();
+        value.push_back(static_cast<char>(0x80)); // a varint that never ends
+        CHECK_THROWS_WITH(decode_block(keys.front(), value, out),
+                          Catch::Contains("corrupt index block"));
+    }
+    SECTION("a key of the wrong length") {
+        CHECK_THROWS_AS(read_key("short"), StorageError);
+    }
+}

@@ -1,0 +1,111 @@
+#include "storage/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <limits>
+#include <set>
+
+using namespace quarry;
+using namespace quarry::storage;
+using quarry::testing::TempDir;
+
+TEST_CASE("the dictionary maps terms to ids and back", "[storage][dictionary]") {
+    TempDir dir;
+    Store store(dir.file("dict.qdb"));
+    std::string long_text(200 * 1024, 'x');
+    std::string long_text_2 = long_text;
+    long_text_2.back() = 'y'; // same 248-byte prefix, different hash
+    const std::vector<Term> terms = {
+        Term::name("Khaji"),
+        Term::name("Syrian delegation"),
+        Term::name("Türkiye"),
+        Term::iri("http://example.org/e/Khaji"),
+        Term::string("Khaji"),
+        Term::string("Khaji", "en"),
+        Term::typed("Khaji", "http://example.org/dt"),
+        Term::decimal(1.5),
+        Term::integer(std::numeric_limits<std::int64_t>::max()),
+        Term::integer(22),
+        Term::date(2024, 11, 12),
+        Term::name(long_text),
+        Term::name(long_text_2),
+        Term::string(long_text, "en"),
+    };
+
+    std::vector<TermId> ids;
+    store.write([&](lmdb::WriteTxn& txn) {
+        ids.clear();
+        for (const Term& term : terms)
+            ids.push_back(store.intern(txn, term));
+    });
+
+    SECTION("distinct terms get distinct ids, of their kind") {
+        std::set<TermId> unique(ids.begin(), ids.end());
+        CHECK(unique.size() == terms.size());
+        for (std::size_t i = 0; i < terms.size(); ++i)
+            CHECK(kind_of(ids[i]) == terms[i].kind());
+    }
+    SECTION("ids resolve to their terms, and terms find their ids") {
+        auto txn = store.begin_read();
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            CHECK(store.resolve(txn, ids[i]) == terms[i]);
+            CHECK(store.find(txn, terms[i]) == ids[i]);
+        }
+    }
+    SECTION("interning again returns the same id and stores nothing new") {
+        auto txn = store.begin_read();
+        const std::size_t before = store.dictionary().size(txn);
+        txn.abort();
+        store.write([&](lmdb::WriteTxn& write) {
+            for (std::size_t i = 0; i < terms.size(); ++i)
+                CHECK(store.intern(write, terms[i]) == ids[i]);
+        });
+        auto after = store.begin_read();
+        CHECK(store.dictionary().size(after) == before);
+    }
+    SECTION("inline terms take no dictionary entry") {
+        auto txn = store.begin_read();
+        CHECK(store.dictionary().size(txn) == terms.size() - 2); // 22 and the date
+    }
+    SECTION("unknown terms and ids are reported as such") {
+        auto txn = store.begin_read();
+        CHECK_FALSE(store.find(txn, Term::name("Nobody")));
+        CHECK(store.find(txn, Term::integer(7)) == inline_id(Term::integer(7)));
+        CHECK_THROWS_WITH(store.resolve(txn, make_id(IdTag::NAME, 999999)),
+                          Catch::Contains("not in the dictionary"));
+    }
+    SECTION("names can be listed by prefix, in order") {
+        auto txn = store.begin_read();
+        std::vector<std::string> found;
+        store.dictionary().scan_prefix(txn, TermKind::NAME, "Sy", [&](const Term& t, TermId) {
+            found.push_back(t.text());
+            return true;
+        });
+        CHECK(found == std::vector<std::string>{"Syrian delegation"});
+        found.clear();
+        store.dictionary().scan_prefix(txn, TermKind::NAME, "", [&](const Term& t, TermId) {
+            found.push_back(t.text().substr(0, 5));
+            return true;
+        });
+        CHECK(found == std::vector<std::string>{"Khaji", "Syria", "Türk" /* 5 bytes */, "xxxxx", "xxxxx"});
+        found.clear();
+        store.dictionary().scan_prefix(txn, TermKind::NAME, long_text.substr(0, 300) + "x",
+                                       [&](const Term& t, TermId) {
+                                           found.push_back(t.text());
+                                           return false; // stop after the first
+                                       });
+        CHECK(found.size() == 1);
+    }
+}
+
+TEST_CASE("the lookup key of a long term is its prefix and a hash", "[storage][dictionary]") {
+    const std::string shortest(Dictionary::MAX_DIRECT_KEY, 'a');
+    CHECK(Dictionary::lookup_key(shortest) == shortest);
+    const std::string longer(Dictionary::MAX_DIRECT_KEY + 1, 'a');
+    const std::string key = Dictionary::lookup_key(longer);
+    CHECK(key.size() == Dictionary::HASHED_PREFIX + 8);
+    CHECK(key.substr(0, Dictionary::HASHED_PREFIX) == longer.substr(0, Dictionary::HASHED_PREFIX));
+    CHECK(Dictionary::hash("abc") != Dictionary::hash("abd"));
+    CHECK(Dictionary::hash("abc") == Dictionary::hash("abc"));
+}
