@@ -69,14 +69,16 @@ std::string Dictionary::lookup_key(std::string_view encoding) {
 
 std::optional<TermId> Dictionary::find_encoded(const lmdb::Txn& txn,
                                                std::string_view encoding) const {
-    const std::string key = lookup_key(encoding);
+    if (encoding.size() <= MAX_DIRECT_KEY) {
+        // A short key is the encoding itself, so it has exactly one id.
+        const auto value = term2id_.get(txn, encoding);
+        if (!value)
+            return std::nullopt;
+        return read_be64(value->data());
+    }
     lmdb::Cursor cursor(txn, term2id_);
-    auto entry = cursor.seek(key, MDB_SET_KEY);
-    if (!entry)
-        return std::nullopt;
-    if (encoding.size() <= MAX_DIRECT_KEY)
-        return read_be64(entry->second.data());
-    for (; entry; entry = cursor.get(MDB_NEXT_DUP)) {
+    for (auto entry = cursor.seek(lookup_key(encoding), MDB_SET_KEY); entry;
+         entry = cursor.get(MDB_NEXT_DUP)) {
         const TermId id = read_be64(entry->second.data());
         const auto stored = id2term_.get(txn, id_key(id));
         if (stored && *stored == encoding)
