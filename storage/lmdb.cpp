@@ -179,35 +179,25 @@ Cursor& Cursor::operator=(Cursor&& other) noexcept {
     return *this;
 }
 
-std::optional<Cursor::Entry> Cursor::get(MDB_cursor_op op) {
-    MDB_val k{0, nullptr};
-    MDB_val v{0, nullptr};
-    int rc = mdb_cursor_get(cursor_, &k, &v, op);
+std::optional<Cursor::Entry> Cursor::fetch(MDB_val key, MDB_val value, MDB_cursor_op op) {
+    int rc = mdb_cursor_get(cursor_, &key, &value, op);
     if (rc == MDB_NOTFOUND)
         return std::nullopt;
     check(rc, "mdb_cursor_get");
-    return Entry{to_view(k), to_view(v)};
+    return Entry{to_view(key), to_view(value)};
+}
+
+std::optional<Cursor::Entry> Cursor::get(MDB_cursor_op op) {
+    return fetch(MDB_val{0, nullptr}, MDB_val{0, nullptr}, op);
 }
 
 std::optional<Cursor::Entry> Cursor::seek(std::string_view key, MDB_cursor_op op) {
-    MDB_val k = to_val(key);
-    MDB_val v{0, nullptr};
-    int rc = mdb_cursor_get(cursor_, &k, &v, op);
-    if (rc == MDB_NOTFOUND)
-        return std::nullopt;
-    check(rc, "mdb_cursor_get");
-    return Entry{to_view(k), to_view(v)};
+    return fetch(to_val(key), MDB_val{0, nullptr}, op);
 }
 
 std::optional<Cursor::Entry> Cursor::seek_both(std::string_view key, std::string_view value,
                                                MDB_cursor_op op) {
-    MDB_val k = to_val(key);
-    MDB_val v = to_val(value);
-    int rc = mdb_cursor_get(cursor_, &k, &v, op);
-    if (rc == MDB_NOTFOUND)
-        return std::nullopt;
-    check(rc, "mdb_cursor_get");
-    return Entry{to_view(k), to_view(v)};
+    return fetch(to_val(key), to_val(value), op);
 }
 
 void Cursor::put(std::string_view key, std::string_view value, unsigned flags) {

@@ -165,6 +165,8 @@ public:
     MDB_cursor* handle() const noexcept { return cursor_; }
 
 private:
+    std::optional<Entry> fetch(MDB_val key, MDB_val value, MDB_cursor_op op);
+
     MDB_cursor* cursor_ = nullptr;
 };
 

@@ -54,14 +54,19 @@ void flag_new_pairs(const std::vector<Key>& merged, const std::vector<std::size_
     }
 }
 
-std::optional<Located> locate(lmdb::Cursor& cursor, const Key& key) {
+// Positions `cursor` on the block that holds `key` if any block does: the block with the
+// greatest first key ≤ key, or the first block if key precedes them all. Nullopt: the
+// index is empty.
+std::optional<lmdb::Cursor::Entry> seek_block(lmdb::Cursor& cursor, const Key& key) {
     auto entry = cursor.seek(key_bytes(key), MDB_SET_RANGE);
-    if (!entry || read_key(entry->first) != key) {
-        auto previous = entry ? cursor.get(MDB_PREV) : cursor.get(MDB_LAST);
-        if (!previous)
-            previous = cursor.get(MDB_FIRST);
-        entry = previous;
-    }
+    if (entry && read_key(entry->first) == key)
+        return entry;
+    auto previous = entry ? cursor.get(MDB_PREV) : cursor.get(MDB_LAST);
+    return previous ? previous : cursor.get(MDB_FIRST);
+}
+
+std::optional<Located> locate(lmdb::Cursor& cursor, const Key& key) {
+    const auto entry = seek_block(cursor, key);
     if (!entry)
         return std::nullopt; // empty index
     Located located;
@@ -229,13 +234,7 @@ IndexScanner::IndexScanner(const lmdb::Txn& txn, const QuadIndex& index, const K
 }
 
 void IndexScanner::position_at(const Key& target) {
-    auto entry = cursor_.seek(key_bytes(target), MDB_SET_RANGE);
-    if (!entry || read_key(entry->first) != target) {
-        auto previous = entry ? cursor_.get(MDB_PREV) : cursor_.get(MDB_LAST);
-        if (!previous)
-            previous = cursor_.get(MDB_FIRST);
-        entry = previous;
-    }
+    const auto entry = seek_block(cursor_, target);
     if (!entry) {
         done_ = true;
         return;

@@ -122,6 +122,14 @@ bool is_valid_lang(std::string_view lang) {
     return true;
 }
 
+// Throws unless the day (days since 1970-01-01) falls in years MIN_YEAR–MAX_YEAR.
+void require_year_in_range(std::int64_t days, std::string_view kind) {
+    const CivilDate civil = civil_from_days(days);
+    if (civil.year < MIN_YEAR || civil.year > MAX_YEAR)
+        throw TermError(fmt::format("{} out of range: year {} is outside {:04}–{}", kind,
+                                    civil.year, MIN_YEAR, MAX_YEAR));
+}
+
 bool is_iri_char(unsigned char c) {
     if (c <= 0x20)
         return false;
@@ -211,10 +219,7 @@ Term Term::date(std::int64_t year, unsigned month, unsigned day) {
 }
 
 Term Term::date_from_days(std::int64_t days_since_epoch) {
-    const CivilDate civil = civil_from_days(days_since_epoch);
-    if (civil.year < MIN_YEAR || civil.year > MAX_YEAR)
-        throw TermError(fmt::format("date out of range: year {} is outside {:04}–{}",
-                                    civil.year, MIN_YEAR, MAX_YEAR));
+    require_year_in_range(days_since_epoch, "date");
     Term term;
     term.kind_ = TermKind::DATE;
     term.number_ = days_since_epoch;
@@ -228,10 +233,7 @@ Term Term::datetime(std::int64_t epoch_ms, std::optional<int> offset_minutes) {
     const std::int64_t local_ms = epoch_ms + std::int64_t{offset_minutes.value_or(0)} * 60'000;
     const std::int64_t day = local_ms >= 0 ? local_ms / MS_PER_DAY
                                            : -((-local_ms + MS_PER_DAY - 1) / MS_PER_DAY);
-    const CivilDate civil = civil_from_days(day);
-    if (civil.year < MIN_YEAR || civil.year > MAX_YEAR)
-        throw TermError(fmt::format("datetime out of range: year {} is outside {:04}–{}",
-                                    civil.year, MIN_YEAR, MAX_YEAR));
+    require_year_in_range(day, "datetime");
     Term term;
     term.kind_ = TermKind::DATETIME;
     term.number_ = epoch_ms;
