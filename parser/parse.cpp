@@ -1,0 +1,256 @@
+#include "parser/parse.hpp"
+
+#include "parser/config.hpp"
+#include "parser/statement.hpp"
+#include "parser/validate.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace quarry::parser {
+
+// --- ParseError ------------------------------------------------------------------------
+
+namespace {
+
+std::string located(SourcePosition position, const std::string& message) {
+    return "line " + std::to_string(position.line) + ", column " +
+           std::to_string(position.column) + ": " + message;
+}
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+} // namespace
+
+ParseError::ParseError(SourcePosition position, std::string message, std::string source_line)
+    : std::runtime_error(located(position, message)), position_(position),
+      message_(std::move(message)), source_line_(std::move(source_line)) {}
+
+std::string ParseError::render(std::string_view prefix) const {
+    std::string out(prefix);
+    out += what();
+    out += '\n';
+    out += source_line_;
+    out += '\n';
+    // The caret goes under the column-th character; tabs are copied so it lines up.
+    std::size_t characters = 0;
+    for (char c : source_line_) {
+        if (is_continuation_byte(c))
+            continue;
+        if (++characters >= position_.column)
+            break;
+        out += c == '\t' ? '\t' : ' ';
+    }
+    out += '^';
+    return out;
+}
+
+// --- ParsedStatements ------------------------------------------------------------------
+
+struct ParsedStatements::Impl {
+    explicit Impl(std::string text)
+        : source(std::move(text)), positions(source.begin(), source.end()) {
+        line_starts.push_back(0);
+        for (std::size_t i = 0; i < source.size(); ++i)
+            if (source[i] == '\n')
+                line_starts.push_back(i + 1);
+    }
+
+    // Index into line_starts of the line holding `offset`.
+    std::size_t line_index(std::size_t offset) const {
+        return static_cast<std::size_t>(
+            std::upper_bound(line_starts.begin(), line_starts.end(), offset) -
+            line_starts.begin() - 1);
+    }
+
+    SourcePosition position_at(std::size_t offset) const {
+        const std::size_t line = line_index(offset);
+        SourcePosition position{line + 1, 1};
+        for (std::size_t i = line_starts[line]; i < offset && i < source.size(); ++i)
+            if (!is_continuation_byte(source[i]))
+                ++position.column;
+        return position;
+    }
+
+    std::string line_at(std::size_t offset) const {
+        const std::size_t start = line_starts[line_index(offset)];
+        const std::size_t end = source.find('\n', start);
+        std::string line = source.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        return line;
+    }
+
+    ParseError error(std::size_t offset, std::string message) const {
+        return ParseError(position_at(offset), std::move(message), line_at(offset));
+    }
+
+    std::size_t offset(iterator_type where) const {
+        return static_cast<std::size_t>(where - source.cbegin());
+    }
+
+    const std::string source;
+    std::vector<std::size_t> line_starts; // offset of the first byte of each line
+    position_cache positions;
+    std::vector<ParsedStatement> statements;
+};
+
+namespace {
+
+struct Chunk {
+    std::size_t begin; // first byte of the statement (after leading space and comments)
+    std::size_t end;   // its ';' or the end of the source
+    std::optional<std::size_t> too_deep; // where nesting passed MAX_NESTING
+};
+
+// Skips a "string" or `name` starting at source[i]; returns the index after it.
+std::size_t skip_quoted(const std::string& source, std::size_t i, char quote) {
+    for (++i; i < source.size(); ++i) {
+        if (source[i] == '\\')
+            ++i;
+        else if (source[i] == quote)
+            return i + 1;
+    }
+    return source.size();
+}
+
+// Splits at top-level ';'. An IRI is a '<' followed by IRI characters up to a '>'; any
+// other '<' is the less-than operator.
+std::vector<Chunk> split(const std::string& source) {
+    std::vector<Chunk> chunks;
+    std::size_t i = 0;
+    while (i < source.size()) {
+        iterator_type start = source.cbegin() + static_cast<std::ptrdiff_t>(i);
+        skip_space(start, source.cend());
+        Chunk chunk{static_cast<std::size_t>(start - source.cbegin()), source.size(), std::nullopt};
+        std::size_t depth = 0;
+        for (i = chunk.begin; i < source.size();) {
+            const char c = source[i];
+            if (c == ';') {
+                chunk.end = i++;
+                break;
+            }
+            if (c == '"' || c == '`') {
+                i = skip_quoted(source, i, c);
+            } else if (c == '#') {
+                while (i < source.size() && source[i] != '\n')
+                    ++i;
+            } else if (c == '<') {
+                std::size_t j = i + 1;
+                while (j < source.size() && static_cast<unsigned char>(source[j]) > 0x20 &&
+                       std::strchr("<>\"{}|^`", source[j]) == nullptr)
+                    ++j;
+                i = j < source.size() && source[j] == '>' && j > i + 1 ? j + 1 : i + 1;
+            } else {
+                if (c == '(' || c == '{' || c == '[') {
+                    if (++depth > MAX_NESTING && !chunk.too_deep)
+                        chunk.too_deep = i;
+                } else if ((c == ')' || c == '}' || c == ']') && depth > 0) {
+                    --depth;
+                }
+                ++i;
+            }
+        }
+        if (chunk.begin < chunk.end)
+            chunks.push_back(chunk);
+    }
+    return chunks;
+}
+
+} // namespace
+
+ParsedStatements::ParsedStatements(std::string source)
+    : impl_(std::make_unique<Impl>(std::move(source))) {
+    Impl& impl = *impl_;
+    const std::string& text = impl.source;
+    for (const Chunk& chunk : split(text)) {
+        ParsedStatement parsed;
+        parsed.position = impl.position_at(chunk.begin);
+        parsed.text = std::string_view(text).substr(chunk.begin, chunk.end - chunk.begin);
+        auto fail = [&](std::size_t offset, std::string message) {
+            parsed.error = impl.error(offset, std::move(message));
+        };
+        const auto first_invalid = find_invalid_utf8(parsed.text);
+        if (first_invalid != std::string_view::npos) {
+            fail(chunk.begin + first_invalid, "invalid UTF-8");
+        } else if (parsed.text.size() > MAX_STATEMENT_BYTES) {
+            fail(chunk.begin, "statement longer than " + std::to_string(MAX_STATEMENT_BYTES >> 20) +
+                                  " MiB");
+        } else if (chunk.too_deep) {
+            fail(*chunk.too_deep,
+                 "nested more than " + std::to_string(MAX_NESTING) + " levels deep");
+        } else {
+            iterator_type first = text.cbegin() + static_cast<std::ptrdiff_t>(chunk.begin);
+            const iterator_type last = text.cbegin() + static_cast<std::ptrdiff_t>(chunk.end);
+            ErrorHandler handler(impl.positions);
+            ast::Statement statement;
+            bool ok = false;
+            try {
+                const auto parser =
+                    x3::with<x3::error_handler_tag>(std::ref(handler))[parser::statement()];
+                ok = x3::phrase_parse(first, last, parser, skipper, statement);
+            } catch (const LexicalError& e) {
+                fail(impl.offset(e.where()), e.what());
+            }
+            if (!parsed.error) {
+                skip_space(first, last);
+                if (!ok && handler.failure())
+                    fail(impl.offset(handler.failure()->where),
+                         "expected " + handler.failure()->expected);
+                else if (!ok)
+                    fail(impl.offset(first), "expected a statement (add, remove, match, prefix, "
+                                             "load, export, begin, commit, rollback or explain)");
+                else if (first != last)
+                    fail(impl.offset(first), "expected ';'");
+                else if (validate(statement, [&](const ast::Node& node, std::string message) {
+                             parsed.error = error_at(node, std::move(message));
+                         }))
+                    parsed.statement = std::move(statement);
+            }
+        }
+        impl.statements.push_back(std::move(parsed));
+    }
+}
+
+ParsedStatements::ParsedStatements(ParsedStatements&&) noexcept = default;
+ParsedStatements& ParsedStatements::operator=(ParsedStatements&&) noexcept = default;
+ParsedStatements::~ParsedStatements() = default;
+
+const std::string& ParsedStatements::source() const { return impl_->source; }
+
+const std::vector<ParsedStatement>& ParsedStatements::statements() const {
+    return impl_->statements;
+}
+
+bool ParsedStatements::ok() const { return first_error() == nullptr; }
+
+const ParseError* ParsedStatements::first_error() const {
+    for (const auto& statement : impl_->statements)
+        if (statement.error)
+            return &*statement.error;
+    return nullptr;
+}
+
+std::optional<SourcePosition> ParsedStatements::position_of(const ast::Node& node) const {
+    if (node.id_first < 0)
+        return std::nullopt;
+    const auto range = impl_->positions.position_of(node);
+    return impl_->position_at(impl_->offset(range.begin()));
+}
+
+ParseError ParsedStatements::error_at(const ast::Node& node, std::string message) const {
+    std::size_t offset = 0;
+    if (node.id_first >= 0)
+        offset = impl_->offset(impl_->positions.position_of(node).begin());
+    return impl_->error(offset, std::move(message));
+}
+
+ParseError ParsedStatements::error_at_offset(std::size_t offset, std::string message) const {
+    return impl_->error(offset, std::move(message));
+}
+
+ParsedStatements parse(std::string source) { return ParsedStatements(std::move(source)); }
+
+} // namespace quarry::parser

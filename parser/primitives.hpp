@@ -1,0 +1,253 @@
+#pragma once
+
+// Primitive parsers: tokens scanned by hand (lexer.hpp) inside the X3 grammar. Each
+// carries the words an error message uses for it ("expected a subject").
+
+#include "parser/ast.hpp"
+#include "parser/error_handler.hpp"
+#include "parser/lexer.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace quarry::parser {
+
+namespace detail {
+template <typename Context>
+void tag(Context const& context, ast::Node& node, iterator_type first, iterator_type last) {
+    x3::get<x3::error_handler_tag>(context).get().tag(node, first, last);
+}
+} // namespace detail
+
+// A term in one of the four contexts of lexer.hpp.
+struct term_parser : x3::parser<term_parser> {
+    using attribute_type = ast::Term;
+    static bool const has_attribute = true;
+
+    constexpr term_parser(TermContext context, const char* description)
+        : context(context), description(description) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        ast::Term term;
+        auto p = first;
+        if (!scan_term(p, last, context, term))
+            return false;
+        detail::tag(ctx, term, first, p);
+        x3::traits::move_to(std::move(term), attribute);
+        first = p;
+        return true;
+    }
+
+    TermContext context;
+    const char* description;
+};
+
+// A keyword, in any case, not followed by a word character.
+struct keyword_parser : x3::parser<keyword_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    constexpr explicit keyword_parser(std::string_view word) : word(word) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute&) const {
+        x3::skip_over(first, last, ctx);
+        auto p = first;
+        for (char expected : word) {
+            if (p == last)
+                return false;
+            char c = *p;
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+            if (c != expected)
+                return false;
+            ++p;
+        }
+        if (p != last && is_word_byte(static_cast<unsigned char>(*p)))
+            return false;
+        first = p;
+        return true;
+    }
+
+    std::string_view word; // lower case
+};
+
+constexpr keyword_parser kw(std::string_view word) { return keyword_parser(word); }
+
+// A "string" (file names in load and export).
+struct string_parser : x3::parser<string_parser> {
+    using attribute_type = std::string;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        std::string text;
+        if (!scan_string(first, last, text))
+            return false;
+        x3::traits::move_to(std::move(text), attribute);
+        return true;
+    }
+};
+
+// <iri> or prefix:local.
+struct iri_parser : x3::parser<iri_parser> {
+    using attribute_type = ast::IriRef;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        ast::IriRef iri;
+        if (!scan_iri_ref(first, last, iri))
+            return false;
+        x3::traits::move_to(std::move(iri), attribute);
+        return true;
+    }
+};
+
+// The `ex:` of a prefix declaration; the attribute is the name without ':'.
+struct prefix_name_parser : x3::parser<prefix_name_parser> {
+    using attribute_type = std::string;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        std::string name;
+        if (!scan_prefix_name(first, last, name))
+            return false;
+        x3::traits::move_to(std::move(name), attribute);
+        return true;
+    }
+};
+
+// An identifier: a function name, a format, an alias (with or without a leading '?').
+struct identifier_parser : x3::parser<identifier_parser> {
+    using attribute_type = std::string;
+    static bool const has_attribute = true;
+
+    constexpr explicit identifier_parser(bool allow_question_mark = false)
+        : allow_question_mark(allow_question_mark) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        auto p = first;
+        if (allow_question_mark && p != last && *p == '?')
+            ++p;
+        const auto start = p;
+        if (p == last || (*p >= '0' && *p <= '9') || !is_identifier_byte(static_cast<unsigned char>(*p)))
+            return false;
+        while (p != last && is_identifier_byte(static_cast<unsigned char>(*p)))
+            ++p;
+        x3::traits::move_to(std::string(start, p), attribute);
+        first = p;
+        return true;
+    }
+
+    bool allow_question_mark;
+};
+
+// annotated[p]: parses p, then tags the enclosing rule's attribute (its _val) with the
+// range p matched. annotate_on_success cannot: X3 hands it `unused` for rules built by
+// semantic actions, which most of ours are.
+template <typename Subject>
+struct annotate_directive : x3::unary_parser<Subject, annotate_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, annotate_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+
+    constexpr explicit annotate_directive(Subject const& subject) : base_type(subject) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext& rcontext,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        const Iterator start = first;
+        if (!this->subject.parse(first, last, ctx, rcontext, attribute))
+            return false;
+        if constexpr (std::is_base_of_v<x3::position_tagged, RContext>)
+            x3::get<x3::error_handler_tag>(ctx).get().tag(rcontext, start, first);
+        return true;
+    }
+};
+
+struct annotate_generator {
+    template <typename Subject>
+    constexpr annotate_directive<typename x3::extension::as_parser<Subject>::value_type>
+    operator[](Subject const& subject) const {
+        return annotate_directive<typename x3::extension::as_parser<Subject>::value_type>(
+            x3::as_parser(subject));
+    }
+};
+
+inline constexpr annotate_generator annotated{};
+
+} // namespace quarry::parser
+
+namespace boost::spirit::x3 {
+// What an action or an annotated parser expects is what its subject expects.
+template <typename Subject, typename Action>
+struct get_info<action<Subject, Action>> {
+    using result_type = std::string;
+    std::string operator()(action<Subject, Action> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<quarry::parser::annotate_directive<Subject>> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::annotate_directive<Subject> const& p) const {
+        return what(p.subject);
+    }
+};
+template <>
+struct get_info<quarry::parser::term_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::term_parser const& p) const { return p.description; }
+};
+template <>
+struct get_info<quarry::parser::keyword_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::keyword_parser const& p) const {
+        return "'" + std::string(p.word) + "'";
+    }
+};
+template <>
+struct get_info<quarry::parser::string_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::string_parser const&) const {
+        return "a quoted file name";
+    }
+};
+template <>
+struct get_info<quarry::parser::iri_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::iri_parser const&) const {
+        return "an IRI (<…> or prefix:name)";
+    }
+};
+template <>
+struct get_info<quarry::parser::prefix_name_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::prefix_name_parser const&) const {
+        return "a prefix name such as ex:";
+    }
+};
+template <>
+struct get_info<quarry::parser::identifier_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::identifier_parser const&) const {
+        return "a name";
+    }
+};
+} // namespace boost::spirit::x3
