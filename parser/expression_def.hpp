@@ -59,6 +59,7 @@ auto const in_list = [](ExprOp op) {
 auto const apply_prefix = [](auto& ctx) {
     auto& attribute = x3::_attr(ctx);
     const std::string& ops = boost::fusion::at_c<0>(attribute);
+    check_chain(ctx, ops.size());
     Expr expr = std::move(boost::fusion::at_c<1>(attribute));
     for (auto op = ops.rbegin(); op != ops.rend(); ++op) {
         Expr wrapped;

@@ -159,6 +159,53 @@ std::vector<Chunk> split(const std::string& source) {
     return chunks;
 }
 
+// The depth of a statement's AST, found without recursion; stops counting past `limit`.
+std::size_t ast_depth(const ast::Statement& statement, std::size_t limit) {
+    struct Item {
+        const ast::Expr* expr = nullptr;
+        const ast::Path* path = nullptr;
+        const ast::Pattern* pattern = nullptr;
+        std::size_t depth = 1;
+    };
+    std::vector<Item> stack;
+    auto push_tuple = [&](const ast::Tuple& tuple, std::size_t depth) {
+        stack.push_back({nullptr, &tuple.predicate, nullptr, depth});
+    };
+    for (const auto& tuple : statement.tuples)
+        push_tuple(tuple, 1);
+    if (statement.query) {
+        for (const auto& pattern : statement.query->patterns)
+            stack.push_back({nullptr, nullptr, &pattern, 1});
+        if (statement.query->where)
+            stack.push_back({&*statement.query->where, nullptr, nullptr, 1});
+        for (const auto& item : statement.query->returns)
+            stack.push_back({&item.expr, nullptr, nullptr, 1});
+        for (const auto& key : statement.query->order)
+            stack.push_back({&key.expr, nullptr, nullptr, 1});
+    }
+    std::size_t deepest = 0;
+    while (!stack.empty() && deepest <= limit) {
+        const Item item = stack.back();
+        stack.pop_back();
+        deepest = std::max(deepest, item.depth);
+        if (item.expr) {
+            for (const auto& arg : item.expr->args)
+                stack.push_back({&arg, nullptr, nullptr, item.depth + 1});
+        } else if (item.path) {
+            for (const auto& child : item.path->children)
+                stack.push_back({nullptr, &child, nullptr, item.depth + 1});
+        } else {
+            if (item.pattern->kind == ast::PatternKind::TUPLE)
+                push_tuple(item.pattern->tuple, item.depth + 1);
+            for (const auto& child : item.pattern->patterns)
+                stack.push_back({nullptr, nullptr, &child, item.depth + 1});
+            if (item.pattern->where)
+                stack.push_back({&*item.pattern->where, nullptr, nullptr, item.depth + 1});
+        }
+    }
+    return deepest;
+}
+
 } // namespace
 
 ParsedStatements::ParsedStatements(std::string source)
@@ -204,6 +251,9 @@ ParsedStatements::ParsedStatements(std::string source)
                                              "load, export, begin, commit, rollback or explain)");
                 else if (first != last)
                     fail(impl.offset(first), "expected ';'");
+                else if (ast_depth(statement, MAX_AST_DEPTH) > MAX_AST_DEPTH)
+                    fail(chunk.begin, "statement nested more than " +
+                                          std::to_string(MAX_AST_DEPTH) + " levels deep");
                 else if (validate(statement, [&](const ast::Node& node, std::string message) {
                              parsed.error = error_at(node, std::move(message));
                          }))

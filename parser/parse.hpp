@@ -7,6 +7,7 @@
 // hide the next: the shell runs what parsed and reports what did not.
 
 #include "parser/ast.hpp"
+#include "parser/limits.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -17,12 +18,6 @@
 #include <vector>
 
 namespace quarry::parser {
-
-// The deepest nesting of ( { [ a statement may have: deeper input is an error, never a
-// stack overflow.
-constexpr std::size_t MAX_NESTING = 64;
-// The longest statement, in bytes.
-constexpr std::size_t MAX_STATEMENT_BYTES = std::size_t{64} << 20;
 
 struct SourcePosition {
     std::size_t line = 1;   // 1-based

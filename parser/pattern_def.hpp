@@ -72,6 +72,7 @@ auto const make_path = [](PathOp op) {
 // _attr: (inverse marks, primary, postfix modifiers)
 auto const make_element = [](auto& ctx) {
     auto& attribute = x3::_attr(ctx);
+    check_chain(ctx, boost::fusion::at_c<0>(attribute).size() + boost::fusion::at_c<2>(attribute).size());
     Path path = std::move(boost::fusion::at_c<1>(attribute));
     auto wrap = [&](PathOp op) {
         Path node;

@@ -1,6 +1,7 @@
 #include "parser/printer.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -30,8 +31,9 @@ bool scans_back_as_name(const std::string& text, TermContext context) {
            text.front() != '`';
 }
 
-void append_name(std::string& out, const std::string& text, TermContext context) {
-    if (scans_back_as_name(text, context)) {
+void append_name(std::string& out, const std::string& text, TermContext context,
+                 bool never_bare = false) {
+    if (!never_bare && scans_back_as_name(text, context)) {
         out += text;
         return;
     }
@@ -364,9 +366,18 @@ std::string print(const ast::Statement& statement) {
         append_quoted_string(text, statement.file);
         if (!statement.format.empty())
             text += " as " + statement.format;
-        if (statement.context)
-            text += std::string(" ") + context_keyword + " " +
-                    print(*statement.context, TermContext::EXPR);
+        if (statement.context) {
+            text += std::string(" ") + context_keyword + " ";
+            // After into/from, a bare `default` is the keyword: a name so spelled is quoted.
+            const ast::Term& context = *statement.context;
+            std::string lowered = context.text;
+            for (char& c : lowered)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (context.kind == ast::TermKind::NAME && lowered == "default")
+                append_name(text, context.text, TermContext::EXPR, /*never_bare=*/true);
+            else
+                text += print(context, TermContext::EXPR);
+        }
         return text;
     };
     switch (statement.kind) {
