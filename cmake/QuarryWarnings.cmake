@@ -5,6 +5,9 @@ function(quarry_project_warnings target)
     if(type STREQUAL "INTERFACE_LIBRARY")
         return()
     endif()
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow=local
-                                              -Wnon-virtual-dtor -Wimplicit-fallthrough)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wnon-virtual-dtor
+                                              -Wimplicit-fallthrough)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        target_compile_options(${target} PRIVATE -Wshadow=local)
+    endif()
 endfunction()

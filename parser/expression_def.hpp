@@ -107,7 +107,7 @@ auto const comparison_def =
                       (x3::lit('<') > sum[binary(ExprOp::LT)]) |
                       (x3::lit('>') > sum[binary(ExprOp::GT)]) |
                       (kw("in") > list[in_list(ExprOp::IN)]) |
-                      (kw("not") >> kw("in") > list[in_list(ExprOp::NOT_IN)]));
+                      ((kw("not") >> kw("in")) > list[in_list(ExprOp::NOT_IN)]));
 auto const sum_def = annotated[product[set_val] >> *((x3::lit('+') > product[binary(ExprOp::ADD)]) |
                                            (x3::lit('-') > product[binary(ExprOp::SUBTRACT)]))];
 auto const product_def = annotated[unary[set_val] >> *((x3::lit('*') > unary[binary(ExprOp::MULTIPLY)]) |

@@ -85,12 +85,12 @@ auto const where_clause = kw("where") > condition()[set_where];
 auto const return_clause =
     kw("return") > -kw("distinct")[set_distinct] >
     (x3::lit('*') | (return_item[push_return] >> *(x3::lit(',') > return_item[push_return])));
-auto const order_clause = kw("order") > kw("by") > order_key[push_order] >>
-                          *(x3::lit(',') > order_key[push_order]);
+auto const order_clause = kw("order") > kw("by") >
+                          (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
                         -where_clause > -return_clause > -order_clause >
                         -(kw("limit") > count[set_limit]) > -(kw("offset") > count[set_offset]);
-auto const tuples = tuple()[push_tuple] >> *(x3::lit(',') > tuple()[push_tuple]);
+auto const tuples = (tuple()[push_tuple] >> *(x3::lit(',') > tuple()[push_tuple]));
 auto const template_match = kw("match") > patterns()[set_patterns] > -where_clause;
 auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples > -template_match;
 auto const remove_body = kw("remove")[kind(StatementKind::REMOVE)] > tuples > -template_match;
