@@ -5,7 +5,7 @@
 //   quarry-store-demo [DB]     DB defaults to a temporary file, removed at exit
 
 #include "storage/store.hpp"
-#include "storage/term_format.hpp"
+#include "engine/terms.hpp"
 
 #include <fmt/format.h>
 #include <fmt/std.h>
@@ -17,6 +17,7 @@
 #include <vector>
 
 using namespace quarry::storage;
+using quarry::engine::format_term;
 
 namespace {
 

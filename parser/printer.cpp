@@ -16,6 +16,15 @@ std::string hex_escape(unsigned char c) {
     return buffer;
 }
 
+bool scans_back_as_name(const std::string& text, TermContext context);
+
+// Every position a value may be written in; EXPR and CONTEXT are the strictest.
+bool scans_back_everywhere(const std::string& text) {
+    return scans_back_as_name(text, TermContext::EXPR) &&
+           scans_back_as_name(text, TermContext::CONTEXT) &&
+           scans_back_as_name(text, TermContext::PATH);
+}
+
 bool scans_back_as_name(const std::string& text, TermContext context) {
     if (text.empty())
         return false;
@@ -260,6 +269,14 @@ std::string format_date_time(const ast::DateTime& when, bool with_time) {
         }
     }
     return text;
+}
+
+std::string print(const ast::Term& term) {
+    if (term.kind != ast::TermKind::NAME)
+        return print(term, TermContext::TUPLE);
+    std::string out;
+    append_name(out, term.text, TermContext::TUPLE, !scans_back_everywhere(term.text));
+    return out;
 }
 
 std::string print(const ast::Term& term, TermContext context) {

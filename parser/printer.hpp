@@ -18,8 +18,11 @@ std::string print(const ast::Pattern& pattern);
 std::string print(const ast::Tuple& tuple);
 std::string print(const ast::Path& path);
 std::string print(const ast::Expr& expr);
-// A term as written in `context`: a name is backquoted unless it scans back bare.
-std::string print(const ast::Term& term, TermContext context = TermContext::TUPLE);
+// A term as written in `context`: a name is backquoted unless it scans back bare there.
+std::string print(const ast::Term& term, TermContext context);
+// A term as written anywhere: a name is bare only if it reads back bare in every
+// position (so `default` and `and` are backquoted). The canonical form of a value.
+std::string print(const ast::Term& term);
 
 // Pieces of the canonical forms, for printers of other formats.
 void append_quoted_string(std::string& out, std::string_view text);

@@ -46,6 +46,18 @@ CivilDate civil_from_days(std::int64_t days) {
     return {y + (m <= 2), m, d};
 }
 
+CivilDateTime civil_from_epoch_ms(std::int64_t ms) {
+    std::int64_t day = ms / MS_PER_DAY;
+    std::int64_t ms_of_day = ms % MS_PER_DAY;
+    if (ms_of_day < 0) {
+        ms_of_day += MS_PER_DAY;
+        --day;
+    }
+    const auto seconds = static_cast<unsigned>(ms_of_day / 1000);
+    return {civil_from_days(day), seconds / 3600, seconds / 60 % 60, seconds % 60,
+            static_cast<unsigned>(ms_of_day % 1000)};
+}
+
 bool is_valid_date(std::int64_t year, unsigned month, unsigned day) {
     if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1)
         return false;
@@ -122,9 +134,8 @@ bool is_valid_lang(std::string_view lang) {
     return true;
 }
 
-// Throws unless the day (days since 1970-01-01) falls in years MIN_YEAR–MAX_YEAR.
-void require_year_in_range(std::int64_t days, std::string_view kind) {
-    const CivilDate civil = civil_from_days(days);
+// Throws unless the date falls in years MIN_YEAR–MAX_YEAR.
+void require_year_in_range(const CivilDate& civil, std::string_view kind) {
     if (civil.year < MIN_YEAR || civil.year > MAX_YEAR)
         throw TermError(fmt::format("{} out of range: year {} is outside {:04}–{}", kind,
                                     civil.year, MIN_YEAR, MAX_YEAR));
@@ -219,7 +230,7 @@ Term Term::date(std::int64_t year, unsigned month, unsigned day) {
 }
 
 Term Term::date_from_days(std::int64_t days_since_epoch) {
-    require_year_in_range(days_since_epoch, "date");
+    require_year_in_range(civil_from_days(days_since_epoch), "date");
     Term term;
     term.kind_ = TermKind::DATE;
     term.number_ = days_since_epoch;
@@ -231,9 +242,7 @@ Term Term::datetime(std::int64_t epoch_ms, std::optional<int> offset_minutes) {
         throw TermError(fmt::format("UTC offset of {} minutes is outside ±14:00",
                                     *offset_minutes));
     const std::int64_t local_ms = epoch_ms + std::int64_t{offset_minutes.value_or(0)} * 60'000;
-    const std::int64_t day = local_ms >= 0 ? local_ms / MS_PER_DAY
-                                           : -((-local_ms + MS_PER_DAY - 1) / MS_PER_DAY);
-    require_year_in_range(day, "datetime");
+    require_year_in_range(civil_from_epoch_ms(local_ms).date, "datetime");
     Term term;
     term.kind_ = TermKind::DATETIME;
     term.number_ = epoch_ms;

@@ -5,7 +5,7 @@
 // A Term is a plain value type. Factories validate and throw TermError for values that
 // are not valid for their kind (invalid UTF-8, a 30th of February, a NaN decimal, …), so
 // every Term that exists is valid and has exactly one canonical binary encoding
-// (term_codec.hpp) and one canonical text form (term_format.hpp).
+// (term_codec.hpp); its canonical text form is the query language's (engine/terms.hpp).
 //
 // Identity: two terms are equal iff they have the same kind and the same value. A decimal
 // 2.0 differs from the integer 2; "22" differs from 22; 08:30+03:00 differs from 05:30Z
@@ -43,6 +43,13 @@ struct CivilDate {
     unsigned day;
 };
 CivilDate civil_from_days(std::int64_t days);
+// A local date and time of day from milliseconds since 1970-01-01T00:00 (floor division,
+// so instants before 1970 work too).
+struct CivilDateTime {
+    CivilDate date;
+    unsigned hour, minute, second, millisecond;
+};
+CivilDateTime civil_from_epoch_ms(std::int64_t ms);
 bool is_valid_date(std::int64_t year, unsigned month, unsigned day);
 
 constexpr std::int64_t MIN_YEAR = 0;
@@ -100,6 +107,10 @@ public:
     std::int64_t epoch_ms() const noexcept { return number_; }
     std::optional<int> offset_minutes() const noexcept {
         return has_offset_ ? std::optional<int>(offset_) : std::nullopt;
+    }
+    // DATETIME: the local date and time as written (the instant shifted by the offset).
+    CivilDateTime local_time() const noexcept {
+        return civil_from_epoch_ms(number_ + std::int64_t{offset_} * 60'000);
     }
 
     friend bool operator==(const Term&, const Term&) = default;
