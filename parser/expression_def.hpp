@@ -4,6 +4,7 @@
 // `in` (not associative); `and`; `or`. Binary operators associate to the left.
 
 #include "parser/ast.hpp"
+#include "parser/ast_adapted.hpp"
 #include "parser/error_handler.hpp"
 #include "parser/expression.hpp"
 #include "parser/grammar_actions.hpp"
@@ -35,6 +36,7 @@ x3::rule<comparison_class, Expr> const comparison = "a condition";
 x3::rule<sum_class, Expr> const sum = "a value";
 x3::rule<product_class, Expr> const product = "a value";
 x3::rule<unary_class, Expr> const unary = "a value";
+x3::rule<class unary_parts_class, UnaryParts> const unary_parts = "a value";
 x3::rule<class prefix_ops_class, std::string> const prefix_ops = "'not' or '-'";
 x3::rule<primary_class, Expr> const primary = "a value";
 x3::rule<call_class, Expr> const call = "a function call";
@@ -55,12 +57,12 @@ auto const in_list = [](ExprOp op) {
     };
 };
 
-// _attr: (prefix operators, operand); the operator nearest the operand applies first.
+// The operator nearest the operand applies first.
 auto const apply_prefix = [](auto& ctx) {
-    auto& attribute = x3::_attr(ctx);
-    const std::string& ops = boost::fusion::at_c<0>(attribute);
+    UnaryParts& parts = x3::_attr(ctx);
+    const std::string& ops = parts.operators;
     check_chain(ctx, ops.size());
-    Expr expr = std::move(boost::fusion::at_c<1>(attribute));
+    Expr expr = std::move(parts.operand);
     for (auto op = ops.rbegin(); op != ops.rend(); ++op) {
         Expr wrapped;
         wrapped.op = *op == '!' ? ExprOp::NOT : ExprOp::NEGATE;
@@ -95,7 +97,7 @@ auto const term_expr = [](auto& ctx) {
 // A '-' that negates: not the sign of a number literal ("-3" is a literal).
 auto const negation_sign = x3::lexeme[x3::lit('-') >> !x3::digit];
 auto const value_term = term_parser(TermContext::EXPR, "a value");
-auto const function_name = identifier_parser();
+auto const function_name = identifier_parser("a function name");
 
 auto const condition_def = annotated[conjunction[set_val] >> *(kw("or") > conjunction[binary(ExprOp::OR)])];
 auto const conjunction_def = annotated[comparison[set_val] >> *(kw("and") > comparison[binary(ExprOp::AND)])];
@@ -112,15 +114,17 @@ auto const sum_def = annotated[product[set_val] >> *((x3::lit('+') > product[bin
                                            (x3::lit('-') > product[binary(ExprOp::SUBTRACT)]))];
 auto const product_def = annotated[unary[set_val] >> *((x3::lit('*') > unary[binary(ExprOp::MULTIPLY)]) |
                                              (x3::lit('/') > unary[binary(ExprOp::DIVIDE)]))];
-auto const unary_def = annotated[(prefix_ops >> primary)[apply_prefix]];
-auto const prefix_ops_def = *((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
+// After a prefix operator a value must follow: the error points past the operator.
+auto const unary_parts_def = (prefix_ops > primary) | (x3::attr(std::string()) >> primary);
+auto const unary_def = annotated[unary_parts[apply_prefix]];
+auto const prefix_ops_def = +((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
 auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | call[set_val] |
                          value[set_val]];
 auto const call_def = annotated[(function_name[start_call] >> x3::lit('(')) >
-                      -(x3::lit('*')[set_star] |
-                        (kw("distinct")[set_distinct] > condition[push_arg]) |
-                        (condition[push_arg] >> *(x3::lit(',') > condition[push_arg]))) >
-                      call_end];
+                      ((x3::lit('*')[set_star] > close_paren) |
+                       (kw("distinct")[set_distinct] > condition[push_arg] > close_paren) |
+                       ((condition[push_arg] >> *(x3::lit(',') > condition[push_arg])) > call_end) |
+                       close_paren)];
 auto const value_def = annotated[value_term[term_expr]];
 auto const list_def = x3::lit('[') >
                       -(condition[push_element] >> *(x3::lit(',') > condition[push_element])) >
@@ -129,7 +133,7 @@ auto const close_paren_def = x3::lit(')');
 auto const close_bracket_def = x3::lit(']');
 auto const call_end_def = x3::lit(')');
 
-BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, prefix_ops, primary,
+BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, unary_parts, prefix_ops, primary,
                     call, value, list, close_paren, close_bracket, call_end)
 
 } // namespace quarry::parser::grammar

@@ -259,7 +259,9 @@ bool scan_date(iterator_type& first, iterator_type last, ast::Term& out) {
             if (!digits(++t, last, 2, hours) || t == last || *t != ':' ||
                 !digits(++t, last, 2, minutes))
                 throw LexicalError(first, "a UTC offset is written ±hh:mm");
-            if (minutes > 59 || hours * 60 + minutes > 14 * 60)
+            if (minutes > 59)
+                throw LexicalError(first, "the minutes of a UTC offset must be 00–59");
+            if (hours * 60 + minutes > 14 * 60)
                 throw LexicalError(first, "a UTC offset must lie within ±14:00");
             when.offset_minutes = sign * (hours * 60 + minutes);
         }

@@ -7,6 +7,7 @@
 #include <boost/spirit/home/x3.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace quarry::parser {
@@ -212,6 +213,15 @@ ParsedStatements::ParsedStatements(std::string source)
     : impl_(std::make_unique<Impl>(std::move(source))) {
     Impl& impl = *impl_;
     const std::string& text = impl.source;
+    std::size_t checked = 0; // bytes before this were checked for UTF-8
+    auto invalid_utf8_before = [&](std::size_t end) -> std::optional<std::size_t> {
+        const auto bad = find_invalid_utf8(std::string_view(text).substr(checked, end - checked));
+        const std::size_t start = checked;
+        checked = end;
+        if (bad == std::string_view::npos)
+            return std::nullopt;
+        return start + bad;
+    };
     for (const Chunk& chunk : split(text)) {
         ParsedStatement parsed;
         parsed.position = impl.position_at(chunk.begin);
@@ -219,9 +229,9 @@ ParsedStatements::ParsedStatements(std::string source)
         auto fail = [&](std::size_t offset, std::string message) {
             parsed.error = impl.error(offset, std::move(message));
         };
-        const auto first_invalid = find_invalid_utf8(parsed.text);
-        if (first_invalid != std::string_view::npos) {
-            fail(chunk.begin + first_invalid, "invalid UTF-8");
+        // Comments before the statement belong to it for this check.
+        if (const auto bad = invalid_utf8_before(chunk.end)) {
+            fail(*bad, "invalid UTF-8");
         } else if (parsed.text.size() > MAX_STATEMENT_BYTES) {
             fail(chunk.begin, "statement longer than " + std::to_string(MAX_STATEMENT_BYTES >> 20) +
                                   " MiB");
@@ -243,9 +253,19 @@ ParsedStatements::ParsedStatements(std::string source)
             }
             if (!parsed.error) {
                 skip_space(first, last);
-                if (!ok && handler.failure())
-                    fail(impl.offset(handler.failure()->where),
-                         "expected " + handler.failure()->expected);
+                if (!ok && handler.failure()) {
+                    // X3 reports where the failed parser started, before its whitespace:
+                    // point at the next token, or, at the end, just after the last one.
+                    iterator_type where = handler.failure()->where;
+                    skip_space(where, last);
+                    if (where == last) {
+                        const iterator_type begin =
+                            text.cbegin() + static_cast<std::ptrdiff_t>(chunk.begin);
+                        while (where != begin && std::isspace(static_cast<unsigned char>(where[-1])))
+                            --where;
+                    }
+                    fail(impl.offset(where), "expected " + handler.failure()->expected);
+                }
                 else if (!ok)
                     fail(impl.offset(first), "expected a statement (add, remove, match, prefix, "
                                              "load, export, begin, commit, rollback or explain)");
@@ -261,6 +281,13 @@ ParsedStatements::ParsedStatements(std::string source)
             }
         }
         impl.statements.push_back(std::move(parsed));
+    }
+    // Comments after the last statement.
+    if (const auto bad = invalid_utf8_before(text.size())) {
+        ParsedStatement trailing;
+        trailing.position = impl.position_at(*bad);
+        trailing.error = impl.error(*bad, "invalid UTF-8");
+        impl.statements.push_back(std::move(trailing));
     }
 }
 

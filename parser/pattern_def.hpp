@@ -38,6 +38,7 @@ x3::rule<class blocks_class, std::vector<Pattern>> const blocks = "a pattern";
 x3::rule<block_class, Pattern> const block = "a tuple or a { … } block";
 x3::rule<group_class, Pattern> const group = "a { … } block";
 x3::rule<class group_end_class> const group_end = "',', 'where' or '}'";
+x3::rule<class close_brace_class> const close_brace = "'}'";
 x3::rule<class tuple_end_class, std::optional<ast::Term>> const tuple_end = "',' or ')'";
 x3::rule<class context_end_class> const context_end = "')'";
 x3::rule<path_class, Path> const path = "a predicate";
@@ -45,6 +46,7 @@ x3::rule<class alternatives_class, std::vector<Path>> const alternatives = "a pr
 x3::rule<path_sequence_class, Path> const path_sequence = "a predicate";
 x3::rule<class steps_class, std::vector<Path>> const steps = "a predicate";
 x3::rule<path_element_class, Path> const path_element = "a predicate";
+x3::rule<class path_element_parts_class, PathElementParts> const path_element_parts = "a predicate";
 x3::rule<path_primary_class, Path> const path_primary = "a predicate";
 x3::rule<class path_close_class> const path_close = "')'";
 
@@ -69,21 +71,20 @@ auto const make_path = [](PathOp op) {
     };
 };
 
-// _attr: (inverse marks, primary, postfix modifiers)
 auto const make_element = [](auto& ctx) {
-    auto& attribute = x3::_attr(ctx);
-    check_chain(ctx, boost::fusion::at_c<0>(attribute).size() + boost::fusion::at_c<2>(attribute).size());
-    Path path = std::move(boost::fusion::at_c<1>(attribute));
+    PathElementParts& parts = x3::_attr(ctx);
+    check_chain(ctx, parts.inverses.size() + parts.modifiers.size());
+    Path path = std::move(parts.primary);
     auto wrap = [&](PathOp op) {
         Path node;
         node.op = op;
         node.children.push_back(std::move(path));
         path = std::move(node);
     };
-    for (char modifier : boost::fusion::at_c<2>(attribute))
+    for (char modifier : parts.modifiers)
         wrap(modifier == '+' ? PathOp::ONE_OR_MORE
                              : modifier == '*' ? PathOp::ZERO_OR_MORE : PathOp::ZERO_OR_ONE);
-    for (std::size_t i = 0; i < boost::fusion::at_c<0>(attribute).size(); ++i)
+    for (std::size_t i = 0; i < parts.inverses.size(); ++i)
         wrap(PathOp::INVERSE);
     x3::_val(ctx) = std::move(path);
 };
@@ -139,8 +140,12 @@ auto const path_def = annotated[alternatives[make_path(PathOp::ALTERNATIVE)]];
 auto const alternatives_def = path_sequence >> *(x3::lit('|') > path_sequence);
 auto const path_sequence_def = annotated[steps[make_path(PathOp::SEQUENCE)]];
 auto const steps_def = path_element >> *(x3::lit('/') > path_element);
-auto const path_element_def = annotated[(*x3::char_('^') >> path_primary >> *x3::char_("+*?"))
-        [make_element]];
+auto const path_modifier = path_modifier_parser();
+// After a '^' a predicate must follow: the error points past the '^'.
+auto const path_element_parts_def =
+    (+x3::char_('^') > path_primary > *path_modifier) |
+    (x3::attr(std::string()) >> path_primary >> *path_modifier);
+auto const path_element_def = annotated[path_element_parts[make_element]];
 auto const path_primary_def = annotated[(x3::lit('(') > path[set_val] > path_close) | predicate_term[term_path]];
 auto const path_close_def = x3::lit(')');
 
@@ -150,11 +155,15 @@ auto const pattern_def = annotated[(kw("optional") > block[wrap_block(PatternKin
                          blocks[make_union]];
 auto const blocks_def = block >> *(kw("or") > block);
 auto const block_def = annotated[tuple[tuple_pattern] | group[set_val]];
-auto const group_def = annotated[x3::lit('{') > patterns[start_group] > -(kw("where") > condition()[group_where]) > group_end];
+auto const group_def = annotated[x3::lit('{') > patterns[start_group] >
+                                 described("',', 'where' or '}'")[
+                                     (kw("where") > condition()[group_where] > close_brace) |
+                                     group_end]];
 auto const group_end_def = x3::lit('}');
+auto const close_brace_def = x3::lit('}');
 
 BOOST_SPIRIT_DEFINE(tuple, tuple_end, context_end, path, alternatives, path_sequence, steps,
-                    path_element, path_primary, path_close, patterns, pattern, blocks, block,
-                    group, group_end)
+                    path_element, path_element_parts, path_primary, path_close, patterns,
+                    pattern, blocks, block, group, group_end, close_brace)
 
 } // namespace quarry::parser::grammar

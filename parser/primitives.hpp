@@ -9,6 +9,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -137,8 +138,8 @@ struct identifier_parser : x3::parser<identifier_parser> {
     using attribute_type = std::string;
     static bool const has_attribute = true;
 
-    constexpr explicit identifier_parser(bool allow_question_mark = false)
-        : allow_question_mark(allow_question_mark) {}
+    constexpr explicit identifier_parser(const char* description, bool allow_question_mark = false)
+        : description(description), allow_question_mark(allow_question_mark) {}
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
@@ -157,7 +158,56 @@ struct identifier_parser : x3::parser<identifier_parser> {
         return true;
     }
 
+    const char* description;
     bool allow_question_mark;
+};
+
+// A path modifier + * or ?; a '?' that starts a variable (?y) is not one.
+struct path_modifier_parser : x3::parser<path_modifier_parser> {
+    using attribute_type = char;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        if (first == last || (*first != '+' && *first != '*' && *first != '?'))
+            return false;
+        if (*first == '?' && first + 1 != last &&
+            is_identifier_byte(static_cast<unsigned char>(first[1])))
+            return false;
+        x3::traits::move_to(*first, attribute);
+        ++first;
+        return true;
+    }
+};
+
+// A non-negative 64-bit count (limit, offset); overflow is an error, not a mismatch.
+struct count_parser : x3::parser<count_parser> {
+    using attribute_type = std::uint64_t;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        auto p = first;
+        std::uint64_t value = 0;
+        bool overflow = false;
+        while (p != last && *p >= '0' && *p <= '9') {
+            const std::uint64_t digit = static_cast<std::uint64_t>(*p - '0');
+            overflow = overflow || value > (UINT64_MAX - digit) / 10;
+            value = value * 10 + digit;
+            ++p;
+        }
+        if (p == first || (p != last && is_word_byte(static_cast<unsigned char>(*p))))
+            return false;
+        if (overflow)
+            throw LexicalError(first, "number out of range (at most 18446744073709551615)");
+        x3::traits::move_to(value, attribute);
+        first = p;
+        return true;
+    }
 };
 
 // annotated[p]: parses p, then tags the enclosing rule's attribute (its _val) with the
@@ -194,6 +244,35 @@ struct annotate_generator {
 
 inline constexpr annotate_generator annotated{};
 
+// described("what")[p]: p, named for error messages ("expected what") when p is a
+// composite that has no rule (and so no name) of its own.
+template <typename Subject>
+struct described_directive : x3::unary_parser<Subject, described_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, described_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+
+    constexpr described_directive(Subject const& subject, const char* description)
+        : base_type(subject), description(description) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext& rcontext,
+               Attribute& attribute) const {
+        return this->subject.parse(first, last, ctx, rcontext, attribute);
+    }
+
+    const char* description;
+};
+
+struct described {
+    constexpr explicit described(const char* description) : description(description) {}
+    template <typename Subject>
+    constexpr described_directive<typename x3::extension::as_parser<Subject>::value_type>
+    operator[](Subject const& subject) const {
+        return {x3::as_parser(subject), description};
+    }
+    const char* description;
+};
+
 } // namespace quarry::parser
 
 namespace boost::spirit::x3 {
@@ -202,6 +281,13 @@ template <typename Subject, typename Action>
 struct get_info<action<Subject, Action>> {
     using result_type = std::string;
     std::string operator()(action<Subject, Action> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<quarry::parser::described_directive<Subject>> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::described_directive<Subject> const& p) const {
+        return p.description;
+    }
 };
 template <typename Subject>
 struct get_info<quarry::parser::annotate_directive<Subject>> {
@@ -246,8 +332,41 @@ struct get_info<quarry::parser::prefix_name_parser> {
 template <>
 struct get_info<quarry::parser::identifier_parser> {
     using result_type = std::string;
-    std::string operator()(quarry::parser::identifier_parser const&) const {
-        return "a name";
+    std::string operator()(quarry::parser::identifier_parser const& p) const {
+        return p.description;
     }
+};
+template <>
+struct get_info<quarry::parser::count_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::count_parser const&) const {
+        return "a non-negative integer";
+    }
+};
+template <>
+struct get_info<quarry::parser::path_modifier_parser> {
+    using result_type = std::string;
+    std::string operator()(quarry::parser::path_modifier_parser const&) const {
+        return "'+', '*' or '?'";
+    }
+};
+// What a sequence expects is what its first part expects; an alternative expects any of
+// its branches; an expectation point expects its subject.
+template <typename Left, typename Right>
+struct get_info<sequence<Left, Right>> {
+    using result_type = std::string;
+    std::string operator()(sequence<Left, Right> const& p) const { return what(p.left); }
+};
+template <typename Left, typename Right>
+struct get_info<alternative<Left, Right>> {
+    using result_type = std::string;
+    std::string operator()(alternative<Left, Right> const& p) const {
+        return what(p.left) + " or " + what(p.right);
+    }
+};
+template <typename Subject>
+struct get_info<expect_directive<Subject>> {
+    using result_type = std::string;
+    std::string operator()(expect_directive<Subject> const& p) const { return what(p.subject); }
 };
 } // namespace boost::spirit::x3

@@ -161,8 +161,8 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
         text = "not " + print_expr(expr.args.at(0), 6);
         break;
     case ExprOp::NEGATE:
-        // Parenthesised: "-3" would read back as the literal -3.
-        text = "-(" + print_expr(expr.args.at(0), 1) + ")";
+        // "- x": a '-' followed by a space is never a number's sign ("-3" is a literal).
+        text = "- " + print_expr(expr.args.at(0), 6);
         break;
     case ExprOp::IN:
     case ExprOp::NOT_IN: {

@@ -26,14 +26,18 @@ statement_type const statement =
     "a statement (add, remove, match, prefix, load, export, begin, commit, rollback or explain)";
 x3::rule<return_item_class, ast::ReturnItem> const return_item = "a value to return";
 x3::rule<order_key_class, ast::OrderKey> const order_key = "a value to order by";
-x3::rule<class count_class, std::uint64_t> const count = "a number";
+x3::rule<class tuples_class, std::vector<ast::Tuple>> const tuples =
+    "a tuple such as (Khaji, met, Syrian delegation)";
+x3::rule<class context_value_class, ast::Term> const context_value =
+    "a context (a name, an IRI or default)";
 x3::rule<class explained_class, Statement> const explained = "match, add or remove";
 
 auto const file_name = string_parser();
 auto const prefix_name = prefix_name_parser();
 auto const iri = iri_parser();
-auto const alias = identifier_parser(/*allow_question_mark=*/true);
-auto const format = identifier_parser();
+auto const alias = identifier_parser("an alias", /*allow_question_mark=*/true);
+auto const format = identifier_parser("a format such as nquads, ntriples, tsv, csv or qry");
+auto const count = count_parser();
 auto const context_name = term_parser(TermContext::EXPR, "a context (a name or an IRI)");
 
 auto const kind = [](StatementKind k) { return [k](auto& ctx) { x3::_val(ctx).kind = k; }; };
@@ -50,7 +54,7 @@ auto const push_return = [](auto& ctx) { query(ctx).returns.push_back(std::move(
 auto const push_order = [](auto& ctx) { query(ctx).order.push_back(std::move(x3::_attr(ctx))); };
 auto const set_limit = [](auto& ctx) { query(ctx).limit = x3::_attr(ctx); };
 auto const set_offset = [](auto& ctx) { query(ctx).offset = x3::_attr(ctx); };
-auto const push_tuple = [](auto& ctx) { x3::_val(ctx).tuples.push_back(std::move(x3::_attr(ctx))); };
+auto const set_tuples = [](auto& ctx) { x3::_val(ctx).tuples = std::move(x3::_attr(ctx)); };
 auto const set_prefix = [](auto& ctx) { x3::_val(ctx).prefix = std::move(x3::_attr(ctx)); };
 auto const set_iri = [](auto& ctx) { x3::_val(ctx).iri = std::move(x3::_attr(ctx)); };
 auto const set_file = [](auto& ctx) { x3::_val(ctx).file = std::move(x3::_attr(ctx)); };
@@ -64,7 +68,7 @@ auto const set_context = [](auto& ctx) { x3::_val(ctx).context = std::move(x3::_
 auto const default_context = [](auto& ctx) {
     ast::Term term;
     term.kind = ast::TermKind::DEFAULT_CONTEXT;
-    x3::_val(ctx).context = std::move(term);
+    x3::_val(ctx) = std::move(term);
 };
 auto const set_explain = [](auto& ctx) { x3::_val(ctx).explain = true; };
 auto const set_analyze = [](auto& ctx) { x3::_val(ctx).analyze = true; };
@@ -90,26 +94,25 @@ auto const order_clause = kw("order") > kw("by") >
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
                         -where_clause > -return_clause > -order_clause >
                         -(kw("limit") > count[set_limit]) > -(kw("offset") > count[set_offset]);
-auto const tuples = (tuple()[push_tuple] >> *(x3::lit(',') > tuple()[push_tuple]));
+auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());
 auto const template_match = kw("match") > patterns()[set_patterns] > -where_clause;
-auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples > -template_match;
-auto const remove_body = kw("remove")[kind(StatementKind::REMOVE)] > tuples > -template_match;
-auto const context_value = kw("default")[default_context] | context_name[set_context];
+auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples[set_tuples] > -template_match;
+auto const remove_body =
+    kw("remove")[kind(StatementKind::REMOVE)] > tuples[set_tuples] > -template_match;
+auto const context_value_def = kw("default")[default_context] | context_name[set_val];
 
 auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze")[set_analyze] > explained[adopt_explained]) | match_body |
     add_body | remove_body |
     (kw("prefix")[kind(StatementKind::PREFIX)] > prefix_name[set_prefix] > iri[set_iri]) |
     (kw("load")[kind(StatementKind::LOAD)] > file_name[set_file] >
-     -(kw("as") > format[set_format]) > -(kw("into") > context_value)) |
+     -(kw("as") > format[set_format]) > -(kw("into") > context_value[set_context])) |
     (kw("export")[kind(StatementKind::EXPORT)] > file_name[set_file] >
-     -(kw("as") > format[set_format]) > -(kw("from") > context_value)) |
+     -(kw("as") > format[set_format]) > -(kw("from") > context_value[set_context])) |
     kw("begin")[kind(StatementKind::BEGIN)] | kw("commit")[kind(StatementKind::COMMIT)] |
     kw("rollback")[kind(StatementKind::ROLLBACK)]];
 auto const explained_def = match_body | add_body | remove_body;
 auto const return_item_def = annotated[condition()[item_expr] >> -(kw("as") > alias[item_alias])];
 auto const order_key_def = annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];
-auto const count_def = x3::ulong_long;
-
-BOOST_SPIRIT_DEFINE(statement, explained, return_item, order_key, count)
+BOOST_SPIRIT_DEFINE(statement, explained, return_item, order_key, tuples, context_value)
 
 } // namespace quarry::parser::grammar

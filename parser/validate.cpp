@@ -57,6 +57,12 @@ void collect_variables(const ast::Pattern& pattern, std::set<std::string>& out) 
 // `aggregates_allowed`: in return and order by, not in where; never inside an aggregate.
 void check_expr(const ast::Expr& expr, bool aggregates_allowed) {
     switch (expr.op) {
+    case ast::ExprOp::TERM:
+        if (expr.term.kind == ast::TermKind::WILDCARD)
+            fail(expr, "a wildcard has no value: use a variable");
+        if (expr.term.kind == ast::TermKind::DEFAULT_CONTEXT)
+            fail(expr, "default names a context only in a tuple's fourth position");
+        return;
     case ast::ExprOp::CALL: {
         const Function* found = nullptr;
         for (const Function& function : FUNCTIONS)

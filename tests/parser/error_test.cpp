@@ -169,13 +169,13 @@ TEST_CASE("Malformed conditions point at the dangling operator or the unclosed g
 TEST_CASE("Malformed return, order by, limit and offset clauses are reported", "[parser][errors]") {
     check_errors({
         {"match (?a, met, ?b) return ?a,", 1, 31, "expected a value to return"},
-        {"match (?a, met, ?b) return ?a as", 1, 33, "expected a name"},
-        {"match (?a, met, ?b) return ?a as 1st", 1, 34, "expected a name"},
+        {"match (?a, met, ?b) return ?a as", 1, 33, "expected an alias"},
+        {"match (?a, met, ?b) return ?a as 1st", 1, 34, "expected an alias"},
         {"match (?a, met, ?b) return count(distinct)", 1, 42, "expected a condition"},
         {"match (?a, met, ?b) order ?a", 1, 27, "expected 'by'"},
         {"match (?a, met, ?b) order by ?a,", 1, 33, "expected a value to order by"},
-        {"match (?a, met, ?b) limit", 1, 26, "expected a number"},
-        {"match (?a, met, ?b) limit 10 offset", 1, 36, "expected a number"},
+        {"match (?a, met, ?b) limit", 1, 26, "expected a non-negative integer"},
+        {"match (?a, met, ?b) limit 10 offset", 1, 36, "expected a non-negative integer"},
         {"match (?a, met, ?b) limit 10 20", 1, 30, "expected ';'"},
         {"match (?a, met, ?b) limit 5 order by ?a", 1, 29, "expected ';'"},
     });
@@ -412,4 +412,53 @@ TEST_CASE("render() shows the line and a caret under the offending character", "
               "match;\n"
               "     ^");
     }
+}
+
+TEST_CASE("errors point at the offending token and name what was expected in words",
+          "[parser][errors]") {
+    check_errors({
+        // Composite expectations are described, never printed as C++ types.
+        {"add", 1, 4, EXPECTED_TUPLE},
+        {"remove", 1, 7, EXPECTED_TUPLE},
+        {"add Khaji, met, Syria", 1, 5, EXPECTED_TUPLE},
+        {"load \"news.nq\" into", 1, 20, "expected a context (a name, an IRI or default)"},
+        {"export \"all.nq\" from", 1, 21, "expected a context (a name, an IRI or default)"},
+        {"match (?a, met, ?b) return", 1, 27, "expected '*' or a value to return"},
+        {"match (?a, met, ?b) order by", 1, 29, "expected a value to order by"},
+        {"load \"news.nq\" as", 1, 18, "expected a format such as nquads, ntriples, tsv, csv or qry"},
+        // The caret goes on the token, past the whitespace before it.
+        {"add (a, , c)", 1, 9, "expected a predicate"},
+        {"match (?x, met, ?y) where ?x = )", 1, 32, "expected a value"},
+        {"match (?x, met, ?y) where ?x * > 2", 1, 32, "expected a value"},
+        {"match (?x, met, ?y) where ?x in ?y", 1, 33, "expected a list such as [a, b]"},
+        {"match (?x, met, ?y) where ?x not in (1, 2)", 1, 37, "expected a list such as [a, b]"},
+        {"match (?x, met, ?y) where contains(?y \"a\")", 1, 39, "expected ',' or ')'"},
+        {"match (?a, met, ?b) return ?a, order by ?a", 1, 32, "expected a value to return"},
+        {"match (?a, met, ?b) limit ten", 1, 27, "expected a non-negative integer"},
+        {"match { }", 1, 9, "expected a pattern"},
+        {"match (?x, met, ?y), optional ?x", 1, 31, "expected a tuple or a { … } block"},
+        {"match (?x, met, ?y) or [?z]", 1, 24, "expected a tuple or a { … } block"},
+        {"match (?x, met, ?whom)\n  return ?who,\n  order by ?who", 3, 3,
+         "expected a value to return"},
+        // After a prefix operator something must follow it.
+        {"match (?x, ^, ?y)", 1, 13, "expected a predicate"},
+        {"match (?x, met, ?y) where not", 1, 30, "expected a value"},
+        {"match (?x, met, ?y) where - ", 1, 28, "expected a value"},
+        // A '?' that starts a variable is not a path modifier.
+        {"match (?x, met ?y)", 1, 16, "expected ','"},
+        // Messages fit the place.
+        {"match (?a, met, ?b) return count(*", 1, 35, "expected ')'"},
+        {"match { (?x, met, ?y) where ?x = 1", 1, 35, "expected '}'"},
+        {"match (?a, met, ?b) limit -1", 1, 27, "expected a non-negative integer"},
+        {"match (?a, met, ?b) limit 18446744073709551616", 1, 27,
+         "number out of range (at most 18446744073709551615)"},
+        {"add (a, b, 2024-11-12T08:30:00+05:60)", 1, 12,
+         "the minutes of a UTC offset must be 00–59"},
+        // Invalid UTF-8 in comments between statements is found too.
+        {"# caf\xe9\nbegin", 1, 6, "invalid UTF-8"},
+        {"begin; # caf\xe9", 1, 13, "invalid UTF-8", 1},
+        // Wildcards have no value in conditions or results.
+        {"match (?a, b, ?c) return ?", 1, 26, "a wildcard has no value: use a variable"},
+        {"match (?a, b, ?c) where _ = 1", 1, 25, "a wildcard has no value: use a variable"},
+    });
 }
