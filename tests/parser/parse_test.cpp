@@ -602,6 +602,16 @@ TEST_CASE("input nested beyond the limits is an error, not a crash", "[parser][l
     CHECK(message(where + "1 = " + nested) == "statement nested more than 512 levels deep");
 }
 
+TEST_CASE("a statement longer than the limit is an error", "[parser][limits]") {
+    const std::string big(MAX_STATEMENT_BYTES, 'x');
+    const ParsedStatements parsed = parse("add (a, b, \"" + big + "\"); add (c, d, e)");
+    REQUIRE(parsed.statements().size() == 2);
+    REQUIRE(parsed.statements()[0].error);
+    CHECK(parsed.statements()[0].error->message() == "statement longer than 64 MiB");
+    CHECK(parsed.statements()[0].error->column() == 1);
+    CHECK(parsed.statements()[1].statement);
+}
+
 TEST_CASE("a 1 MB string literal parses", "[parser][limits]") {
     std::string big(1 << 20, 'x');
     CHECK(parse_object("\"" + big + "\"") == string(big));
