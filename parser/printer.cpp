@@ -105,7 +105,12 @@ std::string print_path(const ast::Path& path, PathLevel level) {
         const char modifier = path.op == PathOp::ONE_OR_MORE    ? '+'
                               : path.op == PathOp::ZERO_OR_MORE ? '*'
                                                                 : '?';
-        const std::string text = print_path(path.children.at(0), PathLevel::PRIMARY) + modifier;
+        // Modifiers chain without brackets (p+*): "((p+)*)" could pass the nesting limit.
+        const ast::Path& child = path.children.at(0);
+        const bool chained = child.op == PathOp::ONE_OR_MORE || child.op == PathOp::ZERO_OR_MORE ||
+                             child.op == PathOp::ZERO_OR_ONE;
+        const std::string text =
+            print_path(child, chained ? PathLevel::ELEMENT : PathLevel::PRIMARY) + modifier;
         return level > PathLevel::ELEMENT ? "(" + text + ")" : text;
     }
     }

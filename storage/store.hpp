@@ -122,9 +122,13 @@ public:
     // The format record: the value of the "format" key in the meta table.
     static std::string format_record(std::uint32_t version);
 
+    // Grows the map (to twice its size, or twice `at_least`). For callers that keep a
+    // write transaction across calls and met MDB_MAP_FULL: abort it first. Throws
+    // StorageError if a transaction of this process is open or the map is at its limit.
+    void grow_map(std::size_t at_least);
+
 private:
     void open_tables(const lmdb::Txn& txn);
-    void grow_map(std::size_t at_least);
 
     std::filesystem::path path_;
     std::unique_ptr<lmdb::Env> env_;

@@ -535,11 +535,13 @@ TEST_CASE("a script of many printed statements parses back statement by statemen
 TEST_CASE("operator chains at the limit print within the nesting limit", "[parser][roundtrip]") {
     // Found by the fuzzer: each negation once printed as "-(…)", so a long chain came back
     // deeper than MAX_NESTING.
-    for (const char* op : {"- ", "not ", "^"}) {
-        std::string text = std::string(op) == "^" ? "match (?a, " : "match (?a, b, ?c) where ?a = ";
+    for (const std::string op : {"- ", "not ", "^", "+"}) {
+        const bool path = op == "^" || op == "+";
+        std::string text = path ? "match (?a, " : "match (?a, b, ?c) where ?a = ";
+        std::string chain;
         for (std::size_t i = 0; i < MAX_CHAIN; ++i)
-            text += op;
-        text += std::string(op) == "^" ? "p, ?c)" : "x";
+            chain += op;
+        text += op == "+" ? "p" + chain + ", ?c)" : chain + (path ? "p, ?c)" : "x");
         const ParsedStatements parsed = parse(text);
         INFO(text);
         REQUIRE(parsed.ok());

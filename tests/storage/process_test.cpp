@@ -100,7 +100,11 @@ TEST_CASE("a writer killed at a random moment leaves exactly its committed trans
             run_writer(path, next, report);
         }
         report.close_write();
-        const auto delay = std::chrono::milliseconds(20 + random() % 250);
+        // Let the child commit at least once (start-up is slow under sanitizers), then kill
+        // it at a random moment.
+        if (auto first = report.receive())
+            committed.insert(*first);
+        const auto delay = std::chrono::milliseconds(random() % 250);
         const auto deadline = std::chrono::steady_clock::now() + delay;
         while (std::chrono::steady_clock::now() < deadline)
             ::usleep(1000);
@@ -136,7 +140,7 @@ TEST_CASE("a writer killed at a random moment leaves exactly its committed trans
         REQUIRE(problems.empty());
         next = committed.empty() ? next : *committed.rbegin() + 1;
     }
-    CHECK(committed.size() > 6);
+    CHECK(committed.size() >= 6); // at least one commit per round
 }
 
 TEST_CASE("a reader keeps its snapshot while another process writes", "[storage][concurrency]") {

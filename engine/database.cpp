@@ -1,0 +1,540 @@
+#include "engine/database.hpp"
+
+#include "engine/op/index_join.hpp"
+#include "engine/planner.hpp"
+#include "parser/printer.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace quarry {
+
+namespace ast = parser::ast;
+using engine::ExecContext;
+using engine::Expression;
+using engine::QueryPlan;
+using engine::SlotMap;
+using engine::TermId;
+using engine::UNBOUND;
+using storage::Quad;
+
+struct Database::Transaction {
+    explicit Transaction(storage::lmdb::WriteTxn t) : txn(std::move(t)) {}
+    storage::lmdb::WriteTxn txn;
+    // The changes made so far, to run again if the map must grow mid-transaction.
+    std::vector<std::pair<ast::Statement, std::filesystem::path>> log;
+    bool replaying = false;
+};
+
+namespace {
+
+engine::PrefixMap load_prefixes(const storage::Store& store, const storage::lmdb::Txn& txn) {
+    engine::PrefixMap prefixes;
+    for (auto& [name, iri] : store.prefixes(txn))
+        prefixes.emplace(std::move(name), std::move(iri));
+    return prefixes;
+}
+
+void expr_variables(const ast::Expr& expr, SlotMap& slots) {
+    if (expr.op == ast::ExprOp::TERM && expr.term.kind == ast::TermKind::VARIABLE)
+        slots.emplace(expr.term.text, slots.size());
+    for (const auto& arg : expr.args)
+        expr_variables(arg, slots);
+}
+
+void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& slots) {
+    for (const auto& pattern : patterns) {
+        if (pattern.where)
+            expr_variables(*pattern.where, slots);
+        pattern_expr_variables(pattern.patterns, slots);
+    }
+}
+
+std::string column_name(const ast::ReturnItem& item) {
+    if (!item.alias.empty())
+        return item.alias;
+    if (item.expr.op == ast::ExprOp::TERM && item.expr.term.kind == ast::TermKind::VARIABLE)
+        return item.expr.term.text;
+    return parser::print(item.expr);
+}
+
+// Plans a query in `txn`. `keep` owns what must outlive the rows (the transaction).
+std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
+                                      std::shared_ptr<void> keep, const ast::Query& query,
+                                      const engine::PrefixMap& prefixes,
+                                      const std::atomic<bool>& cancelled) {
+    auto plan = std::make_unique<QueryPlan>();
+    plan->context = std::make_unique<ExecContext>(store, txn, cancelled);
+    plan->keep = std::move(keep);
+    SlotMap slots;
+    std::vector<std::string> visible;
+    engine::Planner::assign_slots(query.patterns, slots, &visible);
+    pattern_expr_variables(query.patterns, slots);
+    if (query.where)
+        expr_variables(*query.where, slots);
+    for (const auto& item : query.returns)
+        expr_variables(item.expr, slots);
+    for (const auto& key : query.order)
+        expr_variables(key.expr, slots);
+
+    engine::Planner planner(*plan->context, prefixes, slots);
+    plan->root = planner.plan_block(query.patterns, query.where, {});
+    plan->width = slots.size();
+
+    if (query.returns.empty()) {
+        for (const std::string& name : visible) {
+            Expression item;
+            item.slot = slots.at(name);
+            plan->items.push_back(std::move(item));
+            plan->columns.push_back(name);
+        }
+    } else {
+        for (const auto& item : query.returns) {
+            plan->items.push_back(engine::compile_expression(item.expr, slots, prefixes, &plan->aggregates));
+            plan->columns.push_back(column_name(item));
+        }
+    }
+    for (const auto& key : query.order) {
+        QueryPlan::Key compiled;
+        compiled.descending = key.descending;
+        // A bare name that is an alias, or a variable that is one, orders by that column.
+        if (key.expr.op == ast::ExprOp::TERM &&
+            (key.expr.term.kind == ast::TermKind::NAME || key.expr.term.kind == ast::TermKind::VARIABLE)) {
+            for (std::size_t i = 0; i < query.returns.size(); ++i)
+                if (query.returns[i].alias == key.expr.term.text &&
+                    (key.expr.term.kind == ast::TermKind::NAME || !slots.count(key.expr.term.text) ||
+                     !std::count(visible.begin(), visible.end(), key.expr.term.text)))
+                    compiled.column = i;
+        }
+        if (!compiled.column)
+            compiled.expr = engine::compile_expression(key.expr, slots, prefixes, &plan->aggregates);
+        plan->order.push_back(std::move(compiled));
+    }
+    for (const ast::Expr* aggregate : plan->aggregates) {
+        plan->aggregate_args.push_back(
+            aggregate->star ? Expression{} : engine::compile_expression(aggregate->args[0], slots, prefixes));
+    }
+    plan->grouped = !plan->aggregates.empty();
+    plan->distinct = query.distinct;
+    plan->limit = query.limit;
+    plan->offset = query.offset.value_or(0);
+    return plan;
+}
+
+// Rows holding fixed lines of text (explain).
+class TextRows : public Rows {
+public:
+    TextRows(std::string column, std::vector<std::string> lines)
+        : columns_{std::move(column)}, lines_(std::move(lines)) {}
+    const std::vector<std::string>& columns() const override { return columns_; }
+    std::optional<Row> next() override {
+        if (next_ >= lines_.size())
+            return std::nullopt;
+        return Row{storage::Term::string(lines_[next_++])};
+    }
+
+private:
+    std::vector<std::string> columns_;
+    std::vector<std::string> lines_;
+    std::size_t next_ = 0;
+};
+
+void describe_tree(const engine::Operator& op, bool analyze, const std::string& indent,
+                   std::vector<std::string>& lines) {
+    std::string line = indent + op.describe();
+    if (op.estimate > 0)
+        line += fmt::format(" est. {:.0f}", op.estimate);
+    if (analyze)
+        line += fmt::format(" | rows {} time {:.3f} ms", op.rows_out,
+                            std::chrono::duration<double, std::milli>(op.elapsed).count());
+    lines.push_back(std::move(line));
+    for (const engine::Operator* input : op.inputs())
+        describe_tree(*input, analyze, indent + "  ", lines);
+}
+
+void set_timed(engine::Operator& op) {
+    op.timed = true;
+    for (const engine::Operator* input : op.inputs())
+        set_timed(const_cast<engine::Operator&>(*input));
+}
+
+bool has_variables(const ast::Tuple& tuple) {
+    for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object,
+                                  tuple.context ? &*tuple.context : nullptr})
+        if (term && (term->kind == ast::TermKind::VARIABLE || term->kind == ast::TermKind::WILDCARD))
+            return true;
+    return false;
+}
+
+} // namespace
+
+Database::Database(const std::filesystem::path& path, const DatabaseOptions& options)
+    : store_(path, storage::StoreOptions{options.read_only, options.map_size, options.no_sync}) {}
+
+Database::~Database() = default;
+
+template <typename Fn>
+auto Database::write(Fn&& fn) {
+    if (!transaction_)
+        return store_.write(fn);
+    for (;;) {
+        try {
+            return fn(transaction_->txn);
+        } catch (const StorageError& e) {
+            if (e.code() != MDB_MAP_FULL || transaction_->replaying)
+                throw;
+        }
+        // The map is full mid-transaction: start it again in a larger map and redo the
+        // statements it ran so far, then this one.
+        auto log = std::move(transaction_->log);
+        for (;;) {
+            transaction_->txn.abort();
+            store_.grow_map(store_.env().used_bytes());
+            transaction_->txn = store_.begin_write();
+            transaction_->replaying = true;
+            try {
+                for (const auto& [statement, base_dir] : log)
+                    run_statement(statement, base_dir);
+                transaction_->replaying = false;
+                break;
+            } catch (const StorageError& e) {
+                transaction_->replaying = false;
+                if (e.code() != MDB_MAP_FULL)
+                    throw;
+            }
+        }
+        transaction_->log = std::move(log);
+    }
+}
+
+StatementResult Database::run(const parser::ParsedStatements& script,
+                              const parser::ParsedStatement& statement,
+                              const std::filesystem::path& base_dir) {
+    if (statement.error)
+        throw *statement.error;
+    cancelled_.store(false);
+    try {
+        return run_statement(*statement.statement, base_dir);
+    } catch (const QueryError& e) {
+        throw e.node() ? script.error_at(*e.node(), e.what())
+                       : script.error_at(*statement.statement, e.what());
+    }
+}
+
+StatementResult Database::run_match(const ast::Statement& statement) {
+    const ast::Query& query = *statement.query;
+    std::unique_ptr<QueryPlan> plan;
+    if (transaction_) {
+        plan = plan_query(store_, transaction_->txn, nullptr, query,
+                          load_prefixes(store_, transaction_->txn), cancelled_);
+    } else {
+        auto txn = std::make_shared<storage::lmdb::ReadTxn>(store_.begin_read());
+        const auto prefixes = load_prefixes(store_, *txn);
+        const storage::lmdb::Txn& txn_ref = *txn;
+        plan = plan_query(store_, txn_ref, txn, query, prefixes, cancelled_);
+    }
+    StatementResult result;
+    result.kind = ast::StatementKind::MATCH;
+    if (!statement.explain) {
+        result.rows = engine::make_query_rows(std::move(plan));
+        return result;
+    }
+    std::vector<std::string> lines;
+    if (statement.analyze) {
+        set_timed(*plan->root);
+        engine::Operator& root = *plan->root;
+        auto rows = engine::make_query_rows(std::move(plan));
+        std::size_t count = 0;
+        const auto start = std::chrono::steady_clock::now();
+        while (rows->next())
+            ++count;
+        const auto total = std::chrono::steady_clock::now() - start;
+        describe_tree(root, true, "", lines);
+        lines.push_back(fmt::format("{} rows in {:.3f} ms", count,
+                                    std::chrono::duration<double, std::milli>(total).count()));
+    } else {
+        describe_tree(*plan->root, false, "", lines);
+    }
+    result.rows = std::make_unique<TextRows>("plan", std::move(lines));
+    return result;
+}
+
+namespace {
+
+// Solutions of a match inside a write transaction, as rows of ids, with their slots.
+std::pair<std::vector<std::vector<TermId>>, SlotMap>
+solutions(const storage::Store& store, const storage::lmdb::Txn& txn, const ast::Query& query,
+          const engine::PrefixMap& prefixes, const std::atomic<bool>& cancelled) {
+    ExecContext context(store, txn, cancelled);
+    SlotMap slots;
+    engine::Planner::assign_slots(query.patterns, slots);
+    pattern_expr_variables(query.patterns, slots);
+    if (query.where)
+        expr_variables(*query.where, slots);
+    engine::Planner planner(context, prefixes, slots);
+    engine::OperatorPtr root = planner.plan_block(query.patterns, query.where, {});
+    const std::vector<TermId> unbound(slots.size(), UNBOUND);
+    root->reset(unbound.data());
+    std::vector<std::vector<TermId>> rows;
+    engine::RowBatch batch;
+    batch.width = slots.size();
+    while (root->next(context, batch))
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            rows.emplace_back(batch.row(i), batch.row(i) + batch.width);
+    return {std::move(rows), std::move(slots)};
+}
+
+// Every stored quad of the triple (s, p, o), in any context.
+void quads_of_triple(const storage::Store& store, const storage::lmdb::Txn& txn, const Quad& triple,
+                     std::vector<Quad>& out) {
+    storage::QuadPattern pattern;
+    pattern.terms = {triple[0], triple[1], triple[2], std::nullopt};
+    storage::QuadScan scan = store.scan(txn, pattern);
+    while (auto quad = scan.next())
+        out.push_back(*quad);
+}
+
+} // namespace
+
+StatementResult Database::run_change(const ast::Statement& statement, storage::lmdb::WriteTxn& txn) {
+    const auto prefixes = load_prefixes(store_, txn);
+    const bool adding = statement.kind == ast::StatementKind::ADD;
+    std::vector<Quad> quads;
+    // A term of a fact to add (interned) or to remove (looked up; nullopt if not stored).
+    auto id_of = [&](const ast::Term& term) -> std::optional<TermId> {
+        const storage::Term value = engine::to_storage(term, prefixes);
+        if (adding)
+            return store_.intern(txn, value);
+        return store_.find(txn, value);
+    };
+    // Adds the quads a template tuple makes of one row (`row` null: constants only).
+    auto instantiate = [&](const ast::Tuple& tuple, const SlotMap* slots, const TermId* row) {
+        std::array<std::optional<TermId>, 4> ids;
+        const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term,
+                                                    &tuple.object, tuple.context ? &*tuple.context : nullptr};
+        for (unsigned pos = 0; pos < 4; ++pos) {
+            if (!terms[pos])
+                continue;
+            if (terms[pos]->kind == ast::TermKind::VARIABLE) {
+                const TermId id = row[slots->at(terms[pos]->text)];
+                if (id == UNBOUND)
+                    return; // an unbound variable: this row makes no fact
+                ids[pos] = id;
+            } else {
+                ids[pos] = id_of(*terms[pos]);
+                if (!ids[pos])
+                    return; // removing a fact with a term nobody stored: nothing to do
+            }
+        }
+        if (terms[3]) {
+            quads.push_back({*ids[0], *ids[1], *ids[2], *ids[3]});
+        } else if (adding) {
+            quads.push_back({*ids[0], *ids[1], *ids[2], storage::DEFAULT_CONTEXT_ID});
+        } else {
+            quads_of_triple(store_, txn, {*ids[0], *ids[1], *ids[2], 0}, quads);
+        }
+    };
+
+    if (statement.query) {
+        const auto [rows, slots] = solutions(store_, txn, *statement.query, prefixes, cancelled_);
+        for (const auto& row : rows)
+            for (const auto& tuple : statement.tuples)
+                instantiate(tuple, &slots, row.data());
+    } else {
+        for (const auto& tuple : statement.tuples) {
+            if (!has_variables(tuple)) {
+                instantiate(tuple, nullptr, nullptr);
+                continue;
+            }
+            // remove with variables or wildcards: every fact the tuple matches.
+            SlotMap slots;
+            ast::Query query;
+            ast::Pattern pattern;
+            pattern.tuple = tuple;
+            query.patterns.push_back(pattern);
+            engine::Planner::assign_slots(query.patterns, slots);
+            ExecContext context(store_, txn, cancelled_);
+            engine::Planner planner(context, prefixes, slots);
+            engine::TuplePlan plan;
+            const std::vector<TermId> unbound(slots.size(), UNBOUND);
+            storage::QuadPattern constants;
+            bool missing = false;
+            for (unsigned pos = 0; pos < 4; ++pos) {
+                const ast::Term* term = pos == 0 ? &tuple.subject : pos == 1 ? &tuple.predicate.term
+                                        : pos == 2 ? &tuple.object : tuple.context ? &*tuple.context : nullptr;
+                if (!term || term->kind == ast::TermKind::WILDCARD)
+                    continue;
+                if (term->kind == ast::TermKind::VARIABLE) {
+                    plan.positions[pos] = {engine::TuplePosition::SLOT, 0, slots.at(term->text)};
+                    continue;
+                }
+                const auto id = store_.find(txn, engine::to_storage(*term, prefixes));
+                if (!id)
+                    missing = true;
+                else
+                    constants.terms[pos] = *id;
+            }
+            if (missing)
+                continue;
+            storage::QuadScan scan = store_.scan(txn, constants);
+            std::vector<TermId> row(slots.size());
+            while (auto quad = scan.next()) {
+                std::copy(unbound.begin(), unbound.end(), row.begin());
+                if (engine::IndexJoin::bind(plan, *quad, row.data()))
+                    quads.push_back(*quad);
+            }
+        }
+    }
+    StatementResult result;
+    result.kind = statement.kind;
+    if (adding) {
+        const storage::AddResult added = store_.add(txn, quads);
+        result.added = added.added;
+        result.already_present = added.already_present;
+    } else {
+        std::sort(quads.begin(), quads.end());
+        quads.erase(std::unique(quads.begin(), quads.end()), quads.end());
+        result.removed = store_.remove(txn, quads).removed;
+    }
+    return result;
+}
+
+StatementResult Database::run_statement(const ast::Statement& statement,
+                                        const std::filesystem::path& base_dir) {
+    StatementResult result;
+    result.kind = statement.kind;
+    switch (statement.kind) {
+    case ast::StatementKind::MATCH:
+        return run_match(statement);
+    case ast::StatementKind::ADD:
+    case ast::StatementKind::REMOVE:
+        if (statement.explain)
+            throw QueryError("explain shows the plans of match statements; explain the match "
+                             "part of this statement instead",
+                             &statement);
+        result = write([&](storage::lmdb::WriteTxn& txn) { return run_change(statement, txn); });
+        break;
+    case ast::StatementKind::PREFIX:
+        if (statement.iri.prefixed)
+            throw QueryError("write the IRI of a prefix in full: <…>", &statement);
+        write([&](storage::lmdb::WriteTxn& txn) { store_.set_prefix(txn, statement.prefix, statement.iri.text); });
+        result.message = fmt::format("prefix {}: is <{}>", statement.prefix, statement.iri.text);
+        break;
+    case ast::StatementKind::BEGIN:
+        if (transaction_)
+            throw QueryError("a transaction is already open (commit or rollback it first)", &statement);
+        transaction_ = std::make_unique<Transaction>(store_.begin_write());
+        result.message = "transaction started";
+        return result;
+    case ast::StatementKind::COMMIT:
+    case ast::StatementKind::ROLLBACK: {
+        if (!transaction_)
+            throw QueryError("no transaction is open", &statement);
+        auto transaction = std::move(transaction_);
+        if (statement.kind == ast::StatementKind::COMMIT) {
+            transaction->txn.commit();
+            result.message = "transaction committed";
+        } else {
+            transaction->txn.abort();
+            result.message = "transaction rolled back";
+        }
+        return result;
+    }
+    case ast::StatementKind::LOAD: {
+        std::filesystem::path file = statement.file;
+        if (file.is_relative() && !base_dir.empty())
+            file = base_dir / file;
+        const std::string format = !statement.format.empty() ? statement.format
+                                                              : file.extension().string().substr(file.has_extension() ? 1 : 0);
+        if (format != "qry")
+            throw QueryError(fmt::format("loading {} files is not available yet; this build loads "
+                                         ".qry scripts", format.empty() ? "these" : format),
+                             &statement);
+        if (statement.context)
+            throw QueryError("a .qry script names its own contexts: load it without into", &statement);
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            throw QueryError(fmt::format("cannot read {}", file.string()), &statement);
+        std::stringstream text;
+        text << in.rdbuf();
+        const parser::ParsedStatements loaded = parser::parse(text.str());
+        for (const auto& nested : loaded.statements()) {
+            if (nested.error)
+                throw QueryError(fmt::format("{}:{}:{}: {}", file.string(), nested.error->line(),
+                                             nested.error->column(), nested.error->message()),
+                                 &statement);
+            const auto kind = nested.statement->kind;
+            if (kind == ast::StatementKind::BEGIN || kind == ast::StatementKind::COMMIT ||
+                kind == ast::StatementKind::ROLLBACK)
+                throw QueryError(fmt::format("{}: a loaded script cannot begin or end transactions",
+                                             file.string()),
+                                 &statement);
+        }
+        // One statement: all of the script, or none of it.
+        const bool own_transaction = !transaction_;
+        if (own_transaction)
+            transaction_ = std::make_unique<Transaction>(store_.begin_write());
+        try {
+            for (const auto& nested : loaded.statements()) {
+                StatementResult part = run_statement(*nested.statement, file.parent_path());
+                result.added += part.added;
+                result.already_present += part.already_present;
+                result.removed += part.removed;
+            }
+        } catch (const QueryError& e) {
+            if (own_transaction)
+                transaction_.reset();
+            throw QueryError(fmt::format("{}: {}", file.string(), e.what()), &statement);
+        } catch (...) {
+            if (own_transaction)
+                transaction_.reset();
+            throw;
+        }
+        if (own_transaction) {
+            transaction_->txn.commit();
+            transaction_.reset();
+        }
+        return result;
+    }
+    case ast::StatementKind::EXPORT:
+        throw QueryError("export is not available yet in this build", &statement);
+    }
+    if (transaction_ && !transaction_->replaying)
+        transaction_->log.emplace_back(statement, base_dir);
+    return result;
+}
+
+std::vector<StatementResult> Database::execute(const std::string& source,
+                                               const std::filesystem::path& base_dir) {
+    const parser::ParsedStatements script = parser::parse(source);
+    std::vector<StatementResult> results;
+    for (const auto& statement : script.statements())
+        results.push_back(run(script, statement, base_dir));
+    return results;
+}
+
+std::unique_ptr<Rows> Database::query(const std::string& text) {
+    const parser::ParsedStatements script = parser::parse(text);
+    if (const auto* error = script.first_error())
+        throw *error;
+    if (script.statements().size() != 1 ||
+        script.statements()[0].statement->kind != ast::StatementKind::MATCH ||
+        script.statements()[0].statement->explain)
+        throw QueryError("query() runs exactly one match statement; use execute() for others");
+    return std::move(run(script, script.statements()[0]).rows);
+}
+
+storage::AddResult Database::add(const std::vector<Fact>& facts) {
+    return write([&](storage::lmdb::WriteTxn& txn) {
+        std::vector<Quad> quads;
+        quads.reserve(facts.size());
+        for (const Fact& fact : facts)
+            quads.push_back({store_.intern(txn, fact.subject), store_.intern(txn, fact.predicate),
+                             store_.intern(txn, fact.object), store_.intern(txn, fact.context)});
+        return store_.add(txn, quads);
+    });
+}
+
+} // namespace quarry

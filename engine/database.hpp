@@ -1,0 +1,104 @@
+#pragma once
+
+// quarry::Database: the library the shell uses. Opens a database file, parses and runs
+// statements, and returns their results: typed rows for a match, counts for add and
+// remove.
+//
+// Threading: one thread at a time per Database, except cancel(), which may be called from
+// any thread (or a signal handler) to stop the running statement.
+//
+// Errors: run() and query() throw ParseError (a syntax error, or a statement that cannot
+// run: unknown prefix, invalid value; both with line, column and caret), StorageError
+// (the file), or Error. A statement that fails changes nothing.
+
+#include "engine/error.hpp"
+#include "engine/rows.hpp"
+#include "engine/terms.hpp"
+#include "parser/parse.hpp"
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quarry {
+
+using parser::ParseError;
+using engine::Row;
+using engine::Rows;
+using engine::Value;
+
+struct DatabaseOptions {
+    bool read_only = false;
+    std::size_t map_size = std::size_t{64} << 20; // initial; grows on demand
+    bool no_sync = false;                         // skip fsync on commit
+};
+
+// What a statement did.
+struct StatementResult {
+    parser::ast::StatementKind kind = parser::ast::StatementKind::MATCH;
+    std::unique_ptr<Rows> rows; // match and explain: the rows (a cursor)
+    std::size_t added = 0;            // add
+    std::size_t already_present = 0;  // add
+    std::size_t removed = 0;          // remove
+    std::string message;              // prefix, begin, commit, rollback: what happened
+};
+
+// A fact given from code: subject, predicate, object and context (default context if
+// omitted).
+struct Fact {
+    storage::Term subject, predicate, object;
+    storage::Term context = storage::Term::default_context();
+};
+
+class Database {
+public:
+    explicit Database(const std::filesystem::path& path, const DatabaseOptions& options = {});
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Runs one statement of `script` (parsed with parser::parse). Relative paths in load
+    // resolve against `base_dir`. The rows of a match must be read before the next run.
+    StatementResult run(const parser::ParsedStatements& script,
+                        const parser::ParsedStatement& statement,
+                        const std::filesystem::path& base_dir = {});
+
+    // Runs every statement of `source`; stops at the first error and throws it.
+    std::vector<StatementResult> execute(const std::string& source,
+                                         const std::filesystem::path& base_dir = {});
+
+    // The rows of a single match statement.
+    std::unique_ptr<Rows> query(const std::string& text);
+
+    // Adds facts from code in one transaction.
+    storage::AddResult add(const std::vector<Fact>& facts);
+
+    // Stops the running statement (it throws engine::Cancelled); safe from any thread.
+    void cancel() noexcept { cancelled_.store(true); }
+
+    bool in_transaction() const noexcept { return transaction_ != nullptr; }
+    bool read_only() const noexcept { return store_.read_only(); }
+    const storage::Store& store() const noexcept { return store_; }
+    storage::Store& store() noexcept { return store_; }
+
+private:
+    struct Transaction;
+    StatementResult run_statement(const parser::ast::Statement& statement,
+                                  const std::filesystem::path& base_dir);
+    // Runs `write` in the open transaction, or in one of its own.
+    template <typename Fn>
+    auto write(Fn&& fn);
+    StatementResult run_match(const parser::ast::Statement& statement);
+    StatementResult run_change(const parser::ast::Statement& statement,
+                               storage::lmdb::WriteTxn& txn);
+
+    storage::Store store_;
+    std::unique_ptr<Transaction> transaction_;
+    std::atomic<bool> cancelled_{false};
+};
+
+} // namespace quarry

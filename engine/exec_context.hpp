@@ -1,0 +1,70 @@
+#pragma once
+
+// What a running statement needs: the store, its transaction, a cache of decoded terms,
+// the cancellation flag, and the row layout (one slot per variable).
+
+#include "engine/value.hpp"
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace quarry::engine {
+
+using storage::TermId;
+
+// A slot holds no term.
+constexpr TermId UNBOUND = ~TermId{0};
+
+// A batch of rows of term ids, `width` slots each, stored flat.
+struct RowBatch {
+    std::size_t width = 0;
+    std::vector<TermId> ids;
+
+    std::size_t size() const { return width == 0 ? 0 : ids.size() / width; }
+    bool empty() const { return ids.empty(); }
+    void clear() { ids.clear(); }
+    const TermId* row(std::size_t index) const { return ids.data() + index * width; }
+    void push(const TermId* row) { ids.insert(ids.end(), row, row + width); }
+};
+
+constexpr std::size_t BATCH_ROWS = 1024;
+
+// Thrown when the statement was cancelled (Database::cancel).
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("cancelled") {}
+};
+
+class ExecContext {
+public:
+    ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
+                const std::atomic<bool>& cancelled)
+        : store_(store), txn_(txn), cancelled_(cancelled) {}
+
+    const storage::Store& store() const { return store_; }
+    const storage::lmdb::Txn& txn() const { return txn_; }
+
+    // The term of an id, decoded once per statement.
+    const storage::Term& term(TermId id);
+    Value value(TermId id) { return id == UNBOUND ? Value() : Value(term(id)); }
+    // The id of a term, if stored (inline terms always are).
+    std::optional<TermId> find(const storage::Term& term) const { return store_.find(txn_, term); }
+
+    // Throws Cancelled if the statement was cancelled; called between batches.
+    void check_cancelled() const {
+        if (cancelled_.load(std::memory_order_relaxed))
+            throw Cancelled();
+    }
+
+private:
+    const storage::Store& store_;
+    const storage::lmdb::Txn& txn_;
+    const std::atomic<bool>& cancelled_;
+    std::unordered_map<TermId, storage::Term> terms_;
+};
+
+} // namespace quarry::engine

@@ -1,0 +1,144 @@
+#include "engine/expression.hpp"
+
+#include "engine/error.hpp"
+
+namespace quarry::engine {
+
+using parser::ast::ExprOp;
+
+Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
+                              const PrefixMap& prefixes,
+                              std::vector<const parser::ast::Expr*>* aggregates) {
+    Expression out;
+    out.op = expr.op;
+    out.function = expr.function;
+    out.distinct = expr.distinct;
+    out.star = expr.star;
+    if (expr.op == ExprOp::TERM) {
+        if (expr.term.kind == parser::ast::TermKind::VARIABLE) {
+            const auto [it, added] = slots.emplace(expr.term.text, slots.size());
+            out.slot = it->second;
+        } else {
+            out.constant = to_storage(expr.term, prefixes);
+        }
+        return out;
+    }
+    if (expr.op == ExprOp::AGGREGATE) {
+        if (!aggregates)
+            throw QueryError(expr.function + "() is an aggregate: it belongs in return or order by",
+                             &expr);
+        out.aggregate_index = aggregates->size();
+        aggregates->push_back(&expr);
+        // The argument is compiled for the per-row evaluation by query.cpp.
+        for (const auto& arg : expr.args)
+            out.args.push_back(compile_expression(arg, slots, prefixes, nullptr));
+        return out;
+    }
+    for (const auto& arg : expr.args)
+        out.args.push_back(compile_expression(arg, slots, prefixes, aggregates));
+    return out;
+}
+
+Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext& context) {
+    switch (expr.op) {
+    case ExprOp::AND: {
+        const Truth left = evaluate_condition(expr.args[0], row, context);
+        if (left == Truth::FALSE)
+            return Truth::FALSE;
+        return logical_and(left, evaluate_condition(expr.args[1], row, context));
+    }
+    case ExprOp::OR: {
+        const Truth left = evaluate_condition(expr.args[0], row, context);
+        if (left == Truth::TRUE)
+            return Truth::TRUE;
+        return logical_or(left, evaluate_condition(expr.args[1], row, context));
+    }
+    case ExprOp::NOT:
+        return logical_not(evaluate_condition(expr.args[0], row, context));
+    default:
+        return truth_of(evaluate(expr, row, context));
+    }
+}
+
+namespace {
+
+Comparison comparison_of(ExprOp op) {
+    switch (op) {
+    case ExprOp::EQ: return Comparison::EQ;
+    case ExprOp::NE: return Comparison::NE;
+    case ExprOp::LT: return Comparison::LT;
+    case ExprOp::LE: return Comparison::LE;
+    case ExprOp::GT: return Comparison::GT;
+    default: return Comparison::GE;
+    }
+}
+
+} // namespace
+
+Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
+               const std::vector<Value>* aggregate_values) {
+    auto arg = [&](std::size_t i) { return evaluate(expr.args[i], row, context, aggregate_values); };
+    switch (expr.op) {
+    case ExprOp::TERM:
+        return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
+    case ExprOp::AND:
+    case ExprOp::OR:
+    case ExprOp::NOT:
+        if (!aggregate_values)
+            return boolean_value(evaluate_condition(expr, row, context));
+        {
+            const Truth a = truth_of(arg(0));
+            if (expr.op == ExprOp::NOT)
+                return boolean_value(logical_not(a));
+            const Truth b = truth_of(arg(1));
+            return boolean_value(expr.op == ExprOp::AND ? logical_and(a, b) : logical_or(a, b));
+        }
+    case ExprOp::NEGATE:
+        return negate(arg(0));
+    case ExprOp::EQ:
+    case ExprOp::NE:
+    case ExprOp::LT:
+    case ExprOp::LE:
+    case ExprOp::GT:
+    case ExprOp::GE:
+        return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
+    case ExprOp::IN:
+    case ExprOp::NOT_IN: {
+        const Value needle = arg(0);
+        Truth found = Truth::FALSE;
+        for (std::size_t i = 1; i < expr.args.size() && found != Truth::TRUE; ++i)
+            found = logical_or(found, compare(needle, arg(i), Comparison::EQ));
+        return boolean_value(expr.op == ExprOp::IN ? found : logical_not(found));
+    }
+    case ExprOp::ADD:
+        return arithmetic(arg(0), arg(1), Arithmetic::ADD);
+    case ExprOp::SUBTRACT:
+        return arithmetic(arg(0), arg(1), Arithmetic::SUBTRACT);
+    case ExprOp::MULTIPLY:
+        return arithmetic(arg(0), arg(1), Arithmetic::MULTIPLY);
+    case ExprOp::DIVIDE:
+        return arithmetic(arg(0), arg(1), Arithmetic::DIVIDE);
+    case ExprOp::CALL: {
+        if (expr.function == "bound")
+            return storage::Term::boolean(row[expr.args[0].slot] != UNBOUND);
+        std::vector<Value> values;
+        for (std::size_t i = 0; i < expr.args.size(); ++i)
+            values.push_back(arg(i));
+        return call_function(expr.function, values);
+    }
+    case ExprOp::AGGREGATE:
+        if (!aggregate_values)
+            return std::nullopt;
+        return (*aggregate_values)[expr.aggregate_index];
+    }
+    return std::nullopt;
+}
+
+void collect_slots(const Expression& expr, std::set<std::size_t>& out) {
+    if (expr.op == ExprOp::TERM && expr.slot != SIZE_MAX)
+        out.insert(expr.slot);
+    for (const auto& arg : expr.args)
+        collect_slots(arg, out);
+}
+
+} // namespace quarry::engine

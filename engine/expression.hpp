@@ -1,0 +1,51 @@
+#pragma once
+
+// Conditions and result expressions compiled against a row layout: variables become
+// slots, constants become terms. Aggregates are evaluated by the caller (query.cpp),
+// which passes their values in.
+
+#include "engine/exec_context.hpp"
+#include "engine/terms.hpp"
+#include "parser/ast.hpp"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace quarry::engine {
+
+// Variable name → slot.
+using SlotMap = std::map<std::string, std::size_t, std::less<>>;
+
+struct Expression {
+    parser::ast::ExprOp op = parser::ast::ExprOp::TERM;
+    Value constant;                     // TERM: a value
+    std::size_t slot = SIZE_MAX;        // TERM: a variable's slot (SIZE_MAX: constant)
+    std::string function;               // CALL, AGGREGATE
+    bool distinct = false;              // AGGREGATE
+    bool star = false;                  // AGGREGATE
+    std::size_t aggregate_index = 0;    // AGGREGATE: index into the aggregate values
+    std::vector<Expression> args;
+};
+
+// Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are
+// numbered in `aggregates` (their AST nodes, in order). Throws QueryError for an unknown
+// prefix or an invalid constant.
+Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
+                              const PrefixMap& prefixes,
+                              std::vector<const parser::ast::Expr*>* aggregates = nullptr);
+
+// Evaluates `expr` over `row`. `aggregate_values` holds the values of the aggregates
+// (for result expressions of grouped queries).
+Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
+               const std::vector<Value>* aggregate_values = nullptr);
+
+// The truth of a condition over a row.
+Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext& context);
+
+// The slots an expression reads.
+void collect_slots(const Expression& expr, std::set<std::size_t>& out);
+
+} // namespace quarry::engine

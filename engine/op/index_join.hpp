@@ -1,0 +1,61 @@
+#pragma once
+
+// Extends each input row with the facts matching one tuple: the positions bound by
+// constants or by the row become a prefix range of the right index, entered by a seek
+// (index nested-loop join).
+
+#include "engine/op/operator.hpp"
+
+#include <array>
+#include <optional>
+
+namespace quarry::engine {
+
+// One position of a tuple in a plan.
+struct TuplePosition {
+    enum Kind {
+        CONSTANT, // `id`
+        MISSING,  // a constant the dictionary does not hold: nothing matches
+        SLOT,     // a variable
+        OPEN,     // a wildcard, or the context of a three-element tuple
+    };
+    Kind kind = OPEN;
+    TermId id = 0;
+    std::size_t slot = 0;
+};
+
+struct TuplePlan {
+    std::array<TuplePosition, 4> positions; // S P O C
+    storage::ScanMode mode = storage::ScanMode::QUADS;
+    std::string text; // the tuple as written, for explain
+    // What the planner expects: the index, and the positions bound (by constants or by
+    // earlier operators), e.g. "SP". For explain.
+    storage::Permutation planned_index = storage::Permutation::SPOC;
+    std::string planned_bound;
+};
+
+class IndexJoin : public RowOperator {
+public:
+    IndexJoin(OperatorPtr child, TuplePlan tuple) : RowOperator(std::move(child)), tuple_(std::move(tuple)) {}
+    std::string describe() const override;
+
+    // The pattern of a tuple over a row: its constants and the row's bound slots.
+    // Nullopt if a constant is missing (nothing can match).
+    static std::optional<storage::QuadPattern> pattern(const TuplePlan& tuple, const TermId* row);
+    // Writes the slots of `quad` into `row`; false if a variable repeated in the tuple
+    // would get two different values.
+    static bool bind(const TuplePlan& tuple, const storage::Quad& quad, TermId* row);
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+    void reset_state() override { scan_.reset(); }
+
+private:
+    TuplePlan tuple_;
+    std::optional<storage::QuadScan> scan_;
+    std::vector<TermId> row_;      // the input row being extended
+    std::vector<TermId> extended_; // scratch for an output row
+};
+
+} // namespace quarry::engine

@@ -1,0 +1,160 @@
+#include "engine/op/path_join.hpp"
+
+#include <algorithm>
+
+namespace quarry::engine {
+
+using parser::ast::PathOp;
+
+namespace {
+
+// The value of a position over a row: its id, or nullopt if open; MISSING gives UNBOUND
+// (a constant nothing holds, so nothing connects to it).
+std::optional<TermId> bound_value(const TuplePosition& position, const TermId* row) {
+    switch (position.kind) {
+    case TuplePosition::CONSTANT: return position.id;
+    case TuplePosition::MISSING: return UNBOUND;
+    case TuplePosition::SLOT:
+        if (row[position.slot] != UNBOUND)
+            return row[position.slot];
+        return std::nullopt;
+    case TuplePosition::OPEN: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition& predicate,
+                                       TermId from, bool forward) const {
+    NodeSet out;
+    if (predicate.kind != TuplePosition::CONSTANT || from == UNBOUND ||
+        context_.kind == TuplePosition::MISSING)
+        return out;
+    storage::QuadPattern pattern;
+    pattern.terms[storage::P] = predicate.id;
+    pattern.terms[forward ? storage::S : storage::O] = from;
+    if (context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = context_.id;
+    const auto mode = context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+                                                               : storage::ScanMode::TRIPLES;
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    while (auto quad = scan.next())
+        out.insert((*quad)[forward ? storage::O : storage::S]);
+    return out;
+}
+
+PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, TermId from,
+                                  bool forward) const {
+    switch (path.op) {
+    case PathOp::TERM:
+        return step_nodes(context, path.predicate, from, forward);
+    case PathOp::INVERSE:
+        return reach(context, path.children[0], from, !forward);
+    case PathOp::ALTERNATIVE: {
+        NodeSet out;
+        for (const PathPlan& child : path.children) {
+            const NodeSet part = reach(context, child, from, forward);
+            out.insert(part.begin(), part.end());
+        }
+        return out;
+    }
+    case PathOp::SEQUENCE: {
+        NodeSet current{from};
+        const std::size_t n = path.children.size();
+        for (std::size_t i = 0; i < n && !current.empty(); ++i) {
+            const PathPlan& child = path.children[forward ? i : n - 1 - i];
+            NodeSet next;
+            for (TermId node : current) {
+                const NodeSet part = reach(context, child, node, forward);
+                next.insert(part.begin(), part.end());
+            }
+            current = std::move(next);
+        }
+        return current;
+    }
+    case PathOp::ZERO_OR_ONE: {
+        NodeSet out = reach(context, path.children[0], from, forward);
+        out.insert(from);
+        return out;
+    }
+    case PathOp::ONE_OR_MORE:
+    case PathOp::ZERO_OR_MORE: {
+        NodeSet visited;
+        if (path.op == PathOp::ZERO_OR_MORE)
+            visited.insert(from);
+        std::vector<TermId> frontier{from};
+        NodeSet expanded{from};
+        while (!frontier.empty()) {
+            context.check_cancelled();
+            std::vector<TermId> next;
+            for (TermId node : frontier)
+                for (TermId reached : reach(context, path.children[0], node, forward)) {
+                    visited.insert(reached);
+                    if (expanded.insert(reached).second)
+                        next.push_back(reached);
+                }
+            frontier = std::move(next);
+        }
+        return visited;
+    }
+    }
+    return {};
+}
+
+PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
+    NodeSet nodes;
+    storage::QuadPattern pattern;
+    if (context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = context_.id;
+    else if (context_.kind == TuplePosition::MISSING)
+        return nodes;
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern);
+    while (auto quad = scan.next()) {
+        nodes.insert((*quad)[storage::S]);
+        nodes.insert((*quad)[storage::O]);
+    }
+    return nodes;
+}
+
+void PathJoin::start(ExecContext& context, const TermId* row) {
+    row_.assign(row, row + width());
+    pairs_.clear();
+    next_ = 0;
+    const auto subject = bound_value(subject_, row);
+    const auto object = bound_value(object_, row);
+    const bool same_variable = subject_.kind == TuplePosition::SLOT &&
+                               object_.kind == TuplePosition::SLOT && subject_.slot == object_.slot;
+    if (subject) {
+        for (TermId o : reach(context, path_, *subject, true))
+            if (!object || *object == o)
+                pairs_.emplace_back(*subject, o);
+    } else if (object && !same_variable) {
+        for (TermId s : reach(context, path_, *object, false))
+            pairs_.emplace_back(s, *object);
+    } else {
+        for (TermId s : all_nodes(context))
+            for (TermId o : reach(context, path_, s, true))
+                if (!same_variable || s == o)
+                    pairs_.emplace_back(s, o);
+    }
+    std::sort(pairs_.begin(), pairs_.end()); // deterministic order
+}
+
+bool PathJoin::step(ExecContext&, RowBatch& out) {
+    std::vector<TermId> extended(row_.size());
+    for (; next_ < pairs_.size(); ++next_) {
+        if (out.size() >= BATCH_ROWS)
+            return true;
+        std::copy(row_.begin(), row_.end(), extended.begin());
+        const auto [s, o] = pairs_[next_];
+        if (subject_.kind == TuplePosition::SLOT)
+            extended[subject_.slot] = s;
+        if (object_.kind == TuplePosition::SLOT)
+            extended[object_.slot] = o;
+        out.push(extended.data());
+    }
+    return false;
+}
+
+} // namespace quarry::engine

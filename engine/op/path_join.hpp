@@ -1,0 +1,50 @@
+#pragma once
+
+// Extends each input row with the pairs (subject, object) connected by a property path:
+// breadth-first from the bound end, cycle-safe, each pair once. With both ends open, every
+// node of the graph (subject or object of a fact) is a start.
+
+#include "engine/op/index_join.hpp"
+#include "parser/ast.hpp"
+
+#include <unordered_set>
+
+namespace quarry::engine {
+
+struct PathPlan {
+    parser::ast::PathOp op = parser::ast::PathOp::TERM;
+    TuplePosition predicate;          // TERM: CONSTANT or MISSING
+    std::vector<PathPlan> children;
+};
+
+class PathJoin : public RowOperator {
+public:
+    // `subject`, `object`: SLOT, CONSTANT, MISSING or OPEN; `context`: CONSTANT, MISSING or
+    // OPEN (any context).
+    PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
+             TuplePosition context, std::string text)
+        : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
+          object_(object), context_(context), text_(std::move(text)) {}
+    std::string describe() const override { return "PathJoin " + text_; }
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+
+private:
+    using NodeSet = std::unordered_set<TermId>;
+    // Nodes reachable from `from` along `path` (against it when !forward).
+    NodeSet reach(ExecContext& context, const PathPlan& path, TermId from, bool forward) const;
+    NodeSet step_nodes(ExecContext& context, const TuplePosition& predicate, TermId from,
+                       bool forward) const;
+    NodeSet all_nodes(ExecContext& context) const;
+
+    PathPlan path_;
+    TuplePosition subject_, object_, context_;
+    std::string text_;
+    std::vector<std::pair<TermId, TermId>> pairs_;
+    std::size_t next_ = 0;
+    std::vector<TermId> row_;
+};
+
+} // namespace quarry::engine

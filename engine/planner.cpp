@@ -1,0 +1,277 @@
+#include "engine/planner.hpp"
+
+#include "engine/error.hpp"
+#include "engine/op/block_join.hpp"
+#include "engine/op/filter.hpp"
+#include "engine/op/index_join.hpp"
+#include "engine/op/path_join.hpp"
+#include "parser/printer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace quarry::engine {
+
+namespace ast = parser::ast;
+
+namespace {
+
+void add_variable(const ast::Term& term, SlotMap& slots, std::vector<std::string>* visible) {
+    if (term.kind != ast::TermKind::VARIABLE)
+        return;
+    if (slots.emplace(term.text, slots.size()).second && visible)
+        visible->push_back(term.text);
+    else if (visible && std::find(visible->begin(), visible->end(), term.text) == visible->end())
+        visible->push_back(term.text);
+}
+
+void path_variables(const ast::Path& path, SlotMap& slots, std::vector<std::string>* visible) {
+    add_variable(path.term, slots, visible);
+    for (const auto& child : path.children)
+        path_variables(child, slots, visible);
+}
+
+// Splits a condition into its top-level conjuncts.
+void conjuncts(const ast::Expr& expr, std::vector<const ast::Expr*>& out) {
+    if (expr.op == ast::ExprOp::AND) {
+        conjuncts(expr.args[0], out);
+        conjuncts(expr.args[1], out);
+    } else {
+        out.push_back(&expr);
+    }
+}
+
+} // namespace
+
+void Planner::assign_slots(const std::vector<ast::Pattern>& patterns, SlotMap& slots,
+                           std::vector<std::string>* visible, bool in_not) {
+    for (const auto& pattern : patterns) {
+        std::vector<std::string>* shown = in_not ? nullptr : visible;
+        if (pattern.kind == ast::PatternKind::TUPLE) {
+            add_variable(pattern.tuple.subject, slots, shown);
+            path_variables(pattern.tuple.predicate, slots, shown);
+            add_variable(pattern.tuple.object, slots, shown);
+            if (pattern.tuple.context)
+                add_variable(*pattern.tuple.context, slots, shown);
+        }
+        assign_slots(pattern.patterns, slots, visible, in_not || pattern.kind == ast::PatternKind::NOT);
+    }
+}
+
+std::set<std::size_t> tuple_slots(const ast::Tuple& tuple, const SlotMap& slots) {
+    std::set<std::size_t> out;
+    auto add = [&](const ast::Term& term) {
+        if (term.kind == ast::TermKind::VARIABLE)
+            out.insert(slots.at(term.text));
+    };
+    add(tuple.subject);
+    if (tuple.predicate.op == ast::PathOp::TERM)
+        add(tuple.predicate.term);
+    add(tuple.object);
+    if (tuple.context)
+        add(*tuple.context);
+    return out;
+}
+
+TuplePosition Planner::position(const ast::Term& term) {
+    TuplePosition out;
+    switch (term.kind) {
+    case ast::TermKind::VARIABLE:
+        out.kind = TuplePosition::SLOT;
+        out.slot = slots_.at(term.text);
+        return out;
+    case ast::TermKind::WILDCARD:
+        out.kind = TuplePosition::OPEN;
+        return out;
+    default: {
+        const auto id = context_.find(to_storage(term, prefixes_));
+        out.kind = id ? TuplePosition::CONSTANT : TuplePosition::MISSING;
+        out.id = id.value_or(0);
+        return out;
+    }
+    }
+}
+
+double Planner::estimate(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
+    if (tuple.predicate.op != ast::PathOp::TERM)
+        return 1e6; // paths last among equals: they are costly
+    const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term,
+                                                &tuple.object,
+                                                tuple.context ? &*tuple.context : nullptr};
+    storage::QuadPattern constants;
+    unsigned bound_by_variables = 0;
+    bool subject_bound = false, object_bound = false;
+    for (unsigned pos = 0; pos < 4; ++pos) {
+        if (!terms[pos])
+            continue;
+        const TuplePosition p = position(*terms[pos]);
+        if (p.kind == TuplePosition::MISSING)
+            return 0;
+        if (p.kind == TuplePosition::CONSTANT)
+            constants.terms[pos] = p.id;
+        if (p.kind == TuplePosition::SLOT && bound.count(p.slot)) {
+            ++bound_by_variables;
+            subject_bound |= pos == storage::S;
+            object_bound |= pos == storage::O;
+        }
+    }
+    double estimate = static_cast<double>(context_.store().estimate(context_.txn(), constants));
+    if (bound_by_variables == 0)
+        return estimate;
+    if (constants.terms[storage::P]) {
+        const auto stats = context_.store().statistics().predicate(context_.txn(), *constants.terms[storage::P]);
+        if (stats && subject_bound && stats->distinct_subjects)
+            estimate = std::min(estimate, static_cast<double>(stats->facts) / static_cast<double>(stats->distinct_subjects));
+        if (stats && object_bound && stats->distinct_objects)
+            estimate = std::min(estimate, static_cast<double>(stats->facts) / static_cast<double>(stats->distinct_objects));
+        if (subject_bound && object_bound)
+            estimate = std::min(estimate, 1.0);
+    } else {
+        estimate /= std::pow(100.0, bound_by_variables);
+    }
+    return std::max(estimate, 0.5);
+}
+
+OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
+                                const std::set<std::size_t>& bound) {
+    const std::string text = parser::print(tuple);
+    TuplePosition context_position;
+    if (tuple.context)
+        context_position = position(*tuple.context);
+    if (tuple.predicate.op != ast::PathOp::TERM) {
+        if (context_position.kind == TuplePosition::SLOT)
+            throw QueryError("a property path needs a fixed context or none", &*tuple.context);
+        std::function<PathPlan(const ast::Path&)> compile = [&](const ast::Path& path) {
+            PathPlan plan;
+            plan.op = path.op;
+            if (path.op == ast::PathOp::TERM)
+                plan.predicate = position(path.term);
+            for (const auto& child : path.children)
+                plan.children.push_back(compile(child));
+            return plan;
+        };
+        auto join = std::make_unique<PathJoin>(std::move(input), compile(tuple.predicate),
+                                               position(tuple.subject), position(tuple.object),
+                                               context_position, text);
+        join->estimate = estimate(tuple, bound);
+        return join;
+    }
+    TuplePlan plan;
+    plan.text = text;
+    plan.positions = {position(tuple.subject), position(tuple.predicate.term),
+                      position(tuple.object), context_position};
+    plan.mode = tuple.context ? storage::ScanMode::QUADS : storage::ScanMode::TRIPLES;
+    unsigned mask = 0;
+    for (unsigned pos = 0; pos < 4; ++pos) {
+        const TuplePosition& p = plan.positions[pos];
+        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot))) {
+            mask |= 1u << pos;
+            plan.planned_bound += "SPOC"[pos];
+        }
+    }
+    plan.planned_index = storage::choose_permutation(mask);
+    auto join = std::make_unique<IndexJoin>(std::move(input), std::move(plan));
+    join->estimate = estimate(tuple, bound);
+    return join;
+}
+
+OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
+                                const std::optional<ast::Expr>& where,
+                                const std::set<std::size_t>& input_bound) {
+    OperatorPtr plan = std::make_unique<Source>(slots_.size());
+    std::set<std::size_t> bound = input_bound;
+
+    // Conditions, each placed where its variables are bound.
+    struct Pending {
+        const ast::Expr* expr;
+        std::set<std::size_t> needs;
+    };
+    std::vector<Pending> pending;
+    if (where) {
+        std::vector<const ast::Expr*> parts;
+        conjuncts(*where, parts);
+        for (const ast::Expr* part : parts) {
+            Pending p{part, {}};
+            collect_slots(compile_expression(*part, slots_, prefixes_), p.needs);
+            pending.push_back(std::move(p));
+        }
+    }
+    auto place_filters = [&](bool all) {
+        for (auto it = pending.begin(); it != pending.end();) {
+            const bool ready = all || std::includes(bound.begin(), bound.end(), it->needs.begin(), it->needs.end());
+            if (!ready) {
+                ++it;
+                continue;
+            }
+            plan = std::make_unique<Filter>(std::move(plan), compile_expression(*it->expr, slots_, prefixes_),
+                                            parser::print(*it->expr));
+            it = pending.erase(it);
+        }
+    };
+    place_filters(false);
+
+    auto sub_block = [&](const ast::Pattern& block) {
+        if (block.kind == ast::PatternKind::TUPLE)
+            return plan_tuple(std::make_unique<Source>(slots_.size()), block.tuple, bound);
+        return plan_block(block.patterns, block.where, bound);
+    };
+
+    std::vector<const ast::Pattern*> nots;
+    std::size_t i = 0;
+    while (i < patterns.size()) {
+        // A run of required elements, up to the next optional.
+        std::vector<const ast::Tuple*> tuples;
+        std::vector<const ast::Pattern*> others;
+        for (; i < patterns.size() && patterns[i].kind != ast::PatternKind::OPTIONAL; ++i) {
+            const ast::Pattern& p = patterns[i];
+            if (p.kind == ast::PatternKind::TUPLE)
+                tuples.push_back(&p.tuple);
+            else if (p.kind == ast::PatternKind::NOT)
+                nots.push_back(&p);
+            else
+                others.push_back(&p);
+        }
+        while (!tuples.empty()) {
+            std::size_t best = SIZE_MAX;
+            double best_estimate = 0;
+            bool best_connected = false;
+            for (std::size_t t = 0; t < tuples.size(); ++t) {
+                const auto vars = tuple_slots(*tuples[t], slots_);
+                const bool connected =
+                    bound.empty() || vars.empty() ||
+                    std::any_of(vars.begin(), vars.end(), [&](std::size_t s) { return bound.count(s); });
+                const double e = estimate(*tuples[t], bound);
+                if (best == SIZE_MAX || (connected && !best_connected) ||
+                    (connected == best_connected && e < best_estimate)) {
+                    best = t;
+                    best_estimate = e;
+                    best_connected = connected;
+                }
+            }
+            plan = plan_tuple(std::move(plan), *tuples[best], bound);
+            const auto vars = tuple_slots(*tuples[best], slots_);
+            bound.insert(vars.begin(), vars.end());
+            tuples.erase(tuples.begin() + static_cast<std::ptrdiff_t>(best));
+            place_filters(false);
+        }
+        for (const ast::Pattern* other : others) {
+            std::vector<OperatorPtr> blocks;
+            if (other->kind == ast::PatternKind::UNION)
+                for (const auto& block : other->patterns)
+                    blocks.push_back(sub_block(block));
+            else
+                blocks.push_back(sub_block(*other));
+            plan = std::make_unique<UnionJoin>(std::move(plan), std::move(blocks));
+        }
+        if (i < patterns.size()) { // an optional
+            plan = std::make_unique<OptionalJoin>(std::move(plan), sub_block(patterns[i].patterns[0]));
+            ++i;
+        }
+    }
+    for (const ast::Pattern* not_block : nots)
+        plan = std::make_unique<AntiJoin>(std::move(plan), sub_block(not_block->patterns[0]));
+    place_filters(true);
+    return plan;
+}
+
+} // namespace quarry::engine

@@ -1,0 +1,53 @@
+#pragma once
+
+// Builds the operator pipeline of a block of patterns (SPEC §6):
+//  - each tuple becomes an IndexJoin (or a PathJoin for a property path) on the index its
+//    bound positions select;
+//  - tuples are ordered by estimated cardinality from the statistics, smallest first, and
+//    then only tuples that share a variable with those already placed, so there is never
+//    an accidental cross product;
+//  - optional blocks keep their place (a left join of what precedes them), not blocks and
+//    the rest of the conditions go last, and each conjunct of `where` is pushed down to the
+//    first point where all its variables are bound.
+
+#include "engine/expression.hpp"
+#include "engine/op/index_join.hpp"
+#include "engine/terms.hpp"
+#include "parser/ast.hpp"
+
+#include <set>
+
+namespace quarry::engine {
+
+class Planner {
+public:
+    Planner(ExecContext& context, const PrefixMap& prefixes, SlotMap& slots)
+        : context_(context), prefixes_(prefixes), slots_(slots) {}
+
+    // The pipeline of a block; `bound`: the slots every input row binds.
+    OperatorPtr plan_block(const std::vector<parser::ast::Pattern>& patterns,
+                           const std::optional<parser::ast::Expr>& where,
+                           const std::set<std::size_t>& bound);
+
+    // Assigns slots to every variable of `patterns`, in order of first appearance;
+    // `visible` receives those a `return *` shows (not those only inside `not` blocks).
+    static void assign_slots(const std::vector<parser::ast::Pattern>& patterns, SlotMap& slots,
+                             std::vector<std::string>* visible = nullptr, bool in_not = false);
+
+private:
+    struct Step; // a tuple awaiting its place in the order
+
+    OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
+                           const std::set<std::size_t>& bound);
+    double estimate(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
+    TuplePosition position(const parser::ast::Term& term);
+
+    ExecContext& context_;
+    const PrefixMap& prefixes_;
+    SlotMap& slots_;
+};
+
+// The slots a tuple binds (its variables).
+std::set<std::size_t> tuple_slots(const parser::ast::Tuple& tuple, const SlotMap& slots);
+
+} // namespace quarry::engine

@@ -1,0 +1,57 @@
+#pragma once
+
+// The scalar semantics of conditions and results (SPEC §1, §2): comparison by value,
+// the total order of `order by`, arithmetic, the functions, and three-valued logic.
+//
+// A Value is a term or nothing: nothing stands for an unbound variable and for the result
+// of an error (a type clash, a division by zero), which make a condition false, not fail.
+
+#include "storage/term.hpp"
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace quarry::engine {
+
+using Value = std::optional<storage::Term>;
+
+// Truth of a condition: three-valued, as SPARQL's.
+enum class Truth { FALSE, TRUE, ERROR };
+
+Truth truth_of(const Value& value);
+Truth logical_and(Truth a, Truth b);
+Truth logical_or(Truth a, Truth b);
+Truth logical_not(Truth a);
+Value boolean_value(Truth truth);
+
+enum class Comparison { EQ, NE, LT, LE, GT, GE };
+
+// `=` and `!=` compare numbers by value across integer and decimal, dates and datetimes
+// chronologically, everything else by identity of kind and value. `<` `<=` `>` `>=` need
+// comparable kinds: numbers, dates and datetimes, or two of a kind (names, strings, IRIs,
+// booleans); anything else is an error. An unbound operand is an error.
+Truth compare(const Value& a, const Value& b, Comparison op);
+
+// The total order of `order by`: unbound first, then by kind group (default context,
+// names, IRIs, strings, typed literals, booleans, numbers, dates and datetimes), then by
+// value (numbers numerically, dates chronologically, text by code point); ties broken so
+// that distinct terms never compare equal. Returns <0, 0, >0.
+int total_order(const Value& a, const Value& b);
+
+enum class Arithmetic { ADD, SUBTRACT, MULTIPLY, DIVIDE };
+// Numbers only. Integer op integer stays an integer unless it overflows (then decimal);
+// division always gives a decimal. Anything else, and division by zero, is an error.
+Value arithmetic(const Value& a, const Value& b, Arithmetic op);
+Value negate(const Value& a);
+
+// A function of the language by (lower-case) name: contains starts_with ends_with matches
+// lower upper length str lang year month day is_name is_string is_number is_date is_iri.
+// `bound` is evaluated by the caller. Wrong kinds give an error (nothing).
+Value call_function(std::string_view name, std::span<const Value> args);
+
+// The text of a term for str() and the text functions: a name's or string's text, an
+// IRI, a typed literal's lexical form, or the canonical form of a number or date.
+std::string text_of(const storage::Term& term);
+
+} // namespace quarry::engine
