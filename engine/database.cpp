@@ -52,6 +52,13 @@ void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& 
     }
 }
 
+// A query without variables still has rows (one per match): give them a slot, which no
+// variable can name, so that batches can count them.
+void reserve_a_slot(SlotMap& slots) {
+    if (slots.empty())
+        slots.emplace("", 0);
+}
+
 std::string column_name(const ast::ReturnItem& item) {
     if (!item.alias.empty())
         return item.alias;
@@ -78,6 +85,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
         expr_variables(item.expr, slots);
     for (const auto& key : query.order)
         expr_variables(key.expr, slots);
+    reserve_a_slot(slots);
 
     engine::Planner planner(*plan->context, prefixes, slots);
     plan->root = planner.plan_block(query.patterns, query.where, {});
@@ -111,10 +119,6 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
         if (!compiled.column)
             compiled.expr = engine::compile_expression(key.expr, slots, prefixes, &plan->aggregates);
         plan->order.push_back(std::move(compiled));
-    }
-    for (const ast::Expr* aggregate : plan->aggregates) {
-        plan->aggregate_args.push_back(
-            aggregate->star ? Expression{} : engine::compile_expression(aggregate->args[0], slots, prefixes));
     }
     plan->grouped = !plan->aggregates.empty();
     plan->distinct = query.distinct;
@@ -273,6 +277,7 @@ solutions(const storage::Store& store, const storage::lmdb::Txn& txn, const ast:
     pattern_expr_variables(query.patterns, slots);
     if (query.where)
         expr_variables(*query.where, slots);
+    reserve_a_slot(slots);
     engine::Planner planner(context, prefixes, slots);
     engine::OperatorPtr root = planner.plan_block(query.patterns, query.where, {});
     const std::vector<TermId> unbound(slots.size(), UNBOUND);

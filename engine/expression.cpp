@@ -8,7 +8,7 @@ using parser::ast::ExprOp;
 
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
                               const PrefixMap& prefixes,
-                              std::vector<const parser::ast::Expr*>* aggregates) {
+                              std::vector<Expression>* aggregates) {
     Expression out;
     out.op = expr.op;
     out.function = expr.function;
@@ -27,11 +27,11 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
         if (!aggregates)
             throw QueryError(expr.function + "() is an aggregate: it belongs in return or order by",
                              &expr);
-        out.aggregate_index = aggregates->size();
-        aggregates->push_back(&expr);
-        // The argument is compiled for the per-row evaluation by query.cpp.
+        // The argument is evaluated per row by rows.cpp.
         for (const auto& arg : expr.args)
             out.args.push_back(compile_expression(arg, slots, prefixes, nullptr));
+        out.aggregate_index = aggregates->size();
+        aggregates->push_back(out);
         return out;
     }
     for (const auto& arg : expr.args)

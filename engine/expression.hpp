@@ -31,11 +31,11 @@ struct Expression {
 };
 
 // Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are
-// numbered in `aggregates` (their AST nodes, in order). Throws QueryError for an unknown
-// prefix or an invalid constant.
+// numbered in `aggregates` (each compiled, in order; null: aggregates are an error).
+// Throws QueryError for an unknown prefix or an invalid constant.
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
                               const PrefixMap& prefixes,
-                              std::vector<const parser::ast::Expr*>* aggregates = nullptr);
+                              std::vector<Expression>* aggregates = nullptr);
 
 // Evaluates `expr` over `row`. `aggregate_values` holds the values of the aggregates
 // (for result expressions of grouped queries).

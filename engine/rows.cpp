@@ -29,7 +29,7 @@ struct Accumulator {
     std::set<Value, ValueLess> seen;
 };
 
-Value finish(const parser::ast::Expr& aggregate, const Accumulator& acc) {
+Value finish(const Expression& aggregate, const Accumulator& acc) {
     const std::string& f = aggregate.function;
     if (f == "count")
         return storage::Term::integer(static_cast<std::int64_t>(aggregate.distinct ? acc.seen.size() : acc.count));
@@ -44,7 +44,7 @@ Value finish(const parser::ast::Expr& aggregate, const Accumulator& acc) {
     return acc.best; // min, max
 }
 
-void accumulate(const parser::ast::Expr& aggregate, Accumulator& acc, const Value& value, bool star) {
+void accumulate(const Expression& aggregate, Accumulator& acc, const Value& value, bool star) {
     if (star) {
         ++acc.count;
         return;
@@ -154,9 +154,9 @@ private:
                     order_of_groups.push_back(&it->first);
                 }
                 for (std::size_t a = 0; a < plan_->aggregates.size(); ++a) {
-                    const auto& aggregate = *plan_->aggregates[a];
+                    const Expression& aggregate = plan_->aggregates[a];
                     const Value value = aggregate.star ? Value()
-                                                       : evaluate(plan_->aggregate_args[a], row, *plan_->context);
+                                                       : evaluate(aggregate.args[0], row, *plan_->context);
                     accumulate(aggregate, it->second.accumulators[a], value, aggregate.star);
                 }
             }
@@ -170,7 +170,7 @@ private:
                 const Group& group = groups.at(*key);
                 std::vector<Value> values;
                 for (std::size_t a = 0; a < plan_->aggregates.size(); ++a)
-                    values.push_back(finish(*plan_->aggregates[a], group.accumulators[a]));
+                    values.push_back(finish(plan_->aggregates[a], group.accumulators[a]));
                 Row projected = project(group.first.data(), &values);
                 Row key_values = sort_key(group.first.data(), projected, &values);
                 rows.emplace_back(std::move(key_values), std::move(projected));

@@ -36,9 +36,8 @@ struct QueryPlan {
     OperatorPtr root;
     std::size_t width = 0;
     std::vector<std::string> columns;
-    std::vector<Expression> items;             // one per column
-    std::vector<Expression> aggregate_args;    // per aggregate: its argument (or none)
-    std::vector<const parser::ast::Expr*> aggregates;
+    std::vector<Expression> items;      // one per column
+    std::vector<Expression> aggregates; // every aggregate of items and order keys
     bool grouped = false;
     bool distinct = false;
     struct Key {

@@ -75,13 +75,14 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
     }
     case PathOp::ZERO_OR_ONE: {
         NodeSet out = reach(context, path.children[0], from, forward);
-        out.insert(from);
+        if (is_node(context, from))
+            out.insert(from);
         return out;
     }
     case PathOp::ONE_OR_MORE:
     case PathOp::ZERO_OR_MORE: {
         NodeSet visited;
-        if (path.op == PathOp::ZERO_OR_MORE)
+        if (path.op == PathOp::ZERO_OR_MORE && is_node(context, from))
             visited.insert(from);
         std::vector<TermId> frontier{from};
         NodeSet expanded{from};
@@ -100,6 +101,18 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
     }
     }
     return {};
+}
+
+bool PathJoin::is_node(ExecContext& context, TermId id) const {
+    for (const auto position : {storage::S, storage::O}) {
+        storage::QuadPattern pattern;
+        pattern.terms[position] = id;
+        if (context_.kind == TuplePosition::CONSTANT)
+            pattern.terms[storage::C] = context_.id;
+        if (context.store().scan(context.txn(), pattern).next_key())
+            return true;
+    }
+    return false;
 }
 
 PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
@@ -121,6 +134,10 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
     pairs_.clear();
     next_ = 0;
+    // A constant stored nowhere connects to nothing, not even by a zero-length path.
+    if (subject_.kind == TuplePosition::MISSING || object_.kind == TuplePosition::MISSING ||
+        context_.kind == TuplePosition::MISSING)
+        return;
     const auto subject = bound_value(subject_, row);
     const auto object = bound_value(object_, row);
     const bool same_variable = subject_.kind == TuplePosition::SLOT &&

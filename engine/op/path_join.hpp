@@ -38,6 +38,10 @@ private:
     NodeSet step_nodes(ExecContext& context, const TuplePosition& predicate, TermId from,
                        bool forward) const;
     NodeSet all_nodes(ExecContext& context) const;
+    // Is `id` a subject or object of a fact (in the path's context, if it has one)? Only
+    // nodes are connected to themselves by a zero-length path, so that the result does
+    // not depend on whether the end was bound before.
+    bool is_node(ExecContext& context, TermId id) const;
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
