@@ -93,7 +93,8 @@ auto const order_clause = kw("order") > kw("by") >
                           (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
                         -where_clause > -return_clause > -order_clause >
-                        -(kw("limit") > count[set_limit]) > -(kw("offset") > count[set_offset]);
+                        -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
+                          (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])));
 auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());
 auto const template_match = kw("match") > patterns()[set_patterns] > -where_clause;
 auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples[set_tuples] > -template_match;

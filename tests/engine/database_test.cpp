@@ -1,0 +1,225 @@
+#include "engine/database.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+using namespace quarry;
+using quarry::testing::TempDir;
+using storage::Term;
+
+namespace {
+
+// All rows of a query as text, "a | b" per row, in result order.
+std::vector<std::string> rows_of(Database& db, const std::string& text) {
+    std::vector<std::string> out;
+    auto rows = db.query(text);
+    while (auto row = rows->next()) {
+        std::string line;
+        for (std::size_t i = 0; i < row->size(); ++i)
+            line += (i ? " | " : "") + ((*row)[i] ? engine::format_term(*(*row)[i]) : std::string());
+        out.push_back(line);
+    }
+    return out;
+}
+
+const char* const ASTANA = R"(
+add (Khaji, met, Syrian delegation, Astana), (Khaji, role, adviser),
+    (Iranian delegation, met, Russian delegation, Astana),
+    (Aref, met, Mohammed bin Salman, Riyadh), (Aref, invited, Mohammed bin Salman, Riyadh),
+    (Syrian delegation, part_of, Syria), (Astana, located_in, Kazakhstan),
+    (Kazakhstan, located_in, Central Asia), (Astana talks, launched, 2017),
+    (Astana talks, guarantor, Iran), (Astana talks, guarantor, Türkiye),
+    (Astana talks, guarantor, Russia), (22nd meeting, date, 2024-11-12);
+)";
+
+} // namespace
+
+TEST_CASE("add and remove report their counts and keep set semantics", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    auto results = db.execute(ASTANA);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].added == 13);
+    results = db.execute("add (Khaji, met, Syrian delegation, Astana), (New, fact, here);");
+    CHECK(results[0].added == 1);
+    CHECK(results[0].already_present == 1);
+    results = db.execute("remove (Khaji, role, adviser); remove (Nobody, role, adviser);");
+    CHECK(results[0].removed == 1);
+    CHECK(results[1].removed == 0);
+    SECTION("remove with variables removes every matching fact, in every context") {
+        results = db.execute("remove (?x, met, ?y);");
+        CHECK(results[0].removed == 3);
+        CHECK(rows_of(db, "match (?x, met, ?y)").empty());
+    }
+    SECTION("add and remove instantiated per solution of a match") {
+        results = db.execute("add (?b, met, ?a) match (?a, met, ?b);");
+        CHECK(results[0].added == 3);
+        CHECK(rows_of(db, "match (Syrian delegation, met, ?who) return ?who") ==
+              std::vector<std::string>{"Khaji"});
+        results = db.execute("remove (?b, met, ?a) match (?a, met, ?b) where ?a = Khaji;");
+        CHECK(results[0].removed == 1);
+    }
+    SECTION("a three-element fact lives in the default context") {
+        CHECK(rows_of(db, "match (New, fact, here, ?c) return ?c") == std::vector<std::string>{"default"});
+        CHECK(rows_of(db, "match (New, fact, here, default)") == std::vector<std::string>{""});
+    }
+}
+
+TEST_CASE("queries answer the questions of the Astana article", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    CHECK(rows_of(db, "match (?who, met, ?whom, Astana) return ?who, ?whom order by ?who") ==
+          std::vector<std::string>{"Iranian delegation | Russian delegation", "Khaji | Syrian delegation"});
+    CHECK(rows_of(db, "match (Astana talks, guarantor, ?c) return count(*) as n") ==
+          std::vector<std::string>{"3"});
+    CHECK(rows_of(db, "match (Astana, located_in+, ?region) return ?region order by ?region") ==
+          std::vector<std::string>{"Central Asia", "Kazakhstan"});
+    CHECK(rows_of(db, "match (?x, met|invited, ?y, Riyadh) return distinct ?x, ?y") ==
+          std::vector<std::string>{"Aref | Mohammed bin Salman"});
+    CHECK(rows_of(db, "match (?x, met, ?y), not (?y, part_of, Syria) return ?x order by ?x") ==
+          std::vector<std::string>{"Aref", "Iranian delegation"});
+    CHECK(rows_of(db, "match (?x, met, ?y), optional (?x, role, ?r) return ?x, ?r order by ?x") ==
+          std::vector<std::string>{"Aref | ", "Iranian delegation | ", "Khaji | adviser"});
+    CHECK(rows_of(db, "match (?m, date, ?d) where year(?d) >= 2024 and ?d < 2025-01-01 return ?m") ==
+          std::vector<std::string>{"22nd meeting"});
+    CHECK(rows_of(db, "match (?a, met, ?b) return ?a, count(?b) as n order by n desc, ?a limit 2") ==
+          std::vector<std::string>{"Aref | 1", "Iranian delegation | 1"});
+    CHECK(rows_of(db, "match (?a, met, ?b) return ?a order by ?a offset 1 limit 1") ==
+          std::vector<std::string>{"Iranian delegation"});
+    CHECK(rows_of(db, "match (?t, launched, ?y) where ?y + 7 = 2024.0 return ?t") ==
+          std::vector<std::string>{"Astana talks"});
+    CHECK(rows_of(db, "match (?a, nothing, ?b) return count(*)") == std::vector<std::string>{"0"});
+    CHECK(rows_of(db, "match (?a, nothing, ?b)").empty());
+    const auto rows = db.query("match (?who, met, ?whom, Astana) return ?who as person, count(*)");
+    CHECK(rows->columns() == std::vector<std::string>{"person", "count(*)"});
+}
+
+TEST_CASE("a transaction groups statements; rollback undoes them", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("begin; add (a, b, c); add (d, e, f);");
+    CHECK(db.in_transaction());
+    CHECK(rows_of(db, "match (?s, ?p, ?o) return count(*)") == std::vector<std::string>{"2"});
+    db.execute("rollback;");
+    CHECK_FALSE(db.in_transaction());
+    CHECK(rows_of(db, "match (?s, ?p, ?o) return count(*)") == std::vector<std::string>{"0"});
+    db.execute("begin; add (a, b, c); commit;");
+    CHECK(rows_of(db, "match (?s, ?p, ?o) return count(*)") == std::vector<std::string>{"1"});
+    CHECK_THROWS_WITH(db.execute("commit"), Catch::Contains("line 1, column 1: no transaction is open"));
+    db.execute("begin");
+    CHECK_THROWS_WITH(db.execute("begin"), Catch::Contains("already open"));
+}
+
+TEST_CASE("a transaction that outgrows the map is run again in a larger one", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"), DatabaseOptions{.map_size = 1 << 20});
+    db.execute("begin");
+    const std::size_t initial = db.store().env().map_size();
+    for (int round = 0; round < 10; ++round) {
+        std::string batch = fmt::format("add (round, number, {})", round);
+        for (int i = 0; i < 4000; ++i)
+            batch += fmt::format(", (person {}-{}, met, person {}, place {})", round, i, i * 7 % 4000, i % 50);
+        db.execute(batch);
+    }
+    db.execute("commit");
+    CHECK(db.store().env().map_size() > initial);
+    CHECK(rows_of(db, "match (?a, met, ?b, ?c) return count(*)") == std::vector<std::string>{"40000"});
+    CHECK(rows_of(db, "match (round, number, ?n) return count(*)") == std::vector<std::string>{"10"});
+}
+
+TEST_CASE("a failing statement changes nothing", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("add (a, b, c);");
+    CHECK_THROWS(db.execute("add (d, e, f), (g, h, ex:unknown);"));
+    CHECK(rows_of(db, "match (?s, ?p, ?o) return count(*)") == std::vector<std::string>{"1"});
+}
+
+TEST_CASE("errors name the line and column of the statement's node", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    const auto script = parser::parse("add (a, b, c);\nmatch (?a, b, ?c) where ?c = ex:thing;");
+    db.run(script, script.statements()[0]);
+    try {
+        db.run(script, script.statements()[1]);
+        FAIL("an unknown prefix was accepted");
+    } catch (const ParseError& e) {
+        CHECK(e.line() == 2);
+        CHECK(e.column() == 30);
+        CHECK(e.message() == "unknown prefix 'ex:' (declare it with prefix ex: <…>)");
+    }
+    const auto bad = parser::parse("match (?a, b ?c)");
+    CHECK_THROWS_AS(db.run(bad, bad.statements()[0]), ParseError);
+    CHECK_THROWS_WITH(db.query("add (a, b, c)"), Catch::Contains("exactly one match"));
+}
+
+TEST_CASE("prefixes are kept in the database", "[engine][database]") {
+    TempDir dir;
+    const auto path = dir.file("db.qdb");
+    {
+        Database db(path);
+        db.execute("prefix ex: <http://example.org/e/>; add (ex:Khaji, ex:met, ex:Aref);");
+    }
+    Database db(path);
+    CHECK(rows_of(db, "match (ex:Khaji, ?p, ?o) return ?p, ?o") ==
+          std::vector<std::string>{"<http://example.org/e/met> | <http://example.org/e/Aref>"});
+}
+
+TEST_CASE("load runs a .qry script relative to the running one, all or nothing", "[engine][database]") {
+    TempDir dir;
+    std::ofstream(dir.file("facts.qry")) << "add (a, b, c);\nadd (d, e, f);\n";
+    std::ofstream(dir.file("broken.qry")) << "add (x, y, z);\nadd (oops;\n";
+    Database db(dir.file("db.qdb"));
+    const auto results = db.execute("load \"facts.qry\";", dir.path());
+    CHECK(results[0].added == 2);
+    CHECK_THROWS_WITH(db.execute("load \"broken.qry\";", dir.path()),
+                      Catch::Contains("broken.qry:2:10: expected ','"));
+    CHECK(rows_of(db, "match (x, ?p, ?o)").empty());
+    CHECK_THROWS_WITH(db.execute("load \"missing.qry\";", dir.path()), Catch::Contains("cannot read"));
+}
+
+TEST_CASE("a read-only database answers queries and refuses changes", "[engine][database]") {
+    TempDir dir;
+    const auto path = dir.file("db.qdb");
+    { Database(path).execute("add (a, b, c);"); }
+    Database db(path, DatabaseOptions{.read_only = true});
+    CHECK(rows_of(db, "match (a, b, ?o) return ?o") == std::vector<std::string>{"c"});
+    CHECK_THROWS_WITH(db.execute("add (d, e, f)"), Catch::Contains("read-only"));
+}
+
+TEST_CASE("facts can be added from code", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    const auto result = db.add({{Term::name("Khaji"), Term::name("met"), Term::name("Aref")},
+                                {Term::name("Khaji"), Term::name("age"), Term::integer(60), Term::name("IRNA")}});
+    CHECK(result.added == 2);
+    CHECK(rows_of(db, "match (Khaji, age, ?a, ?c) return ?a, ?c") == std::vector<std::string>{"60 | IRNA"});
+}
+
+TEST_CASE("explain shows the plan; explain analyze adds rows and times", "[engine][explain]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    auto lines = [&](const std::string& statement) {
+        std::vector<std::string> out;
+        auto results = db.execute(statement);
+        while (auto row = results[0].rows->next())
+            out.push_back((*row)[0]->text());
+        return out;
+    };
+    const auto plan = lines("explain match (?who, met, ?whom, Astana), (?whom, part_of, ?country)");
+    REQUIRE(plan.size() == 3);
+    // The smaller pattern runs first (bottom), the other joins on ?whom through an index.
+    CHECK(plan[0] == "IndexJoin (?who, met, ?whom, Astana) index CPOS bound [POC] est. 1");
+    CHECK(plan[1] == "  IndexJoin (?whom, part_of, ?country) index POSC bound [P] triples est. 1");
+    CHECK(plan[2] == "    Input");
+    const auto analyzed = lines("explain analyze match (?who, met, ?whom, Astana)");
+    REQUIRE(analyzed.size() == 3);
+    CHECK_THAT(analyzed[0], Catch::StartsWith("IndexJoin (?who, met, ?whom, Astana) index CPOS bound [PC] est. 2 | rows 2 time "));
+    CHECK_THAT(analyzed[2], Catch::Matches("2 rows in [0-9.]+ ms"));
+}
