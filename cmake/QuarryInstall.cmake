@@ -1,0 +1,33 @@
+# Install rules and the package config, so that another project can write
+#   find_package(Quarry REQUIRED)
+#   target_link_libraries(app PRIVATE Quarry::quarry)
+# Headers go to <prefix>/include/quarry/{storage,parser,engine}/ and are included as
+# "engine/database.hpp", as inside this repository.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+add_library(quarry INTERFACE)
+target_link_libraries(quarry INTERFACE quarry_engine)
+
+set(QUARRY_INCLUDE_DIR ${CMAKE_INSTALL_INCLUDEDIR}/quarry)
+foreach(target quarry_storage quarry_parser quarry_engine)
+    target_include_directories(${target} INTERFACE $<INSTALL_INTERFACE:${QUARRY_INCLUDE_DIR}>)
+endforeach()
+
+install(TARGETS quarry quarry_storage quarry_parser quarry_engine
+        EXPORT QuarryTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+foreach(folder storage parser engine)
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${QUARRY_INCLUDE_DIR}/${folder}
+            FILES_MATCHING PATTERN "*.hpp")
+endforeach()
+
+set(QUARRY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Quarry)
+install(EXPORT QuarryTargets NAMESPACE Quarry:: DESTINATION ${QUARRY_CMAKE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/QuarryConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/QuarryConfig.cmake
+                              INSTALL_DESTINATION ${QUARRY_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/QuarryConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/QuarryConfig.cmake ${PROJECT_BINARY_DIR}/QuarryConfigVersion.cmake
+        DESTINATION ${QUARRY_CMAKE_DIR})
