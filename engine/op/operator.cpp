@@ -4,6 +4,7 @@ namespace quarry::engine {
 
 bool Operator::next(ExecContext& context, RowBatch& out) {
     out.clear();
+    context.check_cancelled(); // once per batch: cheap, and a batch is quick to make
     if (!timed) {
         const bool more = produce(context, out);
         rows_out += out.size();
@@ -45,7 +46,6 @@ bool RowOperator::produce(ExecContext& context, RowBatch& out) {
             if (position_ >= input_.size()) {
                 if (exhausted_)
                     break;
-                context.check_cancelled();
                 position_ = 0;
                 if (!child_->next(context, input_)) {
                     exhausted_ = true;
