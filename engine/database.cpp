@@ -149,7 +149,8 @@ void describe_tree(const engine::Operator& op, bool analyze, const std::string& 
                    std::vector<std::string>& lines) {
     std::string line = indent + op.describe();
     if (op.estimate > 0)
-        line += fmt::format(" est. {:.0f}", op.estimate);
+        line += op.estimate >= 10 ? fmt::format(" est. {:.0f}", op.estimate)
+                                  : fmt::format(" est. {:.2g}", op.estimate);
     if (analyze)
         line += fmt::format(" | rows {} time {:.3f} ms", op.rows_out,
                             std::chrono::duration<double, std::milli>(op.elapsed).count());

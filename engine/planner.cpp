@@ -8,6 +8,7 @@
 #include "parser/printer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace quarry::engine {
@@ -132,8 +133,86 @@ double Planner::estimate(const ast::Tuple& tuple, const std::set<std::size_t>& b
     return std::max(estimate, 0.5);
 }
 
+std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned position,
+                                          const std::vector<const ast::Expr*>& conditions) {
+    using storage::IdTag;
+    std::optional<std::int64_t> int_lo, int_hi, ms_lo, ms_hi;
+    std::string text;
+    for (const ast::Expr* condition : conditions) {
+        ast::ExprOp op = condition->op;
+        if (op != ast::ExprOp::LT && op != ast::ExprOp::LE && op != ast::ExprOp::GT &&
+            op != ast::ExprOp::GE && op != ast::ExprOp::EQ)
+            continue;
+        const ast::Expr* var = &condition->args[0];
+        const ast::Expr* constant = &condition->args[1];
+        if (constant->op == ast::ExprOp::TERM && constant->term.kind == ast::TermKind::VARIABLE) {
+            std::swap(var, constant); // c op ?v: read as ?v op' c
+            op = op == ast::ExprOp::LT ? ast::ExprOp::GT : op == ast::ExprOp::LE ? ast::ExprOp::GE
+               : op == ast::ExprOp::GT ? ast::ExprOp::LT : op == ast::ExprOp::GE ? ast::ExprOp::LE : op;
+        }
+        if (var->op != ast::ExprOp::TERM || var->term.kind != ast::TermKind::VARIABLE ||
+            var->term.text != variable.text || constant->op != ast::ExprOp::TERM)
+            continue;
+        const auto kind = constant->term.kind;
+        std::optional<std::int64_t>* lo;
+        std::optional<std::int64_t>* hi;
+        std::int64_t value;
+        std::int64_t strict = 0; // what > and < add or take away (integers only)
+        if (kind == ast::TermKind::INTEGER) {
+            lo = &int_lo, hi = &int_hi, value = constant->term.integer, strict = 1;
+        } else if (kind == ast::TermKind::DATE || kind == ast::TermKind::DATETIME) {
+            const storage::Term term = to_storage(constant->term, prefixes_);
+            lo = &ms_lo, hi = &ms_hi;
+            value = kind == ast::TermKind::DATE ? term.days() * storage::MS_PER_DAY : term.epoch_ms();
+        } else {
+            continue;
+        }
+        if (strict && ((op == ast::ExprOp::GT && value == INT64_MAX) || (op == ast::ExprOp::LT && value == INT64_MIN)))
+            continue;
+        if (op == ast::ExprOp::GT || op == ast::ExprOp::GE || op == ast::ExprOp::EQ) {
+            const std::int64_t bound = op == ast::ExprOp::GT ? value + strict : value;
+            *lo = *lo ? std::max(**lo, bound) : bound;
+        }
+        if (op == ast::ExprOp::LT || op == ast::ExprOp::LE || op == ast::ExprOp::EQ) {
+            const std::int64_t bound = op == ast::ExprOp::LT ? value - strict : value;
+            *hi = *hi ? std::min(**hi, bound) : bound;
+        }
+        text += (text.empty() ? "" : " and ") + parser::print(*condition);
+    }
+    const bool numeric = int_lo || int_hi, temporal = ms_lo || ms_hi;
+    if (numeric == temporal) // none, or a mixture that matches nothing in order anyway
+        return std::nullopt;
+    IdRange range;
+    range.position = position;
+    range.text = "SPOC"[position] + std::string(" by ") + text;
+    if (numeric) {
+        const std::int64_t lo = std::max(int_lo.value_or(storage::INLINE_INTEGER_MIN), storage::INLINE_INTEGER_MIN);
+        const std::int64_t hi = std::min(int_hi.value_or(storage::INLINE_INTEGER_MAX), storage::INLINE_INTEGER_MAX);
+        if (lo <= hi)
+            range.ranges.emplace_back(storage::inline_integer_id(lo), storage::inline_integer_id(hi));
+        // Numbers outside the inline range, and decimals, are not in value order by id.
+        range.ranges.emplace_back(storage::first_id(IdTag::BIG_INTEGER), storage::last_id(IdTag::BIG_INTEGER));
+        range.ranges.emplace_back(storage::first_id(IdTag::DECIMAL), storage::last_id(IdTag::DECIMAL));
+    } else {
+        const std::int64_t lo = ms_lo.value_or(INT64_MIN / 2), hi = ms_hi.value_or(INT64_MAX / 2);
+        if (lo > hi)
+            return range; // no ranges: nothing can match
+        auto floor_day = [](std::int64_t ms) {
+            return ms >= 0 ? ms / storage::MS_PER_DAY : -((-ms + storage::MS_PER_DAY - 1) / storage::MS_PER_DAY);
+        };
+        const std::int64_t min_day = storage::days_from_civil(0, 1, 1), max_day = storage::days_from_civil(9999, 12, 31);
+        const std::int64_t day_lo = std::max(floor_day(lo), min_day), day_hi = std::min(floor_day(hi), max_day);
+        if (day_lo <= day_hi)
+            range.ranges.emplace_back(storage::inline_date_id(day_lo), storage::inline_date_id(day_hi));
+        const auto [from, to] = storage::inline_datetime_range(lo, hi);
+        range.ranges.emplace_back(from, to);
+    }
+    return range;
+}
+
 OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
-                                const std::set<std::size_t>& bound) {
+                                const std::set<std::size_t>& bound,
+                                const std::vector<const ast::Expr*>& conditions) {
     const std::string text = parser::print(tuple);
     TuplePosition context_position;
     if (tuple.context)
@@ -169,9 +248,23 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
             plan.planned_bound += "SPOC"[pos];
         }
     }
-    plan.planned_index = storage::choose_permutation(mask);
+    // A range on the first free variable that can follow the bound positions in an index.
+    const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term, &tuple.object,
+                                                tuple.context ? &*tuple.context : nullptr};
+    for (unsigned pos = 0; pos < 4 && !plan.range; ++pos) {
+        const TuplePosition& p = plan.positions[pos];
+        if (p.kind != TuplePosition::SLOT || bound.count(p.slot) || !terms[pos])
+            continue;
+        const unsigned with_range = mask | (1u << pos);
+        const auto ord = storage::order(storage::choose_permutation(with_range));
+        if (ord[static_cast<unsigned>(std::popcount(mask))] != pos)
+            continue;
+        plan.range = range_for(*terms[pos], pos, conditions);
+    }
+    plan.planned_index = storage::choose_permutation(plan.range ? mask | (1u << plan.range->position) : mask);
+    const double ranged = plan.range ? 0.1 : 1.0;
     auto join = std::make_unique<IndexJoin>(std::move(input), std::move(plan));
-    join->estimate = estimate(tuple, bound);
+    join->estimate = estimate(tuple, bound) * ranged;
     return join;
 }
 
@@ -248,7 +341,10 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                     best_connected = connected;
                 }
             }
-            plan = plan_tuple(std::move(plan), *tuples[best], bound);
+            std::vector<const ast::Expr*> conditions;
+            for (const Pending& p : pending)
+                conditions.push_back(p.expr);
+            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions);
             const auto vars = tuple_slots(*tuples[best], slots_);
             bound.insert(vars.begin(), vars.end());
             tuples.erase(tuples.begin() + static_cast<std::ptrdiff_t>(best));

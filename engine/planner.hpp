@@ -38,7 +38,12 @@ private:
     struct Step; // a tuple awaiting its place in the order
 
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
-                           const std::set<std::size_t>& bound);
+                           const std::set<std::size_t>& bound,
+                           const std::vector<const parser::ast::Expr*>& conditions = {});
+    // Id ranges for a free variable of the tuple at `position`, from conditions that
+    // compare it with an integer, date or datetime constant.
+    std::optional<IdRange> range_for(const parser::ast::Term& variable, unsigned position,
+                                     const std::vector<const parser::ast::Expr*>& conditions);
     double estimate(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
     TuplePosition position(const parser::ast::Term& term);
 

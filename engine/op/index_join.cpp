@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
+
 namespace quarry::engine {
 
 std::optional<storage::QuadPattern> IndexJoin::pattern(const TuplePlan& tuple, const TermId* row) {
@@ -40,14 +43,47 @@ bool IndexJoin::bind(const TuplePlan& tuple, const storage::Quad& quad, TermId* 
 
 void IndexJoin::start(ExecContext& context, const TermId* row) {
     scan_.reset();
+    pending_ranges_.clear();
     const auto bound = pattern(tuple_, row);
     row_.assign(row, row + width());
     if (!bound)
         return;
+    if (tuple_.range) {
+        // The range applies if its position directly follows the bound positions in an
+        // index; with more positions bound than planned (by an optional), scan plainly.
+        const unsigned mask = bound->bound_mask();
+        const unsigned with_range = mask | (1u << tuple_.range->position);
+        const storage::Permutation perm = storage::choose_permutation(with_range);
+        const auto ord = storage::order(perm);
+        const auto prefix = static_cast<unsigned>(std::popcount(mask));
+        if (!(mask & (1u << tuple_.range->position)) && ord[prefix] == tuple_.range->position &&
+            storage::bound_prefix_length(perm, *bound) == prefix) {
+            storage::Key lo{}, hi{};
+            for (unsigned i = 0; i < prefix; ++i)
+                lo[i] = hi[i] = *bound->terms[ord[i]];
+            for (unsigned i = prefix + 1; i < 4; ++i) {
+                lo[i] = 0;
+                hi[i] = ~TermId{0};
+            }
+            for (const auto& [from, to] : tuple_.range->ranges) {
+                lo[prefix] = from;
+                hi[prefix] = to;
+                pending_ranges_.emplace_back(lo, hi);
+            }
+            std::reverse(pending_ranges_.begin(), pending_ranges_.end());
+            range_permutation_ = perm;
+            return;
+        }
+    }
     scan_.emplace(context.store().scan(context.txn(), *bound, tuple_.mode));
 }
 
-bool IndexJoin::step(ExecContext&, RowBatch& out) {
+bool IndexJoin::step(ExecContext& context, RowBatch& out) {
+    while (!scan_ && !pending_ranges_.empty()) {
+        const auto [lo, hi] = pending_ranges_.back();
+        pending_ranges_.pop_back();
+        scan_.emplace(context.txn(), context.store().index(range_permutation_), lo, hi, tuple_.mode);
+    }
     if (!scan_)
         return false;
     extended_.resize(row_.size());
@@ -55,7 +91,7 @@ bool IndexJoin::step(ExecContext&, RowBatch& out) {
         const auto quad = scan_->next();
         if (!quad) {
             scan_.reset();
-            return false;
+            return !pending_ranges_.empty();
         }
         std::copy(row_.begin(), row_.end(), extended_.begin());
         if (bind(tuple_, *quad, extended_.data()))
@@ -65,9 +101,10 @@ bool IndexJoin::step(ExecContext&, RowBatch& out) {
 }
 
 std::string IndexJoin::describe() const {
-    return fmt::format("IndexJoin {} index {} bound [{}]{}", tuple_.text,
+    return fmt::format("IndexJoin {} index {} bound [{}]{}{}", tuple_.text,
                        storage::permutation_name(tuple_.planned_index),
                        tuple_.planned_bound.empty() ? "-" : tuple_.planned_bound,
+                       tuple_.range ? " range " + tuple_.range->text : "",
                        tuple_.mode == storage::ScanMode::TRIPLES ? " triples" : "");
 }
 

@@ -24,8 +24,18 @@ struct TuplePosition {
     std::size_t slot = 0;
 };
 
+// A range condition on one open position, as id ranges (inline values sort in value
+// order within their tag). The condition itself stays as a filter above the join: the
+// ranges only narrow the scan.
+struct IdRange {
+    unsigned position = 0; // S P O C
+    std::vector<std::pair<TermId, TermId>> ranges; // inclusive
+    std::string text; // for explain, e.g. "O in [2024-01-01 .. 2025-01-01]"
+};
+
 struct TuplePlan {
     std::array<TuplePosition, 4> positions; // S P O C
+    std::optional<IdRange> range;
     storage::ScanMode mode = storage::ScanMode::QUADS;
     std::string text; // the tuple as written, for explain
     // What the planner expects: the index, and the positions bound (by constants or by
@@ -49,11 +59,16 @@ public:
 protected:
     void start(ExecContext& context, const TermId* row) override;
     bool step(ExecContext& context, RowBatch& out) override;
-    void reset_state() override { scan_.reset(); }
+    void reset_state() override {
+        scan_.reset();
+        pending_ranges_.clear();
+    }
 
 private:
     TuplePlan tuple_;
     std::optional<storage::QuadScan> scan_;
+    std::vector<std::pair<storage::Key, storage::Key>> pending_ranges_; // key ranges still to scan
+    storage::Permutation range_permutation_ = storage::Permutation::SPOC;
     std::vector<TermId> row_;      // the input row being extended
     std::vector<TermId> extended_; // scratch for an output row
 };
