@@ -71,7 +71,8 @@ std::string column_name(const ast::ReturnItem& item) {
 std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
                                       std::shared_ptr<void> keep, const ast::Query& query,
                                       const engine::PrefixMap& prefixes,
-                                      const std::atomic<bool>& cancelled) {
+                                      const std::atomic<bool>& cancelled,
+                                      engine::PlannerOptions options) {
     auto plan = std::make_unique<QueryPlan>();
     plan->context = std::make_unique<ExecContext>(store, txn, cancelled);
     plan->keep = std::move(keep);
@@ -87,7 +88,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
         expr_variables(key.expr, slots);
     reserve_a_slot(slots);
 
-    engine::Planner planner(*plan->context, prefixes, slots);
+    engine::Planner planner(*plan->context, prefixes, slots, options);
     plan->root = planner.plan_block(query.patterns, query.where, {});
     plan->width = slots.size();
 
@@ -176,7 +177,8 @@ bool has_variables(const ast::Tuple& tuple) {
 } // namespace
 
 Database::Database(const std::filesystem::path& path, const DatabaseOptions& options)
-    : store_(path, storage::StoreOptions{options.read_only, options.map_size, options.no_sync}) {}
+    : store_(path, storage::StoreOptions{options.read_only, options.map_size, options.no_sync}),
+      planner_options_{options.leapfrog} {}
 
 Database::~Database() = default;
 
@@ -233,12 +235,12 @@ StatementResult Database::run_match(const ast::Statement& statement) {
     std::unique_ptr<QueryPlan> plan;
     if (transaction_) {
         plan = plan_query(store_, transaction_->txn, nullptr, query,
-                          load_prefixes(store_, transaction_->txn), cancelled_);
+                          load_prefixes(store_, transaction_->txn), cancelled_, planner_options_);
     } else {
         auto txn = std::make_shared<storage::lmdb::ReadTxn>(store_.begin_read());
         const auto prefixes = load_prefixes(store_, *txn);
         const storage::lmdb::Txn& txn_ref = *txn;
-        plan = plan_query(store_, txn_ref, txn, query, prefixes, cancelled_);
+        plan = plan_query(store_, txn_ref, txn, query, prefixes, cancelled_, planner_options_);
     }
     StatementResult result;
     result.kind = ast::StatementKind::MATCH;

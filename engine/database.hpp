@@ -12,6 +12,7 @@
 // (the file), or Error. A statement that fails changes nothing.
 
 #include "engine/error.hpp"
+#include "engine/planner.hpp"
 #include "engine/rows.hpp"
 #include "engine/terms.hpp"
 #include "parser/parse.hpp"
@@ -35,6 +36,7 @@ struct DatabaseOptions {
     bool read_only = false;
     std::size_t map_size = std::size_t{64} << 20; // initial; grows on demand
     bool no_sync = false;                         // skip fsync on commit
+    bool leapfrog = true; // cyclic patterns use the worst-case-optimal join
 };
 
 // What a statement did.
@@ -97,6 +99,7 @@ private:
                                storage::lmdb::WriteTxn& txn);
 
     storage::Store store_;
+    engine::PlannerOptions planner_options_;
     std::unique_ptr<Transaction> transaction_;
     std::atomic<bool> cancelled_{false};
 };

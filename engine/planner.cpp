@@ -4,12 +4,14 @@
 #include "engine/op/block_join.hpp"
 #include "engine/op/filter.hpp"
 #include "engine/op/index_join.hpp"
+#include "engine/op/leapfrog_join.hpp"
 #include "engine/op/path_join.hpp"
 #include "parser/printer.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <map>
 
 namespace quarry::engine {
 
@@ -210,6 +212,55 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
     return range;
 }
 
+TuplePlan Planner::tuple_plan(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
+    TuplePlan plan;
+    plan.text = parser::print(tuple);
+    plan.positions = {position(tuple.subject), position(tuple.predicate.term), position(tuple.object),
+                      tuple.context ? position(*tuple.context) : TuplePosition{}};
+    plan.mode = tuple.context ? storage::ScanMode::QUADS : storage::ScanMode::TRIPLES;
+    for (unsigned pos = 0; pos < 4; ++pos) {
+        const TuplePosition& p = plan.positions[pos];
+        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
+            plan.planned_bound += "SPOC"[pos];
+    }
+    plan.planned_index = storage::choose_permutation(0);
+    return plan;
+}
+
+bool is_cyclic(const std::vector<std::set<std::size_t>>& input) {
+    std::vector<std::set<std::size_t>> edges = input;
+    for (bool changed = true; changed;) {
+        changed = false;
+        // A variable in one edge only can go.
+        std::map<std::size_t, int> occurrences;
+        for (const auto& edge : edges)
+            for (std::size_t v : edge)
+                ++occurrences[v];
+        for (auto& edge : edges)
+            for (auto it = edge.begin(); it != edge.end();)
+                if (occurrences[*it] == 1) {
+                    it = edge.erase(it);
+                    changed = true;
+                } else {
+                    ++it;
+                }
+        // An edge inside another (or empty) can go.
+        for (std::size_t i = 0; i < edges.size(); ++i) {
+            bool contained = edges[i].empty();
+            for (std::size_t j = 0; j < edges.size() && !contained; ++j)
+                contained = i != j && std::includes(edges[j].begin(), edges[j].end(), edges[i].begin(),
+                                                    edges[i].end()) &&
+                            (edges[i] != edges[j] || i > j);
+            if (contained) {
+                edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(i));
+                changed = true;
+                break;
+            }
+        }
+    }
+    return !edges.empty();
+}
+
 OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
                                 const std::set<std::size_t>& bound,
                                 const std::vector<const ast::Expr*>& conditions) {
@@ -235,19 +286,10 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         join->estimate = estimate(tuple, bound);
         return join;
     }
-    TuplePlan plan;
-    plan.text = text;
-    plan.positions = {position(tuple.subject), position(tuple.predicate.term),
-                      position(tuple.object), context_position};
-    plan.mode = tuple.context ? storage::ScanMode::QUADS : storage::ScanMode::TRIPLES;
+    TuplePlan plan = tuple_plan(tuple, bound);
     unsigned mask = 0;
-    for (unsigned pos = 0; pos < 4; ++pos) {
-        const TuplePosition& p = plan.positions[pos];
-        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot))) {
-            mask |= 1u << pos;
-            plan.planned_bound += "SPOC"[pos];
-        }
-    }
+    for (char c : plan.planned_bound)
+        mask |= 1u << (c == 'S' ? 0 : c == 'P' ? 1 : c == 'O' ? 2 : 3);
     // A range on the first free variable that can follow the bound positions in an index.
     const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term, &tuple.object,
                                                 tuple.context ? &*tuple.context : nullptr};
@@ -323,6 +365,48 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                 nots.push_back(&p);
             else
                 others.push_back(&p);
+        }
+        // A cyclic set of plain tuples joins in one worst-case-optimal step.
+        std::vector<const ast::Tuple*> plain;
+        std::vector<std::set<std::size_t>> edges;
+        for (const ast::Tuple* t : tuples) {
+            if (t->predicate.op != ast::PathOp::TERM)
+                continue;
+            std::set<std::size_t> free;
+            for (std::size_t slot : tuple_slots(*t, slots_))
+                if (!bound.count(slot))
+                    free.insert(slot);
+            plain.push_back(t);
+            edges.push_back(std::move(free));
+        }
+        if (options_.leapfrog && plain.size() >= 3 && is_cyclic(edges)) {
+            // Variables in order of how many tuples mention them, most first.
+            std::map<std::size_t, int> mentions;
+            for (const auto& edge : edges)
+                for (std::size_t v : edge)
+                    ++mentions[v];
+            std::vector<std::size_t> variables;
+            for (const auto& [v, n] : mentions)
+                variables.push_back(v);
+            std::stable_sort(variables.begin(), variables.end(),
+                             [&](std::size_t a, std::size_t b) { return mentions[a] > mentions[b]; });
+            std::vector<TuplePlan> plans;
+            std::string text;
+            for (const ast::Tuple* t : plain) {
+                plans.push_back(tuple_plan(*t, bound));
+                text += (text.empty() ? "" : ", ") + plans.back().text;
+            }
+            std::string order;
+            for (std::size_t v : variables)
+                for (const auto& [name, slot] : slots_)
+                    if (slot == v)
+                        order += (order.empty() ? "?" : ", ?") + name;
+            plan = std::make_unique<LeapfrogJoin>(std::move(plan), std::move(plans), variables,
+                                                  text + " order " + order);
+            bound.insert(variables.begin(), variables.end());
+            for (const ast::Tuple* t : plain)
+                tuples.erase(std::find(tuples.begin(), tuples.end(), t));
+            place_filters(false);
         }
         while (!tuples.empty()) {
             std::size_t best = SIZE_MAX;

@@ -19,10 +19,16 @@
 
 namespace quarry::engine {
 
+struct PlannerOptions {
+    // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
+    bool leapfrog = true;
+};
+
 class Planner {
 public:
-    Planner(ExecContext& context, const PrefixMap& prefixes, SlotMap& slots)
-        : context_(context), prefixes_(prefixes), slots_(slots) {}
+    Planner(ExecContext& context, const PrefixMap& prefixes, SlotMap& slots,
+            PlannerOptions options = {})
+        : context_(context), prefixes_(prefixes), slots_(slots), options_(options) {}
 
     // The pipeline of a block; `bound`: the slots every input row binds.
     OperatorPtr plan_block(const std::vector<parser::ast::Pattern>& patterns,
@@ -47,10 +53,18 @@ private:
     double estimate(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
     TuplePosition position(const parser::ast::Term& term);
 
+    TuplePlan tuple_plan(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
+
     ExecContext& context_;
     const PrefixMap& prefixes_;
     SlotMap& slots_;
+    PlannerOptions options_;
 };
+
+// True if the tuples, seen as hyperedges over their free variables, form a cyclic
+// hypergraph (GYO reduction does not remove them all): a triangle is cyclic, a chain or
+// a star is not.
+bool is_cyclic(const std::vector<std::set<std::size_t>>& edges);
 
 // The slots a tuple binds (its variables).
 std::set<std::size_t> tuple_slots(const parser::ast::Tuple& tuple, const SlotMap& slots);

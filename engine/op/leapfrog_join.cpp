@@ -1,0 +1,151 @@
+#include "engine/op/leapfrog_join.hpp"
+
+#include <algorithm>
+
+namespace quarry::engine {
+
+void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const {
+    trie = Trie{};
+    // The tuple's free variables, in join order, and the positions that hold each.
+    std::vector<std::pair<std::size_t, unsigned>> columns; // (index in variables_, position)
+    for (std::size_t v = 0; v < variables_.size(); ++v)
+        for (unsigned pos = 0; pos < 4; ++pos) {
+            const TuplePosition& p = tuple.positions[pos];
+            if (p.kind == TuplePosition::SLOT && p.slot == variables_[v]) {
+                columns.emplace_back(v, pos);
+                break;
+            }
+        }
+    for (const auto& column : columns)
+        trie.levels.push_back(column.first);
+    const auto pattern = IndexJoin::pattern(tuple, row);
+    if (!pattern)
+        return;
+    std::vector<std::vector<TermId>> rows;
+    std::vector<TermId> scratch(row, row + width());
+    storage::QuadScan scan = context.store().scan(context.txn(), *pattern, tuple.mode);
+    while (auto quad = scan.next()) {
+        std::copy(row, row + width(), scratch.begin());
+        if (!IndexJoin::bind(tuple, *quad, scratch.data()))
+            continue;
+        std::vector<TermId> entry;
+        for (const auto& [v, pos] : columns)
+            entry.push_back((*quad)[pos]);
+        rows.push_back(std::move(entry));
+    }
+    context.check_cancelled();
+    std::sort(rows.begin(), rows.end());
+    for (auto& entry : rows) {
+        if (!trie.entries.empty() && trie.entries.back() == entry) {
+            ++trie.counts.back();
+            continue;
+        }
+        trie.entries.push_back(std::move(entry));
+        trie.counts.push_back(1);
+    }
+}
+
+void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
+    row_.assign(row, row + width());
+    results_.clear();
+    next_ = 0;
+    tries_.resize(tuples_.size());
+    for (std::size_t t = 0; t < tuples_.size(); ++t) {
+        build(context, tuples_[t], row, tries_[t]);
+        if (tries_[t].entries.empty())
+            return; // one tuple matches nothing: the join is empty
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    for (const Trie& trie : tries_)
+        ranges.emplace_back(0, trie.entries.size());
+    search(context, 0, ranges);
+}
+
+// Binds variables_[depth]; `ranges[t]`: the entries of trie t that agree with the
+// variables bound so far.
+void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
+                          std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+    if (depth == variables_.size()) {
+        std::uint64_t multiplicity = 1;
+        for (std::size_t t = 0; t < tries_.size(); ++t) {
+            std::uint64_t count = 0;
+            for (std::size_t e = ranges[t].first; e < ranges[t].second; ++e)
+                count += tries_[t].counts[e];
+            multiplicity *= count;
+        }
+        for (std::uint64_t copy = 0; copy < multiplicity; ++copy)
+            results_.insert(results_.end(), row_.begin(), row_.end());
+        return;
+    }
+    // The tries that mention this variable, and the level it is in each.
+    std::vector<std::pair<std::size_t, std::size_t>> participants; // (trie, level)
+    for (std::size_t t = 0; t < tries_.size(); ++t) {
+        const auto& levels = tries_[t].levels;
+        const auto found = std::find(levels.begin(), levels.end(), depth);
+        if (found != levels.end())
+            participants.emplace_back(t, static_cast<std::size_t>(found - levels.begin()));
+    }
+    const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) { return tries_[t].entries[e][level]; };
+    // Positions of each participant within its range (the leapfrog iterators).
+    std::vector<std::size_t> at;
+    for (const auto& [t, level] : participants)
+        at.push_back(ranges[t].first);
+    const auto seek = [&](std::size_t i, TermId target) {
+        const auto [t, level] = participants[i];
+        auto& entries = tries_[t].entries;
+        at[i] = static_cast<std::size_t>(
+            std::lower_bound(entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
+                             entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), target,
+                             [&](const std::vector<TermId>& e, TermId x) { return e[level] < x; }) -
+            entries.begin());
+        return at[i] < ranges[t].second;
+    };
+    for (;;) {
+        TermId candidate = 0;
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            if (at[i] >= ranges[participants[i].first].second)
+                return;
+            candidate = std::max(candidate, value_at(participants[i].first, participants[i].second, at[i]));
+        }
+        bool agreed = true;
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            if (!seek(i, candidate))
+                return;
+            if (value_at(participants[i].first, participants[i].second, at[i]) != candidate)
+                agreed = false;
+        }
+        if (!agreed)
+            continue;
+        // All agree on `candidate`: narrow each range to it and go one variable deeper.
+        const auto saved = ranges;
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            const auto [t, level] = participants[i];
+            auto& entries = tries_[t].entries;
+            const auto end = std::upper_bound(
+                entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
+                entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), candidate,
+                [&](TermId x, const std::vector<TermId>& e) { return x < e[level]; });
+            ranges[t] = {at[i], static_cast<std::size_t>(end - entries.begin())};
+        }
+        row_[variables_[depth]] = candidate;
+        search(context, depth + 1, ranges);
+        row_[variables_[depth]] = UNBOUND;
+        ranges = saved;
+        if (candidate == ~TermId{0})
+            return;
+        for (std::size_t i = 0; i < participants.size(); ++i)
+            if (!seek(i, candidate + 1))
+                return;
+    }
+}
+
+bool LeapfrogJoin::step(ExecContext&, RowBatch& out) {
+    const std::size_t rows = results_.size() / width();
+    const std::size_t end = std::min(rows, next_ + BATCH_ROWS);
+    out.ids.insert(out.ids.end(), results_.begin() + static_cast<std::ptrdiff_t>(next_ * width()),
+                   results_.begin() + static_cast<std::ptrdiff_t>(end * width()));
+    next_ = end;
+    return next_ < rows;
+}
+
+} // namespace quarry::engine

@@ -1,0 +1,48 @@
+#pragma once
+
+// A worst-case-optimal join (leapfrog triejoin, Veldhuizen 2014) for cyclic patterns such
+// as triangles, where any order of pairwise joins can produce far more intermediate rows
+// than the result has.
+//
+// For each input row, every tuple's matches are projected onto its free variables, in the
+// global variable order, and sorted into a trie (a sorted array with a count per distinct
+// entry, so that duplicates keep their multiplicity). The join then binds one variable at a
+// time: the tuples that mention it leapfrog over their current trie level, seeking to the
+// largest candidate until all agree.
+
+#include "engine/op/index_join.hpp"
+
+namespace quarry::engine {
+
+class LeapfrogJoin : public RowOperator {
+public:
+    // `variables`: the join's free variables (slots) in binding order.
+    LeapfrogJoin(OperatorPtr child, std::vector<TuplePlan> tuples, std::vector<std::size_t> variables,
+                 std::string text)
+        : RowOperator(std::move(child)), tuples_(std::move(tuples)), variables_(std::move(variables)),
+          text_(std::move(text)) {}
+    std::string describe() const override { return "LeapfrogJoin (worst-case optimal) " + text_; }
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+
+private:
+    struct Trie {
+        std::vector<std::size_t> levels;          // for each of its variables: index in variables_
+        std::vector<std::vector<TermId>> entries; // sorted, distinct; one id per level
+        std::vector<std::uint64_t> counts;        // matches per entry
+    };
+    void build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const;
+    void search(ExecContext& context, std::size_t depth, std::vector<std::pair<std::size_t, std::size_t>>& ranges);
+
+    std::vector<TuplePlan> tuples_;
+    std::vector<std::size_t> variables_;
+    std::string text_;
+    std::vector<Trie> tries_;
+    std::vector<TermId> row_;
+    std::vector<TermId> results_; // rows for the current input row, flat
+    std::size_t next_ = 0;
+};
+
+} // namespace quarry::engine
