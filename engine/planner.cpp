@@ -96,8 +96,18 @@ TuplePosition Planner::position(const ast::Term& term) {
 }
 
 double Planner::estimate(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
-    if (tuple.predicate.op != ast::PathOp::TERM)
-        return 1e6; // paths last among equals: they are costly
+    if (tuple.predicate.op != ast::PathOp::TERM) {
+        // A path from a fixed end reaches a handful of nodes; from open ends, it walks
+        // from every node of the graph.
+        auto fixed = [&](const ast::Term& term) {
+            return term.kind != ast::TermKind::VARIABLE && term.kind != ast::TermKind::WILDCARD
+                       ? true
+                       : term.kind == ast::TermKind::VARIABLE && bound.count(slots_.at(term.text));
+        };
+        return fixed(tuple.subject) || fixed(tuple.object)
+                   ? 10.0
+                   : static_cast<double>(context_.store().fact_count(context_.txn()));
+    }
     const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term,
                                                 &tuple.object,
                                                 tuple.context ? &*tuple.context : nullptr};
