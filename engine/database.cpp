@@ -178,7 +178,7 @@ bool has_variables(const ast::Tuple& tuple) {
 
 Database::Database(const std::filesystem::path& path, const DatabaseOptions& options)
     : store_(path, storage::StoreOptions{options.read_only, options.map_size, options.no_sync}),
-      planner_options_{options.leapfrog} {}
+      planner_options_(options.planner) {}
 
 Database::~Database() = default;
 

@@ -36,7 +36,7 @@ struct DatabaseOptions {
     bool read_only = false;
     std::size_t map_size = std::size_t{64} << 20; // initial; grows on demand
     bool no_sync = false;                         // skip fsync on commit
-    bool leapfrog = true; // cyclic patterns use the worst-case-optimal join
+    engine::PlannerOptions planner = {}; // join choices (tests and benchmarks switch them)
 };
 
 // What a statement did.

@@ -3,6 +3,7 @@
 #include "engine/error.hpp"
 #include "engine/op/block_join.hpp"
 #include "engine/op/filter.hpp"
+#include "engine/op/hash_join.hpp"
 #include "engine/op/index_join.hpp"
 #include "engine/op/leapfrog_join.hpp"
 #include "engine/op/path_join.hpp"
@@ -273,7 +274,7 @@ bool is_cyclic(const std::vector<std::set<std::size_t>>& input) {
 
 OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
                                 const std::set<std::size_t>& bound,
-                                const std::vector<const ast::Expr*>& conditions) {
+                                const std::vector<const ast::Expr*>& conditions, double input_rows) {
     const std::string text = parser::print(tuple);
     TuplePosition context_position;
     if (tuple.context)
@@ -314,6 +315,20 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         plan.range = range_for(*terms[pos], pos, conditions);
     }
     plan.planned_index = storage::choose_permutation(plan.range ? mask | (1u << plan.range->position) : mask);
+    // Many input rows against a modest relation: scan it once into a hash table.
+    std::vector<unsigned> keys;
+    for (unsigned pos = 0; pos < 4; ++pos)
+        if (plan.positions[pos].kind == TuplePosition::SLOT && bound.count(plan.positions[pos].slot))
+            keys.push_back(pos);
+    if (!keys.empty() && !plan.range && input_rows >= options_.hash_join_min_input) {
+        std::set<std::size_t> none;
+        const double build = estimate(tuple, none);
+        if (build <= input_rows && build <= options_.hash_join_max_build) {
+            auto join = std::make_unique<HashJoin>(std::move(input), std::move(plan), std::move(keys));
+            join->estimate = estimate(tuple, bound);
+            return join;
+        }
+    }
     const double ranged = plan.range ? 0.1 : 1.0;
     auto join = std::make_unique<IndexJoin>(std::move(input), std::move(plan));
     join->estimate = estimate(tuple, bound) * ranged;
@@ -362,6 +377,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
     };
 
     std::vector<const ast::Pattern*> nots;
+    double rows = 1; // estimated rows so far, per input row
     std::size_t i = 0;
     while (i < patterns.size()) {
         // A run of required elements, up to the next optional.
@@ -438,7 +454,9 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             std::vector<const ast::Expr*> conditions;
             for (const Pending& p : pending)
                 conditions.push_back(p.expr);
-            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions);
+            const double step_estimate = estimate(*tuples[best], bound);
+            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows);
+            rows *= std::max(step_estimate, 1.0);
             const auto vars = tuple_slots(*tuples[best], slots_);
             bound.insert(vars.begin(), vars.end());
             tuples.erase(tuples.begin() + static_cast<std::ptrdiff_t>(best));

@@ -22,6 +22,11 @@ namespace quarry::engine {
 struct PlannerOptions {
     // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
     bool leapfrog = true;
+    // A tuple joins by hashing (one scan, then a probe per row) instead of a seek per row
+    // when at least this many input rows are expected and its matches are no more than
+    // the input; and at most `hash_join_max_build` of them.
+    double hash_join_min_input = 1000;
+    double hash_join_max_build = 2'000'000;
 };
 
 class Planner {
@@ -45,7 +50,8 @@ private:
 
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
                            const std::set<std::size_t>& bound,
-                           const std::vector<const parser::ast::Expr*>& conditions = {});
+                           const std::vector<const parser::ast::Expr*>& conditions = {},
+                           double input_rows = 1);
     // Id ranges for a free variable of the tuple at `position`, from conditions that
     // compare it with an integer, date or datetime constant.
     std::optional<IdRange> range_for(const parser::ast::Term& variable, unsigned position,

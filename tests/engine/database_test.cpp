@@ -250,3 +250,19 @@ TEST_CASE("cancel stops a huge cross product promptly, from another thread", "[e
     CHECK(latency < std::chrono::seconds(2));
     WARN("cancelled after " << latency.count() << " ms");
 }
+
+TEST_CASE("joins with many input rows hash instead of seeking", "[engine][explain]") {
+    TempDir dir;
+    engine::PlannerOptions planner;
+    planner.hash_join_min_input = 0; // hash whenever possible, to see it on small data
+    Database db(dir.file("db.qdb"), DatabaseOptions{.planner = planner});
+    db.execute(ASTANA);
+    auto results = db.execute("explain analyze match (?a, located_in, ?b), (?b, located_in, ?c)");
+    std::vector<std::string> plan;
+    while (auto row = results[0].rows->next())
+        plan.push_back((*row)[0]->text());
+    REQUIRE(plan.size() == 4);
+    CHECK_THAT(plan[0], Catch::StartsWith("HashJoin (?b, located_in, ?c) on [S] table 2 rows"));
+    CHECK(rows_of(db, "match (?a, located_in, ?b), (?b, located_in, ?c)") ==
+          std::vector<std::string>{"Astana | Kazakhstan | Central Asia"});
+}
