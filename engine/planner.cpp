@@ -6,6 +6,7 @@
 #include "engine/op/hash_join.hpp"
 #include "engine/op/index_join.hpp"
 #include "engine/op/leapfrog_join.hpp"
+#include "engine/op/merge_join.hpp"
 #include "engine/op/path_join.hpp"
 #include "parser/printer.hpp"
 
@@ -335,6 +336,63 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     return join;
 }
 
+bool Planner::plan_is_input(const OperatorPtr& plan) { return dynamic_cast<const Source*>(plan.get()) != nullptr; }
+
+// The position right after the bound prefix in the index a tuple plan would use, if the
+// tuple has a variable there (its scan then comes out sorted by that variable).
+static std::optional<unsigned> sorted_position(const TuplePlan& plan, const std::set<std::size_t>& bound) {
+    unsigned mask = 0;
+    for (unsigned pos = 0; pos < 4; ++pos) {
+        const TuplePosition& p = plan.positions[pos];
+        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
+            mask |= 1u << pos;
+        if (p.kind == TuplePosition::MISSING)
+            return std::nullopt;
+    }
+    const auto prefix = static_cast<unsigned>(std::popcount(mask));
+    if (prefix >= 4)
+        return std::nullopt;
+    const unsigned next = storage::order(storage::choose_permutation(mask))[prefix];
+    if (plan.positions[next].kind != TuplePosition::SLOT)
+        return std::nullopt;
+    return next;
+}
+
+OperatorPtr Planner::plan_merge(OperatorPtr& input, std::vector<const ast::Tuple*>& tuples,
+                                std::set<std::size_t>& bound) {
+    for (std::size_t a = 0; a < tuples.size(); ++a) {
+        for (std::size_t b = a + 1; b < tuples.size(); ++b) {
+            if (tuples[a]->predicate.op != ast::PathOp::TERM || tuples[b]->predicate.op != ast::PathOp::TERM)
+                continue;
+            TuplePlan left = tuple_plan(*tuples[a], bound), right = tuple_plan(*tuples[b], bound);
+            const auto lp = sorted_position(left, bound), rp = sorted_position(right, bound);
+            if (!lp || !rp || left.positions[*lp].slot != right.positions[*rp].slot)
+                continue;
+            const std::size_t slot = left.positions[*lp].slot;
+            left.planned_index = storage::choose_permutation(
+                [&] { unsigned m = 0; for (char c : left.planned_bound) m |= 1u << std::string_view("SPOC").find(c); return m; }());
+            right.planned_index = storage::choose_permutation(
+                [&] { unsigned m = 0; for (char c : right.planned_bound) m |= 1u << std::string_view("SPOC").find(c); return m; }());
+            std::string name;
+            for (const auto& [n, s] : slots_)
+                if (s == slot)
+                    name = n;
+            const double estimate_left = estimate(*tuples[a], bound);
+            const double estimate_right = estimate(*tuples[b], bound);
+            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name);
+            join->estimate = std::min(estimate_left, estimate_right);
+            for (const ast::Tuple* t : {tuples[a], tuples[b]}) {
+                const auto vars = tuple_slots(*t, slots_);
+                bound.insert(vars.begin(), vars.end());
+            }
+            tuples.erase(tuples.begin() + static_cast<std::ptrdiff_t>(b));
+            tuples.erase(tuples.begin() + static_cast<std::ptrdiff_t>(a));
+            return join;
+        }
+    }
+    return nullptr;
+}
+
 OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                                 const std::optional<ast::Expr>& where,
                                 const std::set<std::size_t>& input_bound) {
@@ -433,6 +491,14 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             for (const ast::Tuple* t : plain)
                 tuples.erase(std::find(tuples.begin(), tuples.end(), t));
             place_filters(false);
+        }
+        // At the start, two tuples sorted by a shared variable merge.
+        if (options_.merge && tuples.size() >= 2 && plan_is_input(plan)) {
+            if (auto merged = plan_merge(plan, tuples, bound)) {
+                plan = std::move(merged);
+                rows = std::max(rows, 1.0);
+                place_filters(false);
+            }
         }
         while (!tuples.empty()) {
             std::size_t best = SIZE_MAX;

@@ -27,6 +27,8 @@ struct PlannerOptions {
     // the input; and at most `hash_join_max_build` of them.
     double hash_join_min_input = 1000;
     double hash_join_max_build = 2'000'000;
+    // Two tuples that both scan in order of a shared variable merge instead.
+    bool merge = true;
 };
 
 class Planner {
@@ -60,6 +62,11 @@ private:
     TuplePosition position(const parser::ast::Term& term);
 
     TuplePlan tuple_plan(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
+    // A merge join of two of `tuples` sorted by a shared variable (removed from `tuples`,
+    // their variables added to `bound`), or null if no pair qualifies.
+    OperatorPtr plan_merge(OperatorPtr& input, std::vector<const parser::ast::Tuple*>& tuples,
+                           std::set<std::size_t>& bound);
+    static bool plan_is_input(const OperatorPtr& plan);
 
     ExecContext& context_;
     const PrefixMap& prefixes_;

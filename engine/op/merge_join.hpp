@@ -1,0 +1,41 @@
+#pragma once
+
+// A merge join of two tuples whose scans both come out sorted by a shared variable (it
+// directly follows their bound positions in the index each uses): the two scans advance
+// together, and each pair of groups with the same value joins as a cross product.
+
+#include "engine/op/index_join.hpp"
+
+namespace quarry::engine {
+
+class MergeJoin : public RowOperator {
+public:
+    // `left_position` / `right_position`: where the shared variable sits in each tuple.
+    MergeJoin(OperatorPtr child, TuplePlan left, TuplePlan right, unsigned left_position,
+              unsigned right_position, std::string variable)
+        : RowOperator(std::move(child)), left_(std::move(left)), right_(std::move(right)),
+          left_position_(left_position), right_position_(right_position), variable_(std::move(variable)) {}
+    std::string describe() const override;
+    std::vector<const Operator*> inputs() const override { return {child_.get()}; }
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+
+private:
+    // The next group of quads with one value of the variable, from `scan`.
+    bool next_group(std::optional<storage::QuadScan>& scan, std::optional<storage::Quad>& lookahead,
+                    unsigned position, std::vector<storage::Quad>& group);
+
+    TuplePlan left_, right_;
+    unsigned left_position_, right_position_;
+    std::string variable_;
+    std::optional<storage::QuadScan> left_scan_, right_scan_;
+    std::optional<storage::Quad> left_next_, right_next_;
+    std::vector<storage::Quad> left_group_, right_group_;
+    std::vector<TermId> row_, extended_;
+    std::size_t i_ = 0, j_ = 0; // position in the cross product of the current groups
+    bool groups_ready_ = false;
+};
+
+} // namespace quarry::engine
