@@ -21,26 +21,26 @@ void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const Ter
     const auto pattern = IndexJoin::pattern(tuple, row);
     if (!pattern)
         return;
-    std::vector<std::vector<TermId>> rows;
+    std::vector<Entry> rows;
     std::vector<TermId> scratch(row, row + width());
     storage::QuadScan scan = context.store().scan(context.txn(), *pattern, tuple.mode);
     while (auto quad = scan.next()) {
         std::copy(row, row + width(), scratch.begin());
         if (!IndexJoin::bind(tuple, *quad, scratch.data()))
             continue;
-        std::vector<TermId> entry;
-        for (const auto& [v, pos] : columns)
-            entry.push_back((*quad)[pos]);
-        rows.push_back(std::move(entry));
+        Entry entry{};
+        for (std::size_t level = 0; level < columns.size(); ++level)
+            entry[level] = (*quad)[columns[level].second];
+        rows.push_back(entry);
     }
     context.check_cancelled();
     std::sort(rows.begin(), rows.end());
-    for (auto& entry : rows) {
+    for (const Entry& entry : rows) {
         if (!trie.entries.empty() && trie.entries.back() == entry) {
             ++trie.counts.back();
             continue;
         }
-        trie.entries.push_back(std::move(entry));
+        trie.entries.push_back(entry);
         trie.counts.push_back(1);
     }
 }
@@ -96,10 +96,11 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         at[i] = static_cast<std::size_t>(
             std::lower_bound(entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
                              entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), target,
-                             [&](const std::vector<TermId>& e, TermId x) { return e[level] < x; }) -
+                             [&](const Entry& e, TermId x) { return e[level] < x; }) -
             entries.begin());
         return at[i] < ranges[t].second;
     };
+    std::vector<std::pair<std::size_t, std::size_t>> saved(participants.size());
     for (;;) {
         TermId candidate = 0;
         for (std::size_t i = 0; i < participants.size(); ++i) {
@@ -117,20 +118,22 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         if (!agreed)
             continue;
         // All agree on `candidate`: narrow each range to it and go one variable deeper.
-        const auto saved = ranges;
+        for (std::size_t i = 0; i < participants.size(); ++i)
+            saved[i] = ranges[participants[i].first];
         for (std::size_t i = 0; i < participants.size(); ++i) {
             const auto [t, level] = participants[i];
             auto& entries = tries_[t].entries;
             const auto end = std::upper_bound(
                 entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
                 entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), candidate,
-                [&](TermId x, const std::vector<TermId>& e) { return x < e[level]; });
+                [&](TermId x, const Entry& e) { return x < e[level]; });
             ranges[t] = {at[i], static_cast<std::size_t>(end - entries.begin())};
         }
         row_[variables_[depth]] = candidate;
         search(context, depth + 1, ranges);
         row_[variables_[depth]] = UNBOUND;
-        ranges = saved;
+        for (std::size_t i = 0; i < participants.size(); ++i)
+            ranges[participants[i].first] = saved[i];
         if (candidate == ~TermId{0})
             return;
         for (std::size_t i = 0; i < participants.size(); ++i)

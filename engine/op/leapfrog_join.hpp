@@ -12,6 +12,8 @@
 
 #include "engine/op/index_join.hpp"
 
+#include <array>
+
 namespace quarry::engine {
 
 class LeapfrogJoin : public RowOperator {
@@ -28,10 +30,11 @@ protected:
     bool step(ExecContext& context, RowBatch& out) override;
 
 private:
+    using Entry = std::array<TermId, 4>; // one id per level; unused levels are 0
     struct Trie {
-        std::vector<std::size_t> levels;          // for each of its variables: index in variables_
-        std::vector<std::vector<TermId>> entries; // sorted, distinct; one id per level
-        std::vector<std::uint64_t> counts;        // matches per entry
+        std::vector<std::size_t> levels;   // for each of its variables: index in variables_
+        std::vector<Entry> entries;        // sorted, distinct
+        std::vector<std::uint64_t> counts; // matches per entry
     };
     void build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const;
     void search(ExecContext& context, std::size_t depth, std::vector<std::pair<std::size_t, std::size_t>>& ranges);
