@@ -82,56 +82,34 @@ struct keyword_parser : x3::parser<keyword_parser> {
 
 constexpr keyword_parser kw(std::string_view word) { return keyword_parser(word); }
 
+// A token read by one of the lexer's scan functions, named `description` in errors.
+template <typename Attribute, bool (*Scan)(iterator_type&, iterator_type, Attribute&)>
+struct scanned_parser : x3::parser<scanned_parser<Attribute, Scan>> {
+    using attribute_type = Attribute;
+    static bool const has_attribute = true;
+
+    constexpr explicit scanned_parser(const char* description) : description(description) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename ActualAttribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
+               ActualAttribute& attribute) const {
+        x3::skip_over(first, last, ctx);
+        Attribute value;
+        if (!Scan(first, last, value))
+            return false;
+        x3::traits::move_to(std::move(value), attribute);
+        return true;
+    }
+
+    const char* description;
+};
+
 // A "string" (file names in load and export).
-struct string_parser : x3::parser<string_parser> {
-    using attribute_type = std::string;
-    static bool const has_attribute = true;
-
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
-               Attribute& attribute) const {
-        x3::skip_over(first, last, ctx);
-        std::string text;
-        if (!scan_string(first, last, text))
-            return false;
-        x3::traits::move_to(std::move(text), attribute);
-        return true;
-    }
-};
-
+using string_parser = scanned_parser<std::string, scan_string>;
 // <iri> or prefix:local.
-struct iri_parser : x3::parser<iri_parser> {
-    using attribute_type = ast::IriRef;
-    static bool const has_attribute = true;
-
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
-               Attribute& attribute) const {
-        x3::skip_over(first, last, ctx);
-        ast::IriRef iri;
-        if (!scan_iri_ref(first, last, iri))
-            return false;
-        x3::traits::move_to(std::move(iri), attribute);
-        return true;
-    }
-};
-
+using iri_parser = scanned_parser<ast::IriRef, scan_iri_ref>;
 // The `ex:` of a prefix declaration; the attribute is the name without ':'.
-struct prefix_name_parser : x3::parser<prefix_name_parser> {
-    using attribute_type = std::string;
-    static bool const has_attribute = true;
-
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
-               Attribute& attribute) const {
-        x3::skip_over(first, last, ctx);
-        std::string name;
-        if (!scan_prefix_name(first, last, name))
-            return false;
-        x3::traits::move_to(std::move(name), attribute);
-        return true;
-    }
-};
+using prefix_name_parser = scanned_parser<std::string, scan_prefix_name>;
 
 // An identifier: a function name, a format, an alias (with or without a leading '?').
 struct identifier_parser : x3::parser<identifier_parser> {
@@ -308,25 +286,11 @@ struct get_info<quarry::parser::keyword_parser> {
         return "'" + std::string(p.word) + "'";
     }
 };
-template <>
-struct get_info<quarry::parser::string_parser> {
+template <typename Attribute, bool (*Scan)(quarry::parser::iterator_type&, quarry::parser::iterator_type, Attribute&)>
+struct get_info<quarry::parser::scanned_parser<Attribute, Scan>> {
     using result_type = std::string;
-    std::string operator()(quarry::parser::string_parser const&) const {
-        return "a quoted file name";
-    }
-};
-template <>
-struct get_info<quarry::parser::iri_parser> {
-    using result_type = std::string;
-    std::string operator()(quarry::parser::iri_parser const&) const {
-        return "an IRI (<…> or prefix:name)";
-    }
-};
-template <>
-struct get_info<quarry::parser::prefix_name_parser> {
-    using result_type = std::string;
-    std::string operator()(quarry::parser::prefix_name_parser const&) const {
-        return "a prefix name such as ex:";
+    std::string operator()(quarry::parser::scanned_parser<Attribute, Scan> const& p) const {
+        return p.description;
     }
 };
 template <>

@@ -32,9 +32,9 @@ x3::rule<class context_value_class, ast::Term> const context_value =
     "a context (a name, an IRI or default)";
 x3::rule<class explained_class, Statement> const explained = "match, add or remove";
 
-auto const file_name = string_parser();
-auto const prefix_name = prefix_name_parser();
-auto const iri = iri_parser();
+auto const file_name = string_parser("a quoted file name");
+auto const prefix_name = prefix_name_parser("a prefix name such as ex:");
+auto const iri = iri_parser("an IRI (<…> or prefix:name)");
 auto const alias = identifier_parser("an alias", /*allow_question_mark=*/true);
 auto const format = identifier_parser("a format such as nquads, ntriples, tsv, csv or qry");
 auto const count = count_parser();

@@ -10,40 +10,43 @@
 
 namespace quarry::engine {
 
-class OptionalJoin : public RowOperator {
+// The part optional and not share: one block, run with each input row.
+class SingleBlockJoin : public RowOperator {
 public:
-    OptionalJoin(OperatorPtr child, OperatorPtr block)
+    SingleBlockJoin(OperatorPtr child, OperatorPtr block)
         : RowOperator(std::move(child)), block_(std::move(block)) {}
-    std::string describe() const override { return "OptionalJoin (left join)"; }
     std::vector<const Operator*> inputs() const override { return {child_.get(), block_.get()}; }
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
-
-private:
     OperatorPtr block_;
-    const TermId* row_ = nullptr;
-    bool matched_ = false;
-    RowBatch rows_;
+    const TermId* row_ = nullptr; // the input row (valid while the child's batch is)
+    RowBatch rows_;               // the block's rows
 };
 
-class AntiJoin : public RowOperator {
+class OptionalJoin : public SingleBlockJoin {
 public:
-    AntiJoin(OperatorPtr child, OperatorPtr block)
-        : RowOperator(std::move(child)), block_(std::move(block)) {}
-    std::string describe() const override { return "AntiJoin (not)"; }
-    std::vector<const Operator*> inputs() const override { return {child_.get(), block_.get()}; }
+    using SingleBlockJoin::SingleBlockJoin;
+    std::string describe() const override { return "OptionalJoin (left join)"; }
 
 protected:
     void start(ExecContext& context, const TermId* row) override;
     bool step(ExecContext& context, RowBatch& out) override;
 
 private:
-    OperatorPtr block_;
-    const TermId* row_ = nullptr;
+    bool matched_ = false;
+};
+
+class AntiJoin : public SingleBlockJoin {
+public:
+    using SingleBlockJoin::SingleBlockJoin;
+    std::string describe() const override { return "AntiJoin (not)"; }
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+
+private:
     bool keep_ = false;
-    RowBatch rows_;
 };
 
 class UnionJoin : public RowOperator {
