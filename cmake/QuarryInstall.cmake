@@ -6,15 +6,17 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-add_library(quarry INTERFACE)
-target_link_libraries(quarry INTERFACE quarry_engine)
+# Exported as Quarry::quarry; "quarry" itself is the shell program.
+add_library(quarry_library INTERFACE)
+target_link_libraries(quarry_library INTERFACE quarry_engine)
+set_target_properties(quarry_library PROPERTIES EXPORT_NAME quarry)
 
 set(QUARRY_INCLUDE_DIR ${CMAKE_INSTALL_INCLUDEDIR}/quarry)
 foreach(target quarry_storage quarry_parser quarry_engine)
     target_include_directories(${target} INTERFACE $<INSTALL_INTERFACE:${QUARRY_INCLUDE_DIR}>)
 endforeach()
 
-install(TARGETS quarry quarry_storage quarry_parser quarry_engine
+install(TARGETS quarry_library quarry_storage quarry_parser quarry_engine
         EXPORT QuarryTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 foreach(folder storage parser engine)

@@ -546,3 +546,56 @@ storage::AddResult Database::add(const std::vector<Fact>& facts) {
 }
 
 } // namespace quarry
+
+namespace quarry {
+
+DatabaseStatistics Database::statistics() const {
+    DatabaseStatistics out;
+    auto txn = store_.begin_read();
+    out.facts = store_.fact_count(txn);
+    out.terms = store_.dictionary().size(txn);
+    std::error_code error;
+    out.file_bytes = std::filesystem::file_size(store_.path(), error);
+    store_.statistics().for_each_predicate(txn, [&](storage::TermId id, const storage::PredicateStats& stats) {
+        DatabaseStatistics::Predicate predicate{store_.resolve(txn, id), stats, {}};
+        // The kinds of its objects: one seek per id tag in POSC.
+        for (unsigned tag = 0; tag < 16; ++tag) {
+            const auto t = static_cast<storage::IdTag>(tag);
+            storage::QuadScan scan(txn, store_.index(storage::Permutation::POSC),
+                                   storage::Key{id, storage::first_id(t), 0, 0},
+                                   storage::Key{id, storage::last_id(t), ~0ULL, ~0ULL}, storage::ScanMode::QUADS);
+            if (const auto key = scan.next_key()) {
+                const auto kind = storage::kind_of((*key)[1]);
+                if (std::find(predicate.object_kinds.begin(), predicate.object_kinds.end(), kind) ==
+                    predicate.object_kinds.end())
+                    predicate.object_kinds.push_back(kind);
+            }
+        }
+        out.predicates.push_back(std::move(predicate));
+    });
+    store_.statistics().for_each_context(txn, [&](storage::TermId id, std::uint64_t facts) {
+        out.contexts.emplace_back(store_.resolve(txn, id), facts);
+    });
+    std::stable_sort(out.predicates.begin(), out.predicates.end(),
+                     [](const auto& a, const auto& b) { return a.stats.facts > b.stats.facts; });
+    std::stable_sort(out.contexts.begin(), out.contexts.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Database::prefixes() const {
+    auto txn = store_.begin_read();
+    return store_.prefixes(txn);
+}
+
+std::vector<std::string> Database::complete(std::string_view prefix, std::size_t limit) const {
+    std::vector<std::string> out;
+    auto txn = store_.begin_read();
+    store_.dictionary().scan_prefix(txn, storage::TermKind::NAME, prefix, [&](const storage::Term& term, storage::TermId) {
+        out.push_back(term.text());
+        return out.size() < limit;
+    });
+    return out;
+}
+
+} // namespace quarry

@@ -49,6 +49,20 @@ struct StatementResult {
     std::string message;              // prefix, begin, commit, rollback: what happened
 };
 
+// What the database holds, for .stats, .predicates, .contexts and .schema.
+struct DatabaseStatistics {
+    std::uint64_t facts = 0;
+    std::uint64_t terms = 0;      // dictionary entries (inline values take none)
+    std::uint64_t file_bytes = 0; // size of the database file
+    struct Predicate {
+        storage::Term term;
+        storage::PredicateStats stats;
+        std::vector<storage::TermKind> object_kinds; // the kinds its objects have
+    };
+    std::vector<Predicate> predicates; // most facts first
+    std::vector<std::pair<storage::Term, std::uint64_t>> contexts; // most facts first
+};
+
 // A fact given from code: subject, predicate, object and context (default context if
 // omitted).
 struct Fact {
@@ -81,6 +95,13 @@ public:
 
     // Stops the running statement (it throws engine::Cancelled); safe from any thread.
     void cancel() noexcept { cancelled_.store(true); }
+
+    DatabaseStatistics statistics() const;
+    // Prefix name → IRI, as declared with `prefix`.
+    std::vector<std::pair<std::string, std::string>> prefixes() const;
+    // Up to `limit` stored names (and IRIs) starting with `prefix`, in order: a prefix
+    // scan of the dictionary, for tab completion.
+    std::vector<std::string> complete(std::string_view prefix, std::size_t limit = 50) const;
 
     bool in_transaction() const noexcept { return transaction_ != nullptr; }
     bool read_only() const noexcept { return store_.read_only(); }

@@ -29,9 +29,17 @@ ParseError::ParseError(SourcePosition position, std::string message, std::string
     : std::runtime_error(located(position, message)), position_(position),
       message_(std::move(message)), source_line_(std::move(source_line)) {}
 
+std::string ParseError::render_in(std::string_view file) const {
+    return render_lines(std::string(file) + ":" + std::to_string(position_.line) + ":" +
+                        std::to_string(position_.column) + ": " + message_);
+}
+
 std::string ParseError::render(std::string_view prefix) const {
-    std::string out(prefix);
-    out += what();
+    return render_lines(std::string(prefix) + what());
+}
+
+std::string ParseError::render_lines(std::string first_line) const {
+    std::string out = std::move(first_line);
     out += '\n';
     out += source_line_;
     out += '\n';
@@ -329,5 +337,10 @@ ParseError ParsedStatements::error_at_offset(std::size_t offset, std::string mes
 }
 
 ParsedStatements parse(std::string source) { return ParsedStatements(std::move(source)); }
+
+bool is_complete(const std::string& text) {
+    const std::vector<Chunk> chunks = split(text);
+    return chunks.empty() || chunks.back().end < text.size();
+}
 
 } // namespace quarry::parser

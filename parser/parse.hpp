@@ -38,10 +38,14 @@ public:
     const std::string& message() const { return message_; }
     const std::string& source_line() const { return source_line_; }
     // what(), then the source line, then a caret under the column. `prefix` goes before
-    // the first line (the shell's "FILE:" in batch mode).
+    // the first line ("Error: " in the shell).
     std::string render(std::string_view prefix = {}) const;
+    // As render(), with the position as "FILE:LINE:COL: message" (batch errors).
+    std::string render_in(std::string_view file) const;
 
 private:
+    std::string render_lines(std::string first_line) const;
+
     SourcePosition position_;
     std::string message_;
     std::string source_line_;
@@ -83,5 +87,10 @@ private:
 };
 
 ParsedStatements parse(std::string source);
+
+// True if `text` ends no statement midway: everything in it up to the end is terminated
+// by ';' (outside strings, quoted names, IRIs and comments), or is blank. The shell's
+// continuation prompt waits for this.
+bool is_complete(const std::string& text);
 
 } // namespace quarry::parser

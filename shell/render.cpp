@@ -1,0 +1,222 @@
+#include "shell/render.hpp"
+
+#include "engine/terms.hpp"
+#include "engine/value.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace quarry::shell {
+
+bool parse_mode(const std::string& name, Mode& mode) {
+    static const std::pair<const char*, Mode> MODES[] = {
+        {"table", Mode::TABLE}, {"csv", Mode::CSV}, {"tsv", Mode::TSV}, {"json", Mode::JSON}, {"jsonl", Mode::JSONL}};
+    for (const auto& [n, m] : MODES)
+        if (name == n) {
+            mode = m;
+            return true;
+        }
+    return false;
+}
+
+const char* mode_name(Mode mode) {
+    switch (mode) {
+    case Mode::TABLE: return "table";
+    case Mode::CSV: return "csv";
+    case Mode::TSV: return "tsv";
+    case Mode::JSON: return "json";
+    case Mode::JSONL: return "jsonl";
+    }
+    return "table";
+}
+
+std::size_t display_width(const std::string& text) {
+    std::size_t width = 0;
+    for (char c : text)
+        width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return width;
+}
+
+namespace {
+
+// The first `width` characters of `text`, ending in … if it was longer.
+std::string fit(const std::string& text, std::size_t width) {
+    if (display_width(text) <= width)
+        return text;
+    std::string out;
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        if (starts && ++characters == width)
+            break;
+        out.push_back(text[i]);
+    }
+    return out + "…";
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+    return text + std::string(width - std::min(width, display_width(text)), ' ');
+}
+
+std::string plain(const Value& value) { return value ? engine::text_of(*value) : std::string(); }
+
+std::string csv_cell(const std::string& text, char separator) {
+    if (text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// TSV has no quoting: tabs and line breaks inside a value are written as \t \n \r, and
+// backslashes doubled.
+std::string tsv_cell(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\\': out += "\\\\"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string json_string(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+            else
+                out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_value(const Value& value) {
+    if (!value)
+        return "null";
+    switch (value->kind()) {
+    case storage::TermKind::INTEGER:
+    case storage::TermKind::DECIMAL:
+        return engine::format_term(*value);
+    case storage::TermKind::BOOLEAN:
+        return value->boolean_value() ? "true" : "false";
+    default:
+        return json_string(engine::text_of(*value));
+    }
+}
+
+std::string json_object(const std::vector<std::string>& columns, const Row& row) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        out += (i ? ", " : "") + json_string(columns[i]) + ": " + json_value(row[i]);
+    return out + "}";
+}
+
+std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal) {
+    const auto& columns = rows.columns();
+    std::vector<std::vector<std::string>> cells;
+    while (auto row = rows.next()) {
+        std::vector<std::string> line;
+        for (const auto& value : *row)
+            line.push_back(value ? engine::format_term(*value) : std::string());
+        cells.push_back(std::move(line));
+    }
+    std::vector<std::size_t> widths;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        std::size_t w = display_width(columns[c]);
+        for (const auto& line : cells)
+            w = std::max(w, display_width(line[c]));
+        widths.push_back(w);
+    }
+    // Narrow the widest column until the table fits the terminal (borders: 3 per column + 1).
+    if (terminal > 0 && !widths.empty()) {
+        auto total = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 3 * widths.size() + 1; };
+        while (total() > terminal) {
+            auto widest = std::max_element(widths.begin(), widths.end());
+            if (*widest <= 4)
+                break;
+            --*widest;
+        }
+    }
+    auto border = [&](const char* left, const char* middle, const char* right) {
+        std::string line = left;
+        for (std::size_t c = 0; c < widths.size(); ++c) {
+            for (std::size_t i = 0; i < widths[c] + 2; ++i)
+                line += "─";
+            line += c + 1 < widths.size() ? middle : right;
+        }
+        out << line << '\n';
+    };
+    auto line = [&](const std::vector<std::string>& values) {
+        std::string text = "│";
+        for (std::size_t c = 0; c < widths.size(); ++c)
+            text += " " + pad(fit(values[c], widths[c]), widths[c]) + " │";
+        out << text << '\n';
+    };
+    if (!columns.empty()) {
+        border("┌", "┬", "┐");
+        line(columns);
+        border("├", "┼", "┤");
+        for (const auto& values : cells)
+            line(values);
+        border("└", "┴", "┘");
+    }
+    return cells.size();
+}
+
+} // namespace
+
+std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) {
+    if (mode == Mode::TABLE)
+        return render_table(rows, out, width);
+    const auto& columns = rows.columns();
+    std::size_t count = 0;
+    if (mode == Mode::CSV || mode == Mode::TSV) {
+        const char separator = mode == Mode::CSV ? ',' : '\t';
+        auto cell = [&](const std::string& text) { return mode == Mode::CSV ? csv_cell(text, ',') : tsv_cell(text); };
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            out << (c ? std::string(1, separator) : "") << cell(columns[c]);
+        out << (mode == Mode::CSV ? "\r\n" : "\n");
+        while (auto row = rows.next()) {
+            for (std::size_t c = 0; c < row->size(); ++c)
+                out << (c ? std::string(1, separator) : "") << cell(plain((*row)[c]));
+            out << (mode == Mode::CSV ? "\r\n" : "\n");
+            ++count;
+        }
+        return count;
+    }
+    if (mode == Mode::JSONL) {
+        while (auto row = rows.next()) {
+            out << json_object(columns, *row) << '\n';
+            ++count;
+        }
+        return count;
+    }
+    out << "[";
+    while (auto row = rows.next()) {
+        out << (count ? ",\n " : "\n ") << json_object(columns, *row);
+        ++count;
+    }
+    out << (count ? "\n]\n" : "]\n");
+    return count;
+}
+
+} // namespace quarry::shell

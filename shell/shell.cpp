@@ -1,0 +1,373 @@
+#include "shell/shell.hpp"
+
+#include "engine/terms.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace quarry::shell {
+
+namespace {
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string seconds_text(double seconds) { return fmt::format("{:.3f} s", seconds); }
+
+std::string read_file(const std::filesystem::path& path, bool& ok) {
+    std::ifstream in(path, std::ios::binary);
+    ok = static_cast<bool>(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A dot-command: its name, arguments, help, and what it does.
+struct Command {
+    const char* name;
+    const char* arguments;
+    const char* help;
+    std::size_t min_args, max_args;
+    std::function<bool(Shell&, const std::vector<std::string>&, const std::filesystem::path&)> run;
+};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+Shell::~Shell() {
+    db_.reset();
+    if (!temporary_dir_.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(temporary_dir_, ignored);
+    }
+}
+
+void Shell::open(const std::optional<std::filesystem::path>& path) {
+    db_.reset();
+    if (!temporary_dir_.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(temporary_dir_, ignored);
+        temporary_dir_.clear();
+    }
+    DatabaseOptions options;
+    options.read_only = settings_.read_only;
+    if (path) {
+        db_ = std::make_unique<Database>(*path, options);
+        return;
+    }
+    temporary_dir_ = std::filesystem::temp_directory_path() / fmt::format("quarry-{}", ::getpid());
+    std::filesystem::create_directories(temporary_dir_);
+    options.read_only = false;
+    db_ = std::make_unique<Database>(temporary_dir_ / "temporary.qdb", options);
+    if (settings_.interactive)
+        std::cerr << "Connected to a temporary database, removed at exit; .open FILE to use a "
+                     "persistent one.\n";
+}
+
+void Shell::error(const std::string& message) { std::cerr << message << '\n'; }
+
+void Shell::print_result(StatementResult& result, double seconds) {
+    const std::string time = settings_.timer ? " (" + seconds_text(seconds) + ")" : "";
+    if (result.rows) {
+        const std::size_t count = render(*result.rows, settings_.mode, output(), settings_.width);
+        if (settings_.mode == Mode::TABLE)
+            output() << plural(count, "row", "rows") << time << '\n';
+        else if (settings_.timer)
+            std::cerr << "Run time: " << seconds_text(seconds) << '\n';
+        return;
+    }
+    using parser::ast::StatementKind;
+    if (result.kind == StatementKind::ADD) {
+        output() << plural(result.added, "fact", "facts") << " added";
+        if (result.already_present)
+            output() << ", " << result.already_present << " already present";
+        output() << time << '\n';
+    } else if (result.kind == StatementKind::REMOVE) {
+        output() << plural(result.removed, "fact", "facts") << " removed" << time << '\n';
+    } else if (result.kind == StatementKind::LOAD) {
+        output() << plural(result.added, "fact", "facts") << " added";
+        if (result.already_present)
+            output() << ", " << result.already_present << " already present";
+        output() << time << '\n';
+    } else if (settings_.interactive && !result.message.empty()) {
+        output() << result.message << time << '\n';
+    }
+}
+
+bool Shell::run_statements(const std::string& text, std::size_t first_line, const std::string& name,
+                           const std::filesystem::path& base_dir) {
+    // Blank lines in front keep the statements' line numbers those of the whole script.
+    const parser::ParsedStatements script = parser::parse(std::string(first_line - 1, '\n') + text);
+    bool ok = true;
+    for (const auto& statement : script.statements()) {
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            if (settings_.explain && statement.statement &&
+                statement.statement->kind == parser::ast::StatementKind::MATCH) {
+                parser::ParsedStatement explained = statement;
+                explained.statement->explain = true;
+                StatementResult result = db_->run(script, explained, base_dir);
+                print_result(result, 0);
+                continue;
+            }
+            StatementResult result = db_->run(script, statement, base_dir);
+            print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        } catch (const ParseError& e) {
+            error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
+            ok = false;
+        } catch (const engine::Cancelled&) {
+            error("Cancelled.");
+            ok = false;
+        } catch (const std::exception& e) {
+            error(fmt::format("{}:{}:{}: {}", name, statement.position.line, statement.position.column, e.what()));
+            ok = false;
+        }
+        output().flush();
+        if (!ok && settings_.bail)
+            return false;
+    }
+    return ok;
+}
+
+bool Shell::run_source(const std::string& text, const std::string& name, const std::filesystem::path& base_dir) {
+    // Dot-commands are lines that start with '.' where no statement is under way.
+    bool ok = true;
+    std::string pending;
+    std::size_t pending_line = 1;
+    std::size_t line_number = 0;
+    std::istringstream lines(text);
+    std::string line;
+    auto flush = [&] {
+        if (pending.find_first_not_of(" \t\r\n") != std::string::npos)
+            ok = run_statements(pending, pending_line, name, base_dir) && ok;
+        pending.clear();
+    };
+    while (std::getline(lines, line)) {
+        ++line_number;
+        if (!line.empty() && line[0] == '.' && parser::is_complete(pending)) {
+            flush();
+            if (settings_.bail && !ok)
+                return false;
+            if (!run_command(line, base_dir)) {
+                ok = false;
+                if (settings_.bail)
+                    return false;
+            }
+            if (quit_)
+                return ok;
+            pending_line = line_number + 1;
+            continue;
+        }
+        if (pending.empty())
+            pending_line = line_number;
+        pending += line + "\n";
+    }
+    flush();
+    return ok;
+}
+
+namespace {
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {
+        {"help", "", "show this list", 0, 0,
+         [](Shell& shell, const std::vector<std::string>&, const std::filesystem::path&) {
+             for (const Command& c : commands())
+                 shell.output() << fmt::format(".{:<10} {:<12} {}\n", c.name, c.arguments, c.help);
+             return true;
+         }},
+        {"quit", "", "leave the shell", 0, 0, [](Shell&, const auto&, const auto&) { return true; }},
+        {"open", "PATH", "open another database file (created if missing)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             shell.open(std::filesystem::path(args[0]));
+             return true;
+         }},
+        {"read", "FILE", "run a script", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path& base) {
+             std::filesystem::path file = args[0];
+             if (file.is_relative() && !base.empty())
+                 file = base / file;
+             bool readable = false;
+             const std::string text = read_file(file, readable);
+             if (!readable) {
+                 std::cerr << "Error: cannot read " << file.string() << '\n';
+                 return false;
+             }
+             return shell.run_source(text, file.string(), file.parent_path());
+         }},
+        {"mode", "MODE", "show results as table, csv, tsv, json or jsonl", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             return parse_mode(args[0], shell.settings().mode);
+         }},
+        {"timer", "on|off", "show the time each statement takes", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0] != "on" && args[0] != "off")
+                 return false;
+             shell.settings().timer = args[0] == "on";
+             return true;
+         }},
+        {"output", "[FILE]", "send results to FILE, or back to the screen", 0, 1,
+         [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
+        {"stats", "", "facts, terms and size of the database", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             const auto stats = shell.database().statistics();
+             shell.output() << fmt::format("facts: {}\nterms: {}\npredicates: {}\ncontexts: {}\nfile: {} bytes",
+                                      stats.facts, stats.terms, stats.predicates.size(), stats.contexts.size(),
+                                      stats.file_bytes);
+             if (stats.facts > 0)
+                 shell.output() << fmt::format(" ({:.1f} bytes per fact)", static_cast<double>(stats.file_bytes) / stats.facts);
+             shell.output() << '\n';
+             return true;
+         }},
+        {"predicates", "", "predicates with their numbers of facts", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             for (const auto& p : shell.database().statistics().predicates)
+                 shell.output() << fmt::format("{}\t{}\n", engine::format_term(p.term), p.stats.facts);
+             return true;
+         }},
+        {"contexts", "", "contexts with their numbers of facts", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             for (const auto& [term, facts] : shell.database().statistics().contexts)
+                 shell.output() << fmt::format("{}\t{}\n", engine::format_term(term), facts);
+             return true;
+         }},
+        {"prefixes", "", "the declared prefixes", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             for (const auto& [name, iri] : shell.database().prefixes())
+                 shell.output() << fmt::format("{}: <{}>\n", name, iri);
+             return true;
+         }},
+        {"explain", "on|off", "show the plan of every match instead of its rows", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0] != "on" && args[0] != "off")
+                 return false;
+             shell.settings().explain = args[0] == "on";
+             return true;
+         }},
+        {"schema", "", "predicates, their counts and the kinds of their objects", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             for (const auto& p : shell.database().statistics().predicates) {
+                 std::string kinds;
+                 for (const auto kind : p.object_kinds)
+                     kinds += (kinds.empty() ? "" : ", ") + std::string(storage::kind_name(kind));
+                 shell.output() << fmt::format("{}: {} facts, {} subjects, {} objects ({})\n", engine::format_term(p.term),
+                                          p.stats.facts, p.stats.distinct_subjects, p.stats.distinct_objects, kinds);
+             }
+             return true;
+         }},
+    };
+    return table;
+}
+
+std::vector<std::string> words_of(const std::string& line) {
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string word; in >> word;)
+        words.push_back(word);
+    return words;
+}
+
+} // namespace
+
+std::vector<std::string> Shell::command_names() {
+    std::vector<std::string> names;
+    for (const Command& c : commands())
+        names.push_back(std::string(".") + c.name);
+    return names;
+}
+
+const std::vector<std::string>& Shell::keywords() {
+    static const std::vector<std::string> words = {
+        "add", "remove", "match", "where", "return", "order", "by", "limit", "offset", "optional",
+        "not", "or", "and", "in", "as", "asc", "desc", "distinct", "prefix", "load", "into",
+        "export", "from", "begin", "commit", "rollback", "explain", "analyze", "default", "true",
+        "false", "count", "sum", "avg", "min", "max", "contains", "starts_with", "ends_with",
+        "matches", "lower", "upper", "length", "str", "lang", "year", "month", "day", "bound",
+        "is_name", "is_string", "is_number", "is_date", "is_iri"};
+    return words;
+}
+
+bool Shell::run_command(const std::string& line, const std::filesystem::path& base_dir) {
+    std::vector<std::string> words = words_of(line.substr(1));
+    if (words.empty()) {
+        std::cerr << "Error: a dot-command needs a name: .help lists them\n";
+        return false;
+    }
+    const std::string name = words[0];
+    words.erase(words.begin());
+    const Command* found = nullptr;
+    for (const Command& c : commands())
+        if (name == c.name)
+            found = &c;
+    if (!found) {
+        const Command* nearest = nullptr;
+        std::size_t best = 3;
+        for (const Command& c : commands())
+            if (const std::size_t d = edit_distance(name, c.name); d < best) {
+                best = d;
+                nearest = &c;
+            }
+        std::cerr << "Error: unknown command ." << name
+                  << (nearest ? std::string("; did you mean .") + nearest->name + "?" : std::string("; .help lists them"))
+                  << '\n';
+        return false;
+    }
+    const std::string usage = fmt::format("Usage: .{} {}", found->name, found->arguments);
+    if (words.size() < found->min_args || words.size() > found->max_args) {
+        std::cerr << usage << '\n';
+        return false;
+    }
+    if (name == "quit") {
+        quit_ = true;
+        return true;
+    }
+    if (name == "output") {
+        if (words.empty()) {
+            output_.reset();
+            return true;
+        }
+        std::filesystem::path file = words[0];
+        if (file.is_relative() && !base_dir.empty())
+            file = base_dir / file;
+        auto stream = std::make_unique<std::ofstream>(file, std::ios::binary);
+        if (!*stream) {
+            std::cerr << "Error: cannot write " << file.string() << '\n';
+            return false;
+        }
+        output_ = std::move(stream);
+        return true;
+    }
+    try {
+        if (!found->run(*this, words, base_dir)) {
+            if (name != "read")
+                std::cerr << usage << '\n';
+            return false;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "Error: " << e.what() << '\n';
+        return false;
+    }
+    return true;
+}
+
+} // namespace quarry::shell

@@ -1,0 +1,74 @@
+#pragma once
+
+// The quarry shell: runs statements and dot-commands from scripts, -c, standard input or
+// the interactive prompt, and prints their results. A thin front end over
+// quarry::Database: it holds no query logic.
+
+#include "engine/database.hpp"
+#include "shell/render.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quarry::shell {
+
+// All settings of a session (cf. SQLite's ShellState), one per line.
+struct Settings {
+    Mode mode = Mode::TABLE;          // how results print (.mode, --mode)
+    bool timer = false;               // print each statement's time (.timer)
+    bool explain = false;             // show plans instead of results (.explain)
+    bool bail = false;                // stop at the first error (--bail)
+    bool read_only = false;           // open databases read-only (--readonly)
+    bool interactive = false;         // a person is typing: errors go to the screen
+    std::size_t width = 0;            // the terminal's width for tables; 0: no limit
+};
+
+class Shell {
+public:
+    explicit Shell(Settings settings) : settings_(settings) {}
+    ~Shell();
+
+    // Opens `path` (nullopt: a temporary database, announced, removed at exit).
+    void open(const std::optional<std::filesystem::path>& path);
+
+    // Runs a script: statements and dot-commands. `name` labels errors ("astana.qry",
+    // "-c", "stdin"); relative paths resolve against `base_dir`. Returns false if
+    // anything failed (and, with bail, stops there).
+    bool run_source(const std::string& text, const std::string& name,
+                    const std::filesystem::path& base_dir);
+
+    // Runs one dot-command line (".mode csv"); false if it failed.
+    bool run_command(const std::string& line, const std::filesystem::path& base_dir);
+
+    // Where results go: the screen, or the file of .output.
+    std::ostream& output() { return output_ ? *output_ : std::cout; }
+
+    // True once .quit ran.
+    bool quitting() const { return quit_; }
+    Database& database() { return *db_; }
+    Settings& settings() { return settings_; }
+    // Names of the dot-commands and keywords, for completion.
+    static std::vector<std::string> command_names();
+    static const std::vector<std::string>& keywords();
+
+private:
+    bool run_statements(const std::string& text, std::size_t first_line, const std::string& name,
+                        const std::filesystem::path& base_dir);
+    void print_result(StatementResult& result, double seconds);
+    void error(const std::string& message);
+
+    Settings settings_;
+    std::unique_ptr<Database> db_;
+    std::filesystem::path temporary_dir_; // set when the database is temporary
+    std::unique_ptr<std::ofstream> output_; // .output FILE
+    bool quit_ = false;
+};
+
+} // namespace quarry::shell
