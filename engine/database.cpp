@@ -265,6 +265,7 @@ StatementResult Database::run_match(const ast::Statement& statement) {
         describe_tree(*plan->root, false, "", lines);
     }
     result.rows = std::make_unique<TextRows>("plan", std::move(lines));
+    result.plan = true;
     return result;
 }
 

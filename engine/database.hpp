@@ -43,6 +43,7 @@ struct DatabaseOptions {
 struct StatementResult {
     parser::ast::StatementKind kind = parser::ast::StatementKind::MATCH;
     std::unique_ptr<Rows> rows; // match and explain: the rows (a cursor)
+    bool plan = false;          // explain: the rows are lines of the plan, one string each
     std::size_t added = 0;            // add
     std::size_t already_present = 0;  // add
     std::size_t removed = 0;          // remove

@@ -86,8 +86,17 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
 
 void Shell::error(const std::string& message) { std::cerr << message << '\n'; }
 
+void Shell::command_error(const std::string& message) {
+    std::cerr << (command_location_.empty() ? std::string("Error: ") : command_location_) << message << '\n';
+}
+
 void Shell::print_result(StatementResult& result, double seconds) {
     const std::string time = settings_.timer ? " (" + seconds_text(seconds) + ")" : "";
+    if (result.plan) { // explain: the plan's lines as they are
+        while (auto row = result.rows->next())
+            output() << (*row)[0]->text() << '\n';
+        return;
+    }
     if (result.rows) {
         const std::size_t count = render(*result.rows, settings_.mode, output(), settings_.width);
         if (settings_.mode == Mode::TABLE)
@@ -168,7 +177,10 @@ bool Shell::run_source(const std::string& text, const std::string& name, const s
             flush();
             if (settings_.bail && !ok)
                 return false;
-            if (!run_command(line, base_dir)) {
+            command_location_ = settings_.interactive ? "" : fmt::format("{}:{}:1: ", name, line_number);
+            const bool command_ok = run_command(line, base_dir);
+            command_location_.clear();
+            if (!command_ok) {
                 ok = false;
                 if (settings_.bail)
                     return false;
@@ -210,7 +222,7 @@ const std::vector<Command>& commands() {
              bool readable = false;
              const std::string text = read_file(file, readable);
              if (!readable) {
-                 std::cerr << "Error: cannot read " << file.string() << '\n';
+                 shell.command_error("cannot read " + file.string());
                  return false;
              }
              return shell.run_source(text, file.string(), file.parent_path());
@@ -310,7 +322,7 @@ const std::vector<std::string>& Shell::keywords() {
 bool Shell::run_command(const std::string& line, const std::filesystem::path& base_dir) {
     std::vector<std::string> words = words_of(line.substr(1));
     if (words.empty()) {
-        std::cerr << "Error: a dot-command needs a name: .help lists them\n";
+        command_error("a dot-command needs a name: .help lists them");
         return false;
     }
     const std::string name = words[0];
@@ -327,14 +339,13 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
                 best = d;
                 nearest = &c;
             }
-        std::cerr << "Error: unknown command ." << name
-                  << (nearest ? std::string("; did you mean .") + nearest->name + "?" : std::string("; .help lists them"))
-                  << '\n';
+        command_error("unknown command ." + name +
+                      (nearest ? std::string("; did you mean .") + nearest->name + "?" : std::string("; .help lists them")));
         return false;
     }
     const std::string usage = fmt::format("Usage: .{} {}", found->name, found->arguments);
     if (words.size() < found->min_args || words.size() > found->max_args) {
-        std::cerr << usage << '\n';
+        command_error(usage);
         return false;
     }
     if (name == "quit") {
@@ -351,7 +362,7 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
             file = base_dir / file;
         auto stream = std::make_unique<std::ofstream>(file, std::ios::binary);
         if (!*stream) {
-            std::cerr << "Error: cannot write " << file.string() << '\n';
+            command_error("cannot write " + file.string());
             return false;
         }
         output_ = std::move(stream);
@@ -360,11 +371,11 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
     try {
         if (!found->run(*this, words, base_dir)) {
             if (name != "read")
-                std::cerr << usage << '\n';
+                command_error(usage);
             return false;
         }
     } catch (const std::exception& e) {
-        std::cerr << "Error: " << e.what() << '\n';
+        command_error(e.what());
         return false;
     }
     return true;

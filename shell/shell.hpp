@@ -50,6 +50,10 @@ public:
     // Where results go: the screen, or the file of .output.
     std::ostream& output() { return output_ ? *output_ : std::cout; }
 
+    // Reports a dot-command's error: "FILE:LINE:1: message" in batch, "Error: message"
+    // at the prompt.
+    void command_error(const std::string& message);
+
     // True once .quit ran.
     bool quitting() const { return quit_; }
     Database& database() { return *db_; }
@@ -69,6 +73,7 @@ private:
     std::filesystem::path temporary_dir_; // set when the database is temporary
     std::unique_ptr<std::ofstream> output_; // .output FILE
     bool quit_ = false;
+    std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
 };
 
 } // namespace quarry::shell

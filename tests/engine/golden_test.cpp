@@ -65,7 +65,7 @@ std::string run_script(const std::filesystem::path& script) {
 } // namespace
 
 TEST_CASE("golden scripts give their recorded output", "[engine][golden]") {
-    const std::filesystem::path root = QUARRY_SOURCE_DIR "/tests/golden";
+    const std::filesystem::path root = QUARRY_SOURCE_DIR "/tests/golden/explain";
     const bool update = std::getenv("QUARRY_UPDATE_GOLDEN") != nullptr;
     std::size_t scripts = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
