@@ -42,6 +42,7 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 // or a stored name for everything since the last ( or , (names hold spaces).
 char** complete(const char* text, int start, int) {
     rl_attempted_completion_over = 1;
+    rl_completion_append_character = '\0'; // a name is followed by ',' or ')', not a space
     candidates.clear();
     const std::string word(text);
     const std::size_t lead = word.find_first_not_of(' ');

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The interactive shell through a pseudo-terminal (tmux): prompts, completion of a stored
+# multi-word name, Ctrl-C cancelling a long query while the shell stays up, Ctrl-D, and
+# history kept across runs.
+#   interactive_test.sh QUARRY
+set -euo pipefail
+quarry=$1
+work=$(mktemp -d)
+session="quarry-test-$$"
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Facts: a multi-word name to complete, and enough facts for a huge cross product.
+{
+    echo "add (Khaji, met, Syrian delegation, Astana);"
+    for i in $(seq 1 300); do echo "add (s$i, p, $i);"; done
+} > "$work/setup.qry"
+"$quarry" "$work/test.qdb" "$work/setup.qry" > /dev/null
+
+screen() { tmux capture-pane -p -t "$session"; }
+type() { tmux send-keys -t "$session" -l "${1//;/\\;}"; } # literal text; tmux reads a bare ; as a separator
+key() { tmux send-keys -t "$session" "$@"; }
+wait_for() { # TEXT [SECONDS]
+    for _ in $(seq 1 $((${2:-10} * 20))); do
+        if screen | grep -qF -- "$1"; then return 0; fi
+        sleep 0.05
+    done
+    echo "FAIL: did not see '$1' on the screen:"; screen; exit 1
+}
+start() {
+    tmux new-session -d -s "$session" -x 160 -y 50 "env HOME=$work TERM=xterm $quarry $work/test.qdb"
+    wait_for "quarry>"
+}
+
+start
+# Completion of a stored name that holds a space.
+type "match (?who, met, Syr"; key Tab
+wait_for "match (?who, met, Syrian delegation"
+# A statement over two lines: the continuation prompt, then the result.
+type ")"; key Enter
+wait_for "   ...>"
+type "return ?who;"; key Enter
+wait_for "│ Khaji │"
+wait_for "1 row"
+# Ctrl-C cancels a long query; the shell stays up and answers the next one.
+type "match (?a, p, ?b), (?c, p, ?d), (?e, p, ?f), (?g, p, ?h) return count(*);"; key Enter
+sleep 1
+key C-c
+wait_for "Cancelled."
+type "match (?x, p, 7) return ?x;"; key Enter
+wait_for "│ s7 │"
+# Ctrl-D quits and writes the history.
+key C-d
+for _ in $(seq 1 100); do tmux has-session -t "$session" 2>/dev/null || break; sleep 0.05; done
+if tmux has-session -t "$session" 2>/dev/null; then echo "FAIL: Ctrl-D did not quit"; exit 1; fi
+[ -s "$work/.quarry_history" ] || { echo "FAIL: no history file"; exit 1; } # libedit encodes its lines
+# After a restart, the history is there: Up brings back the last statement.
+start
+key Up
+wait_for "quarry> match (?x, p, 7) return ?x;"
+key C-u C-d
+echo "interactive: ok"
