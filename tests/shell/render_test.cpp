@@ -1,0 +1,70 @@
+#include "shell/render.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace quarry;
+using quarry::storage::Term;
+
+namespace {
+
+// Rows from fixed values.
+class FixedRows : public Rows {
+public:
+    FixedRows(std::vector<std::string> columns, std::vector<Row> rows)
+        : columns_(std::move(columns)), rows_(std::move(rows)) {}
+    const std::vector<std::string>& columns() const override { return columns_; }
+    std::optional<Row> next() override {
+        if (next_ >= rows_.size())
+            return std::nullopt;
+        return rows_[next_++];
+    }
+
+private:
+    std::vector<std::string> columns_;
+    std::vector<Row> rows_;
+    std::size_t next_ = 0;
+};
+
+std::string table(std::vector<Row> rows, std::size_t width) {
+    FixedRows source({"country", "said"}, std::move(rows));
+    std::ostringstream out;
+    shell::render(source, shell::Mode::TABLE, out, width);
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("table columns are as wide as their widest value, in characters", "[shell][render]") {
+    CHECK(shell::display_width("Türkiye") == 7);
+    CHECK(shell::display_width("北京") == 2);
+    const std::string out = table({{Term::name("Türkiye"), Term::string("yes")}, {Term::name("Iran"), std::nullopt}}, 0);
+    CHECK(out == "┌─────────┬───────┐\n"
+                 "│ country │ said  │\n"
+                 "├─────────┼───────┤\n"
+                 "│ Türkiye │ \"yes\" │\n"
+                 "│ Iran    │       │\n"
+                 "└─────────┴───────┘\n");
+}
+
+TEST_CASE("long values are cut with … to fit the terminal", "[shell][render]") {
+    const std::string long_text(200, 'x');
+    const std::string out = table({{Term::name("Türkiye"), Term::string(long_text)}}, 40);
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);)
+        CHECK(shell::display_width(line) <= 40);
+    CHECK(out.find("…") != std::string::npos);
+    CHECK(out.find("Türkiye") != std::string::npos); // the narrow column is kept whole
+}
+
+TEST_CASE("csv quotes what it must and ends lines with CRLF; tsv escapes", "[shell][render]") {
+    FixedRows csv_rows({"a", "b"}, {{Term::name("Organization, the"), Term::string("say \"hi\"")}, {std::nullopt, Term::integer(3)}});
+    std::ostringstream csv;
+    shell::render(csv_rows, shell::Mode::CSV, csv, 0);
+    CHECK(csv.str() == "a,b\r\n\"Organization, the\",\"say \"\"hi\"\"\"\r\n,3\r\n");
+    FixedRows tsv_rows({"a"}, {{Term::string("tab\there\nnew")}});
+    std::ostringstream tsv;
+    shell::render(tsv_rows, shell::Mode::TSV, tsv, 0);
+    CHECK(tsv.str() == "a\ntab\\there\\nnew\n");
+}
