@@ -275,7 +275,9 @@ bool is_cyclic(const std::vector<std::set<std::size_t>>& input) {
 
 OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
                                 const std::set<std::size_t>& bound,
-                                const std::vector<const ast::Expr*>& conditions, double input_rows) {
+                                const std::vector<const ast::Expr*>& conditions, double input_rows,
+                                std::optional<double> known_estimate) {
+    const auto tuple_estimate = [&] { return known_estimate ? *known_estimate : estimate(tuple, bound); };
     const std::string text = parser::print(tuple);
     TuplePosition context_position;
     if (tuple.context)
@@ -295,7 +297,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         auto join = std::make_unique<PathJoin>(std::move(input), compile(tuple.predicate),
                                                position(tuple.subject), position(tuple.object),
                                                context_position, text);
-        join->estimate = estimate(tuple, bound);
+        join->estimate = tuple_estimate();
         return join;
     }
     TuplePlan plan = tuple_plan(tuple, bound);
@@ -326,13 +328,13 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         const double build = estimate(tuple, none);
         if (build <= input_rows && build <= options_.hash_join_max_build) {
             auto join = std::make_unique<HashJoin>(std::move(input), std::move(plan), std::move(keys));
-            join->estimate = estimate(tuple, bound);
+            join->estimate = tuple_estimate();
             return join;
         }
     }
     const double ranged = plan.range ? 0.1 : 1.0;
     auto join = std::make_unique<IndexJoin>(std::move(input), std::move(plan));
-    join->estimate = estimate(tuple, bound) * ranged;
+    join->estimate = tuple_estimate() * ranged;
     return join;
 }
 
@@ -509,7 +511,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                 const bool connected =
                     bound.empty() || vars.empty() ||
                     std::any_of(vars.begin(), vars.end(), [&](std::size_t s) { return bound.count(s); });
-                const double e = estimate(*tuples[t], bound);
+                const double e = tuples.size() == 1 ? 0 : estimate(*tuples[t], bound);
                 if (best == SIZE_MAX || (connected && !best_connected) ||
                     (connected == best_connected && e < best_estimate)) {
                     best = t;
@@ -520,8 +522,8 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             std::vector<const ast::Expr*> conditions;
             for (const Pending& p : pending)
                 conditions.push_back(p.expr);
-            const double step_estimate = estimate(*tuples[best], bound);
-            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows);
+            const double step_estimate = tuples.size() == 1 ? estimate(*tuples[best], bound) : best_estimate;
+            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows, step_estimate);
             rows *= std::max(step_estimate, 1.0);
             const auto vars = tuple_slots(*tuples[best], slots_);
             bound.insert(vars.begin(), vars.end());

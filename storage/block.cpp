@@ -113,6 +113,7 @@ void encode_block(std::span<const Key> keys, std::string& out) {
 
 void decode_block(const Key& first, std::string_view value, std::vector<Key>& out) {
     out.clear();
+    out.reserve(value.size() / 2 + 1); // a quad takes at least one byte, usually two or more
     out.push_back(first);
     const auto* p = reinterpret_cast<const unsigned char*>(value.data());
     const auto* end = p + value.size();
