@@ -457,9 +457,28 @@ StatementResult Database::run_statement(const ast::Statement& statement,
             file = base_dir / file;
         const std::string format = !statement.format.empty() ? statement.format
                                                               : file.extension().string().substr(file.has_extension() ? 1 : 0);
+        if (format == "nt" || format == "ntriples" || format == "nq" || format == "nquads") {
+            engine::io::LoadOptions options;
+            options.quads = format == "nq" || format == "nquads";
+            if (statement.context)
+                options.context = engine::to_storage(*statement.context, load_prefixes(store_, store_.begin_read()));
+            const auto summary = write([&](storage::lmdb::WriteTxn& txn) {
+                std::ifstream in(file, std::ios::binary);
+                if (!in)
+                    throw QueryError(fmt::format("cannot read {}", file.string()), &statement);
+                try {
+                    return engine::io::load_rdf(store_, txn, in, file.string(), options);
+                } catch (const ImportError& e) {
+                    throw QueryError(e.what(), &statement);
+                }
+            });
+            result.added = summary.added;
+            result.already_present = summary.already_present;
+            break;
+        }
         if (format != "qry")
-            throw QueryError(fmt::format("loading {} files is not available yet; this build loads "
-                                         ".qry scripts", format.empty() ? "these" : format),
+            throw QueryError(fmt::format("cannot load {} files: the formats are nquads (.nq), ntriples "
+                                         "(.nt) and qry", format.empty() ? "these" : format),
                              &statement);
         if (statement.context)
             throw QueryError("a .qry script names its own contexts: load it without into", &statement);
@@ -507,8 +526,33 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         }
         return result;
     }
-    case ast::StatementKind::EXPORT:
-        throw QueryError("export is not available yet in this build", &statement);
+    case ast::StatementKind::EXPORT: {
+        std::filesystem::path file = statement.file;
+        if (file.is_relative() && !base_dir.empty())
+            file = base_dir / file;
+        const std::string name = !statement.format.empty() ? statement.format
+                                                            : file.extension().string().substr(file.has_extension() ? 1 : 0);
+        const auto format = engine::io::export_format(name);
+        if (!format)
+            throw QueryError(fmt::format("cannot export to {} files: the formats are nquads, ntriples, csv, "
+                                         "tsv and qry", name.empty() ? "these" : name),
+                             &statement);
+        std::ofstream out(file, std::ios::binary);
+        if (!out)
+            throw QueryError(fmt::format("cannot write {}", file.string()), &statement);
+        std::optional<storage::Term> context;
+        const storage::lmdb::Txn* txn = transaction_ ? static_cast<const storage::lmdb::Txn*>(&transaction_->txn) : nullptr;
+        std::optional<storage::lmdb::ReadTxn> own;
+        if (!txn)
+            txn = &own.emplace(store_.begin_read());
+        if (statement.context)
+            context = engine::to_storage(*statement.context, load_prefixes(store_, *txn));
+        result.message = fmt::format("{} facts exported", engine::io::export_facts(store_, *txn, out, *format, context));
+        out.flush();
+        if (!out)
+            throw QueryError(fmt::format("cannot write {}", file.string()), &statement);
+        return result;
+    }
     }
     if (transaction_ && !transaction_->replaying)
         transaction_->log.emplace_back(statement, base_dir);
@@ -597,6 +641,25 @@ std::vector<std::string> Database::complete(std::string_view prefix, std::size_t
         return out.size() < limit;
     });
     return out;
+}
+
+} // namespace quarry
+
+namespace quarry {
+
+engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
+    return write([&](storage::lmdb::WriteTxn& txn) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            throw StorageError(fmt::format("cannot read {}", file.string()));
+        return engine::io::load_rdf(store_, txn, in, file.string(), options);
+    });
+}
+
+std::uint64_t Database::export_facts(std::ostream& out, engine::io::ExportFormat format,
+                                     const std::optional<storage::Term>& context) {
+    auto txn = store_.begin_read();
+    return engine::io::export_facts(store_, txn, out, format, context);
 }
 
 } // namespace quarry

@@ -12,6 +12,7 @@
 // (the file), or Error. A statement that fails changes nothing.
 
 #include "engine/error.hpp"
+#include "engine/io/transfer.hpp"
 #include "engine/planner.hpp"
 #include "engine/rows.hpp"
 #include "engine/terms.hpp"
@@ -90,6 +91,12 @@ public:
 
     // The rows of a single match statement.
     std::unique_ptr<Rows> query(const std::string& text);
+
+    // Loads an N-Triples or N-Quads file in one transaction (all or nothing).
+    engine::io::LoadSummary load(const std::filesystem::path& file, const engine::io::LoadOptions& options);
+    // Writes the facts (of `context`, if given) to `out` in `format`; returns how many.
+    std::uint64_t export_facts(std::ostream& out, engine::io::ExportFormat format,
+                               const std::optional<storage::Term>& context = std::nullopt);
 
     // Adds facts from code in one transaction.
     storage::AddResult add(const std::vector<Fact>& facts);

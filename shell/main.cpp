@@ -46,6 +46,112 @@ bool ends_with(const std::string& text, const std::string& suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// --context NAME: <iri> or a name.
+storage::Term context_term(const std::string& text) {
+    if (text.size() >= 2 && text.front() == '<' && text.back() == '>')
+        return storage::Term::iri(text.substr(1, text.size() - 2));
+    return storage::Term::name(text);
+}
+
+// 64M, 1G, 512K or bytes.
+std::optional<std::size_t> parse_size(const std::string& text) {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    const std::string unit = text.substr(used);
+    const unsigned long long scale = unit.empty() ? 1 : unit == "K" || unit == "k" ? 1ULL << 10
+                                   : unit == "M" || unit == "m" ? 1ULL << 20 : unit == "G" || unit == "g" ? 1ULL << 30 : 0;
+    if (scale == 0)
+        return std::nullopt;
+    return static_cast<std::size_t>(value * scale);
+}
+
+struct TransferFlags {
+    std::string format;
+    std::string context;
+    bool skip_bad = false;
+    std::string memory = "1G";
+};
+
+int load_command(const std::vector<std::string>& args, const TransferFlags& flags) {
+    if (args.size() < 3) {
+        std::cerr << "quarry: usage: quarry load DB FILE… [--format F] [--context NAME] [--skip-bad] [--memory SIZE]\n";
+        return 2;
+    }
+    const auto memory = parse_size(flags.memory);
+    if (!memory) {
+        std::cerr << "quarry: --memory takes a size such as 64M or 1G, not '" << flags.memory << "'\n";
+        return 2;
+    }
+    Database db(args[1]);
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        const std::filesystem::path file = args[i];
+        const std::string format = !flags.format.empty() ? flags.format : file.extension().string().substr(file.has_extension() ? 1 : 0);
+        engine::io::LoadOptions options;
+        if (format == "nq" || format == "nquads")
+            options.quads = true;
+        else if (format == "nt" || format == "ntriples")
+            options.quads = false;
+        else {
+            std::cerr << "quarry: " << file.string() << ": cannot load " << (format.empty() ? "files without an extension" : format + " files")
+                      << " (use --format nquads or ntriples; load .qry scripts in the shell)\n";
+            return 1;
+        }
+        if (!flags.context.empty())
+            options.context = context_term(flags.context);
+        options.skip_bad = flags.skip_bad;
+        options.memory = *memory;
+        const auto summary = db.load(file, options);
+        std::cout << fmt::format("{}: read {}, added {}, already present {}, skipped {}\n", file.string(), summary.read,
+                                 summary.added, summary.already_present, summary.skipped);
+        for (const auto& line : summary.first_skipped)
+            std::cerr << "skipped " << line << '\n';
+    }
+    return 0;
+}
+
+int export_command(const std::vector<std::string>& args, const TransferFlags& flags) {
+    if (args.size() < 2 || args.size() > 3) {
+        std::cerr << "quarry: usage: quarry export DB [FILE] [--format nquads|ntriples|csv|tsv|qry] [--context NAME]\n";
+        return 2;
+    }
+    if (!std::filesystem::exists(args[1])) {
+        std::cerr << "quarry: " << args[1] << ": no such database\n";
+        return 1;
+    }
+    std::string name = flags.format;
+    if (name.empty() && args.size() == 3)
+        name = std::filesystem::path(args[2]).extension().string().substr(1);
+    if (name.empty())
+        name = "nquads";
+    const auto format = engine::io::export_format(name);
+    if (!format) {
+        std::cerr << "quarry: unknown format '" << name << "' (expected nquads, ntriples, csv, tsv or qry)\n";
+        return 2;
+    }
+    Database db(args[1], DatabaseOptions{.read_only = true});
+    std::optional<storage::Term> context;
+    if (!flags.context.empty())
+        context = context_term(flags.context);
+    if (args.size() == 3) {
+        std::ofstream out(args[2], std::ios::binary);
+        if (!out) {
+            std::cerr << "quarry: cannot write " << args[2] << '\n';
+            return 1;
+        }
+        db.export_facts(out, *format, context);
+        out.flush();
+        return out ? 0 : 1;
+    }
+    db.export_facts(std::cout, *format, context);
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+}
+
 int stats_command(const std::vector<std::string>& args) {
     if (args.size() != 2) {
         std::cerr << "quarry: usage: quarry stats DB\n";
@@ -71,12 +177,17 @@ int main(int argc, char** argv) {
     std::string mode = "table";
     std::vector<std::string> commands;
     std::vector<std::string> args;
+    TransferFlags transfer;
     po::options_description visible(USAGE);
     visible.add_options()
         ("command,c", po::value(&commands), "run STATEMENTS (may repeat)")
         ("mode", po::value(&mode), "results as table (default), csv, tsv, json or jsonl")
         ("readonly", po::bool_switch(&settings.read_only), "open the database read-only")
         ("bail", po::bool_switch(&settings.bail), "stop at the first error")
+        ("format", po::value(&transfer.format), "load/export: nquads, ntriples (export also csv, tsv, qry)")
+        ("context", po::value(&transfer.context), "load: the context for triples; export: only this context")
+        ("skip-bad", po::bool_switch(&transfer.skip_bad), "load: skip malformed lines, listing the first ten")
+        ("memory", po::value(&transfer.memory), "load: memory for facts in flight (default 1G)")
         ("help,h", "show this help")
         ("version", "show the version");
     po::options_description all;
@@ -107,7 +218,16 @@ int main(int argc, char** argv) {
         const std::string& first = args[0];
         if (first == "stats")
             return stats_command(args);
-        if (first == "load" || first == "export" || first == "dump" || first == "restore") {
+        try {
+            if (first == "load")
+                return load_command(args, transfer);
+            if (first == "export")
+                return export_command(args, transfer);
+        } catch (const std::exception& e) {
+            std::cerr << "quarry: " << e.what() << '\n';
+            return 1;
+        }
+        if (first == "dump" || first == "restore") {
             std::cerr << "quarry: " << first << " is not yet available in this build\n";
             return 1;
         }

@@ -1,0 +1,128 @@
+#include "engine/io/transfer.hpp"
+
+#include "engine/io/rdf_terms.hpp"
+#include "engine/terms.hpp"
+
+#include <fmt/format.h>
+
+#include <random>
+
+namespace quarry::engine::io {
+
+LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
+                     const std::string& name, const LoadOptions& options) {
+    LoadSummary summary;
+    NQuadsReader reader(in, name, options.quads);
+    const std::string load_id = fmt::format("{:08x}", static_cast<std::uint32_t>(std::random_device{}()));
+    const storage::TermId default_context =
+        options.context ? store.intern(txn, *options.context) : storage::DEFAULT_CONTEXT_ID;
+    // Quads are added in chunks, so that memory stays within the budget whatever the size.
+    const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
+    std::vector<storage::Quad> quads;
+    auto flush = [&] {
+        const storage::AddResult result = store.add(txn, quads);
+        summary.added += result.added;
+        summary.already_present += result.already_present;
+        quads.clear();
+    };
+    RdfQuad quad;
+    for (;;) {
+        try {
+            if (!reader.next(quad))
+                break;
+        } catch (const ImportError& e) {
+            if (!options.skip_bad)
+                throw;
+            if (summary.first_skipped.size() < 10)
+                summary.first_skipped.push_back(e.what());
+            ++summary.skipped;
+            continue;
+        }
+        ++summary.read;
+        quads.push_back({store.intern(txn, from_rdf(quad.subject, load_id)),
+                         store.intern(txn, from_rdf(quad.predicate, load_id)),
+                         store.intern(txn, from_rdf(quad.object, load_id)),
+                         quad.graph ? store.intern(txn, from_rdf(*quad.graph, load_id)) : default_context});
+        if (quads.size() >= chunk)
+            flush();
+    }
+    flush();
+    return summary;
+}
+
+std::optional<ExportFormat> export_format(const std::string& name) {
+    if (name == "nquads" || name == "nq")
+        return ExportFormat::NQUADS;
+    if (name == "ntriples" || name == "nt")
+        return ExportFormat::NTRIPLES;
+    if (name == "csv")
+        return ExportFormat::CSV;
+    if (name == "tsv")
+        return ExportFormat::TSV;
+    if (name == "qry")
+        return ExportFormat::QRY;
+    return std::nullopt;
+}
+
+namespace {
+
+std::string csv_cell(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+} // namespace
+
+std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
+                           ExportFormat format, const std::optional<storage::Term>& context) {
+    storage::QuadPattern pattern;
+    if (context) {
+        const auto id = store.find(txn, *context);
+        if (!id)
+            return 0;
+        pattern.terms[storage::C] = *id;
+    }
+    const auto mode = format == ExportFormat::NTRIPLES && !context ? storage::ScanMode::TRIPLES : storage::ScanMode::QUADS;
+    storage::QuadScan scan = store.scan(txn, pattern, mode);
+    if (format == ExportFormat::CSV)
+        out << "subject,predicate,object,context\r\n";
+    if (format == ExportFormat::TSV)
+        out << "subject\tpredicate\tobject\tcontext\n";
+    std::uint64_t count = 0;
+    while (auto quad = scan.next()) {
+        const storage::Term s = store.resolve(txn, (*quad)[0]), p = store.resolve(txn, (*quad)[1]),
+                            o = store.resolve(txn, (*quad)[2]), c = store.resolve(txn, (*quad)[3]);
+        const bool in_default = c.kind() == storage::TermKind::DEFAULT_CONTEXT;
+        switch (format) {
+        case ExportFormat::NQUADS:
+        case ExportFormat::NTRIPLES:
+            out << write_ntriples_term(to_rdf(s)) << ' ' << write_ntriples_term(to_rdf(p)) << ' '
+                << write_ntriples_term(to_rdf(o));
+            if (format == ExportFormat::NQUADS && !in_default)
+                out << ' ' << write_ntriples_term(to_rdf(c));
+            out << " .\n";
+            break;
+        case ExportFormat::CSV:
+            out << csv_cell(format_term(s)) << ',' << csv_cell(format_term(p)) << ',' << csv_cell(format_term(o))
+                << ',' << csv_cell(format_term(c)) << "\r\n";
+            break;
+        case ExportFormat::TSV:
+            out << format_term(s) << '\t' << format_term(p) << '\t' << format_term(o) << '\t' << format_term(c) << '\n';
+            break;
+        case ExportFormat::QRY:
+            out << "add (" << format_term(s) << ", " << format_term(p) << ", " << format_term(o);
+            if (!in_default)
+                out << ", " << format_term(c);
+            out << ");\n";
+            break;
+        }
+        ++count;
+    }
+    return count;
+}
+
+} // namespace quarry::engine::io

@@ -1,0 +1,47 @@
+#pragma once
+
+// Loading RDF files into the store and exporting the store, as the load and export
+// statements and `quarry load` / `quarry export` do.
+
+#include "engine/io/nquads_reader.hpp"
+#include "storage/store.hpp"
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace quarry::engine::io {
+
+struct LoadOptions {
+    bool quads = true;                        // N-Quads; false: N-Triples
+    std::optional<storage::Term> context;     // where triples (default-graph statements) go
+    bool skip_bad = false;                    // skip malformed lines instead of failing
+    std::size_t memory = std::size_t{1} << 30; // bytes to hold quads in before adding them
+};
+
+struct LoadSummary {
+    std::uint64_t read = 0;            // statements read
+    std::uint64_t added = 0;
+    std::uint64_t already_present = 0;
+    std::uint64_t skipped = 0;         // malformed lines skipped (skip_bad)
+    std::vector<std::string> first_skipped; // the first ten, as file:line:col: message
+};
+
+// Reads `in` (named `name` in errors) into the store within `txn`: all of it, or, on the
+// first malformed line (unless skip_bad), nothing, by throwing ImportError.
+LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
+                     const std::string& name, const LoadOptions& options);
+
+enum class ExportFormat { NQUADS, NTRIPLES, CSV, TSV, QRY };
+// nquads, nq, ntriples, nt, csv, tsv, qry; nullopt if unknown.
+std::optional<ExportFormat> export_format(const std::string& name);
+
+// Writes every fact (of `context` only, if given) to `out`; returns the number written.
+// N-Triples drops contexts, each triple once; csv and tsv write cells in the term syntax,
+// with a header; qry writes add statements that recreate the facts.
+std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
+                           ExportFormat format, const std::optional<storage::Term>& context);
+
+} // namespace quarry::engine::io

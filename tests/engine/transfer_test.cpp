@@ -1,0 +1,145 @@
+#include "engine/database.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+using namespace quarry;
+using quarry::testing::TempDir;
+using storage::Term;
+
+namespace {
+
+// Facts with every kind of term, long and non-ASCII values, in several contexts.
+std::vector<Fact> every_kind(std::uint64_t seed) {
+    std::mt19937_64 random(seed);
+    const std::string long_text(5000, 'x');
+    const std::vector<Term> values = {
+        Term::name("Khaji"), Term::name("Syrian delegation"), Term::name("Türkiye"), Term::name("Organization, the"),
+        Term::name("a`b\\c%20 <x>"), Term::iri("http://example.org/e/Khaji"), Term::iri("http://example.org/é/北京"),
+        Term::string("IRNA reported"), Term::string("Astana", "en"), Term::string("line\nbreak \"quoted\" \t tab"),
+        Term::string(long_text + "Ω"), Term::typed("01", "http://www.w3.org/2001/XMLSchema#integer"),
+        Term::typed("abc", "http://example.org/t"), Term::integer(22), Term::integer(-3),
+        Term::integer(std::numeric_limits<std::int64_t>::max()), Term::decimal(1.5), Term::decimal(-2.25e-8),
+        Term::boolean(true), Term::date(2024, 11, 12), Term::datetime(2024, 11, 12, 8, 30, 0, 250, 180),
+        Term::datetime(2024, 1, 1, 0, 0, 0, 0, std::nullopt)};
+    const std::vector<Term> contexts = {Term::default_context(), Term::name("Astana"), Term::iri("http://example.org/g")};
+    std::vector<Fact> facts;
+    for (int i = 0; i < 300; ++i)
+        facts.push_back({values[random() % 7], Term::name("p" + std::to_string(random() % 5)), values[random() % values.size()],
+                         contexts[random() % contexts.size()]});
+    return facts;
+}
+
+// Every fact, as sorted canonical add statements: two stores are equal iff these are.
+std::string contents(Database& db) {
+    std::ostringstream out;
+    db.export_facts(out, engine::io::ExportFormat::QRY);
+    std::vector<std::string> lines;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    std::string text;
+    for (const auto& line : lines)
+        text += line + "\n";
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("export then import is the identity, through every format that keeps contexts", "[engine][transfer]") {
+    TempDir dir;
+    Database original(dir.file("original.qdb"));
+    original.add(every_kind(5));
+    const std::string expected = contents(original);
+    REQUIRE(!expected.empty());
+    SECTION("N-Quads") {
+        std::ofstream(dir.file("all.nq")) << [&] { std::ostringstream o; original.export_facts(o, engine::io::ExportFormat::NQUADS); return o.str(); }();
+        Database copy(dir.file("copy.qdb"));
+        const auto summary = copy.load(dir.file("all.nq"), {});
+        CHECK(summary.skipped == 0);
+        CHECK(contents(copy) == expected);
+    }
+    SECTION("a .qry script") {
+        std::ofstream(dir.file("all.qry")) << [&] { std::ostringstream o; original.export_facts(o, engine::io::ExportFormat::QRY); return o.str(); }();
+        Database copy(dir.file("copy.qdb"));
+        copy.execute("load \"all.qry\";", dir.path());
+        CHECK(contents(copy) == expected);
+    }
+    SECTION("N-Triples, for the facts of one context, put back into it") {
+        Database copy(dir.file("copy.qdb"));
+        std::ofstream(dir.file("astana.nt")) << [&] { std::ostringstream o; original.export_facts(o, engine::io::ExportFormat::NTRIPLES, Term::name("Astana")); return o.str(); }();
+        engine::io::LoadOptions options;
+        options.quads = false;
+        options.context = Term::name("Astana");
+        copy.load(dir.file("astana.nt"), options);
+        std::string astana_only;
+        std::istringstream lines(expected);
+        for (std::string line; std::getline(lines, line);)
+            if (line.size() > 10 && line.substr(line.size() - 10) == ", Astana);")
+                astana_only += line + "\n";
+        CHECK(contents(copy) == astana_only);
+    }
+    SECTION("the load and export statements") {
+        original.execute("export \"out.nq\";", dir.path());
+        Database copy(dir.file("copy.qdb"));
+        copy.execute("load \"out.nq\";", dir.path());
+        CHECK(contents(copy) == expected);
+    }
+}
+
+TEST_CASE("typed literals become values only in canonical form", "[engine][transfer]") {
+    TempDir dir;
+    std::ofstream(dir.file("typed.nt"))
+        << "<http://e/a> <http://e/p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
+        << "<http://e/a> <http://e/p> \"01\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
+        << "<http://e/a> <http://e/p> \"2024-11-12\"^^<http://www.w3.org/2001/XMLSchema#date> .\n"
+        << "<http://e/a> <http://e/p> \"true\"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n"
+        << "<http://e/a> <http://e/p> \"x\"^^<http://www.w3.org/2001/XMLSchema#string> .\n"
+        << "_:b <http://e/p> <urn:quarry:name:Syrian%20delegation> .\n";
+    Database db(dir.file("db.qdb"));
+    engine::io::LoadOptions options;
+    options.quads = false;
+    db.load(dir.file("typed.nt"), options);
+    auto rows = db.query("match (?s, <http://e/p>, ?o) return ?o order by ?o");
+    std::vector<std::string> values;
+    while (auto row = rows->next())
+        values.push_back(engine::format_term(*(*row)[0]));
+    CHECK(values == std::vector<std::string>{"Syrian delegation", "\"x\"",
+                                             "\"01\"^^<http://www.w3.org/2001/XMLSchema#integer>", "true", "1",
+                                             "2024-11-12"});
+}
+
+TEST_CASE("a load that fails on its last line leaves the database as it was", "[engine][transfer]") {
+    TempDir dir;
+    {
+        std::ofstream out(dir.file("big.nt"));
+        for (int i = 0; i < 99'999; ++i)
+            out << "<http://e/s" << i << "> <http://e/p> \"" << i << "\" .\n";
+        out << "<http://e/s> <http://e/p> \"unterminated .\n";
+    }
+    Database db(dir.file("db.qdb"));
+    db.execute("add (already, here, 1);");
+    const std::string before = contents(db);
+    engine::io::LoadOptions options;
+    options.quads = false;
+    CHECK_THROWS_WITH(db.load(dir.file("big.nt"), options),
+                      Catch::EndsWith("big.nt:100000:27: unterminated string: expected '\"'"));
+    CHECK(contents(db) == before);
+    CHECK_THROWS_WITH(db.execute("load \"big.nt\";", dir.path()), Catch::Contains("big.nt:100000:27"));
+    CHECK(contents(db) == before);
+    SECTION("--skip-bad loads the rest and names the line") {
+        options.skip_bad = true;
+        const auto summary = db.load(dir.file("big.nt"), options);
+        CHECK(summary.read == 99'999);
+        CHECK(summary.added == 99'999);
+        CHECK(summary.skipped == 1);
+        REQUIRE(summary.first_skipped.size() == 1);
+        CHECK_THAT(summary.first_skipped[0], Catch::EndsWith("big.nt:100000:27: unterminated string: expected '\"'"));
+    }
+}
