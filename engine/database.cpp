@@ -457,17 +457,18 @@ StatementResult Database::run_statement(const ast::Statement& statement,
             file = base_dir / file;
         const std::string format = !statement.format.empty() ? statement.format
                                                               : file.extension().string().substr(file.has_extension() ? 1 : 0);
-        if (format == "nt" || format == "ntriples" || format == "nq" || format == "nquads") {
+        if (const auto import = engine::io::import_format(format)) {
             engine::io::LoadOptions options;
-            options.quads = format == "nq" || format == "nquads";
+            options.format = *import;
+            const engine::PrefixMap prefixes = load_prefixes(store_, store_.begin_read());
             if (statement.context)
-                options.context = engine::to_storage(*statement.context, load_prefixes(store_, store_.begin_read()));
+                options.context = engine::to_storage(*statement.context, prefixes);
             const auto summary = write([&](storage::lmdb::WriteTxn& txn) {
                 std::ifstream in(file, std::ios::binary);
                 if (!in)
                     throw QueryError(fmt::format("cannot read {}", file.string()), &statement);
                 try {
-                    return engine::io::load_rdf(store_, txn, in, file.string(), options);
+                    return engine::io::load_facts(store_, txn, in, file.string(), options, prefixes);
                 } catch (const ImportError& e) {
                     throw QueryError(e.what(), &statement);
                 }
@@ -478,7 +479,7 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         }
         if (format != "qry")
             throw QueryError(fmt::format("cannot load {} files: the formats are nquads (.nq), ntriples "
-                                         "(.nt) and qry", format.empty() ? "these" : format),
+                                         "(.nt), csv, tsv and qry", format.empty() ? "these" : format),
                              &statement);
         if (statement.context)
             throw QueryError("a .qry script names its own contexts: load it without into", &statement);
@@ -652,7 +653,7 @@ engine::io::LoadSummary Database::load(const std::filesystem::path& file, const 
         std::ifstream in(file, std::ios::binary);
         if (!in)
             throw StorageError(fmt::format("cannot read {}", file.string()));
-        return engine::io::load_rdf(store_, txn, in, file.string(), options);
+        return engine::io::load_facts(store_, txn, in, file.string(), options, load_prefixes(store_, txn));
     });
 }
 

@@ -74,6 +74,7 @@ struct TransferFlags {
     std::string format;
     std::string context;
     bool skip_bad = false;
+    bool header = false;
     std::string memory = "1G";
 };
 
@@ -92,15 +93,15 @@ int load_command(const std::vector<std::string>& args, const TransferFlags& flag
         const std::filesystem::path file = args[i];
         const std::string format = !flags.format.empty() ? flags.format : file.extension().string().substr(file.has_extension() ? 1 : 0);
         engine::io::LoadOptions options;
-        if (format == "nq" || format == "nquads")
-            options.quads = true;
-        else if (format == "nt" || format == "ntriples")
-            options.quads = false;
-        else {
+        const auto import = engine::io::import_format(format);
+        if (!import) {
             std::cerr << "quarry: " << file.string() << ": cannot load " << (format.empty() ? "files without an extension" : format + " files")
-                      << " (use --format nquads or ntriples; load .qry scripts in the shell)\n";
+                      << " (use --format nquads, ntriples, csv or tsv; load .qry scripts in the shell)\n";
             return 1;
         }
+        options.format = *import;
+        if (flags.header)
+            options.header = true;
         if (!flags.context.empty())
             options.context = context_term(flags.context);
         options.skip_bad = flags.skip_bad;
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
         ("format", po::value(&transfer.format), "load/export: nquads, ntriples (export also csv, tsv, qry)")
         ("context", po::value(&transfer.context), "load: the context for triples; export: only this context")
         ("skip-bad", po::bool_switch(&transfer.skip_bad), "load: skip malformed lines, listing the first ten")
+        ("header", po::bool_switch(&transfer.header), "load csv/tsv: the first row is a header")
         ("memory", po::value(&transfer.memory), "load: memory for facts in flight (default 1G)")
         ("help,h", "show this help")
         ("version", "show the version");

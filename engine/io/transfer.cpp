@@ -1,6 +1,7 @@
 #include "engine/io/transfer.hpp"
 
 #include "engine/io/rdf_terms.hpp"
+#include "engine/io/table_reader.hpp"
 #include "engine/terms.hpp"
 
 #include <fmt/format.h>
@@ -9,10 +10,24 @@
 
 namespace quarry::engine::io {
 
-LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
-                     const std::string& name, const LoadOptions& options) {
+std::optional<ImportFormat> import_format(const std::string& name) {
+    if (name == "nquads" || name == "nq")
+        return ImportFormat::NQUADS;
+    if (name == "ntriples" || name == "nt")
+        return ImportFormat::NTRIPLES;
+    if (name == "csv")
+        return ImportFormat::CSV;
+    if (name == "tsv")
+        return ImportFormat::TSV;
+    return std::nullopt;
+}
+
+LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
+                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes) {
     LoadSummary summary;
-    NQuadsReader reader(in, name, options.quads);
+    const bool rdf = options.format == ImportFormat::NQUADS || options.format == ImportFormat::NTRIPLES;
+    NQuadsReader reader(in, name, options.format == ImportFormat::NQUADS);
+    TableReader table(in, name, options.format == ImportFormat::CSV, options.header, prefixes);
     const std::string load_id = fmt::format("{:08x}", static_cast<std::uint32_t>(std::random_device{}()));
     const storage::TermId default_context =
         options.context ? store.intern(txn, *options.context) : storage::DEFAULT_CONTEXT_ID;
@@ -26,9 +41,10 @@ LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, 
         quads.clear();
     };
     RdfQuad quad;
+    std::array<std::optional<storage::Term>, 4> fact;
     for (;;) {
         try {
-            if (!reader.next(quad))
+            if (!(rdf ? reader.next(quad) : table.next(fact)))
                 break;
         } catch (const ImportError& e) {
             if (!options.skip_bad)
@@ -39,6 +55,13 @@ LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, 
             continue;
         }
         ++summary.read;
+        if (!rdf) {
+            quads.push_back({store.intern(txn, *fact[0]), store.intern(txn, *fact[1]), store.intern(txn, *fact[2]),
+                             fact[3] ? store.intern(txn, *fact[3]) : default_context});
+            if (quads.size() >= chunk)
+                flush();
+            continue;
+        }
         quads.push_back({store.intern(txn, from_rdf(quad.subject, load_id)),
                          store.intern(txn, from_rdf(quad.predicate, load_id)),
                          store.intern(txn, from_rdf(quad.object, load_id)),

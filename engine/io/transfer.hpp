@@ -4,6 +4,7 @@
 // statements and `quarry load` / `quarry export` do.
 
 #include "engine/io/nquads_reader.hpp"
+#include "engine/terms.hpp"
 #include "storage/store.hpp"
 
 #include <functional>
@@ -14,8 +15,13 @@
 
 namespace quarry::engine::io {
 
+enum class ImportFormat { NQUADS, NTRIPLES, CSV, TSV };
+// nquads, nq, ntriples, nt, csv, tsv; nullopt if unknown.
+std::optional<ImportFormat> import_format(const std::string& name);
+
 struct LoadOptions {
-    bool quads = true;                        // N-Quads; false: N-Triples
+    ImportFormat format = ImportFormat::NQUADS;
+    std::optional<bool> header;               // csv/tsv: a header row (nullopt: detect it)
     std::optional<storage::Term> context;     // where triples (default-graph statements) go
     bool skip_bad = false;                    // skip malformed lines instead of failing
     std::size_t memory = std::size_t{1} << 30; // bytes to hold quads in before adding them
@@ -29,10 +35,11 @@ struct LoadSummary {
     std::vector<std::string> first_skipped; // the first ten, as file:line:col: message
 };
 
-// Reads `in` (named `name` in errors) into the store within `txn`: all of it, or, on the
+// Reads `in` (named `name` in errors; prefixes for csv/tsv cells) into the store within
+// `txn`: all of it, or, on the
 // first malformed line (unless skip_bad), nothing, by throwing ImportError.
-LoadSummary load_rdf(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
-                     const std::string& name, const LoadOptions& options);
+LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
+                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes = {});
 
 enum class ExportFormat { NQUADS, NTRIPLES, CSV, TSV, QRY };
 // nquads, nq, ntriples, nt, csv, tsv, qry; nullopt if unknown.

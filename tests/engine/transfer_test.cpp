@@ -75,7 +75,7 @@ TEST_CASE("export then import is the identity, through every format that keeps c
         Database copy(dir.file("copy.qdb"));
         std::ofstream(dir.file("astana.nt")) << [&] { std::ostringstream o; original.export_facts(o, engine::io::ExportFormat::NTRIPLES, Term::name("Astana")); return o.str(); }();
         engine::io::LoadOptions options;
-        options.quads = false;
+        options.format = engine::io::ImportFormat::NTRIPLES;
         options.context = Term::name("Astana");
         copy.load(dir.file("astana.nt"), options);
         std::string astana_only;
@@ -84,6 +84,19 @@ TEST_CASE("export then import is the identity, through every format that keeps c
             if (line.size() > 10 && line.substr(line.size() - 10) == ", Astana);")
                 astana_only += line + "\n";
         CHECK(contents(copy) == astana_only);
+    }
+    SECTION("CSV and TSV, with the header they are written with") {
+        for (const auto format : {engine::io::ExportFormat::CSV, engine::io::ExportFormat::TSV}) {
+            const bool csv = format == engine::io::ExportFormat::CSV;
+            const auto path = dir.file(csv ? "all.csv" : "all.tsv");
+            std::ofstream(path, std::ios::binary) << [&] { std::ostringstream o; original.export_facts(o, format); return o.str(); }();
+            Database copy(dir.file(csv ? "csv.qdb" : "tsv.qdb"));
+            engine::io::LoadOptions options;
+            options.format = csv ? engine::io::ImportFormat::CSV : engine::io::ImportFormat::TSV;
+            const auto summary = copy.load(path, options);
+            CHECK(summary.read == static_cast<std::uint64_t>(std::count(expected.begin(), expected.end(), '\n')));
+            CHECK(contents(copy) == expected);
+        }
     }
     SECTION("the load and export statements") {
         original.execute("export \"out.nq\";", dir.path());
@@ -104,7 +117,7 @@ TEST_CASE("typed literals become values only in canonical form", "[engine][trans
         << "_:b <http://e/p> <urn:quarry:name:Syrian%20delegation> .\n";
     Database db(dir.file("db.qdb"));
     engine::io::LoadOptions options;
-    options.quads = false;
+    options.format = engine::io::ImportFormat::NTRIPLES;
     db.load(dir.file("typed.nt"), options);
     auto rows = db.query("match (?s, <http://e/p>, ?o) return ?o order by ?o");
     std::vector<std::string> values;
@@ -127,7 +140,7 @@ TEST_CASE("a load that fails on its last line leaves the database as it was", "[
     db.execute("add (already, here, 1);");
     const std::string before = contents(db);
     engine::io::LoadOptions options;
-    options.quads = false;
+    options.format = engine::io::ImportFormat::NTRIPLES;
     CHECK_THROWS_WITH(db.load(dir.file("big.nt"), options),
                       Catch::EndsWith("big.nt:100000:27: unterminated string: expected '\"'"));
     CHECK(contents(db) == before);
@@ -142,4 +155,36 @@ TEST_CASE("a load that fails on its last line leaves the database as it was", "[
         REQUIRE(summary.first_skipped.size() == 1);
         CHECK_THAT(summary.first_skipped[0], Catch::EndsWith("big.nt:100000:27: unterminated string: expected '\"'"));
     }
+}
+
+TEST_CASE("CSV cells hold terms of the query language, quoted as RFC 4180 says", "[engine][transfer]") {
+    TempDir dir;
+    std::ofstream(dir.file("people.csv"), std::ios::binary)
+        << "Subject,Predicate,Object\r\n"
+        << "Khaji,met,Syrian delegation\r\n"
+        << "\"`Organization, the`\",founded,1969-09-25\r\n"
+        << "Aref,said,\"\"\"multi\nline\"\"\",Riyadh\r\n"
+        << "Aref,age,64\r\n";
+    Database db(dir.file("db.qdb"));
+    db.execute("load \"people.csv\" into Wikipedia;", dir.path());
+    auto rows = db.query("match (?s, ?p, ?o, ?c) return ?s, ?p, ?o, ?c order by ?p");
+    std::vector<std::string> lines;
+    while (auto row = rows->next()) {
+        std::string line;
+        for (const auto& v : *row)
+            line += (line.empty() ? "" : " | ") + engine::format_term(*v);
+        lines.push_back(line);
+    }
+    CHECK(lines == std::vector<std::string>{"Aref | age | 64 | Wikipedia",
+                                            "`Organization, the` | founded | 1969-09-25 | Wikipedia",
+                                            "Khaji | met | Syrian delegation | Wikipedia",
+                                            "Aref | said | \"multi\\nline\" | Riyadh"});
+    std::ofstream(dir.file("bad.tsv"), std::ios::binary) << "Khaji\tmet\tAref\nKhaji\tmet\tAref, the\n";
+    engine::io::LoadOptions options;
+    options.format = engine::io::ImportFormat::TSV;
+    CHECK_THROWS_WITH(db.load(dir.file("bad.tsv"), options),
+                      Catch::EndsWith("bad.tsv:2:15: unexpected text after the term (write the name in `backquotes`?)"));
+    std::ofstream(dir.file("short.tsv"), std::ios::binary) << "Khaji\tmet\n";
+    CHECK_THROWS_WITH(db.load(dir.file("short.tsv"), options),
+                      Catch::EndsWith("short.tsv:1:1: expected 3 or 4 cells (subject, predicate, object[, context]), found 2"));
 }

@@ -1,0 +1,133 @@
+#include "engine/io/table_reader.hpp"
+
+#include "engine/error.hpp"
+#include "parser/lexer.hpp"
+
+#include <algorithm>
+
+namespace quarry::engine::io {
+
+TableReader::TableReader(std::istream& in, std::string name, bool csv, std::optional<bool> header,
+                         const PrefixMap& prefixes)
+    : in_(in), name_(std::move(name)), csv_(csv), header_(header), prefixes_(prefixes) {}
+
+// Reads one row into cells, with the column (1-based character) where each cell starts.
+bool TableReader::read_row(std::vector<std::string>& cells, std::vector<std::size_t>& columns) {
+    cells.clear();
+    columns.clear();
+    std::string line;
+    if (!std::getline(in_, line))
+        return false;
+    line_ = next_line_++;
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    if (!csv_) {
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t tab = line.find('\t', start);
+            cells.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+            columns.push_back(start + 1);
+            if (tab == std::string::npos)
+                return true;
+            start = tab + 1;
+        }
+    }
+    std::size_t pos = 0;
+    for (;;) {
+        columns.push_back(pos + 1);
+        std::string cell;
+        if (pos < line.size() && line[pos] == '"') {
+            ++pos;
+            for (;;) {
+                if (pos >= line.size()) { // a quoted cell goes on on the next line
+                    std::string more;
+                    if (!std::getline(in_, more))
+                        throw ImportError(name_, line_, columns.back(), "unterminated quoted cell: expected '\"'");
+                    ++next_line_;
+                    if (!more.empty() && more.back() == '\r')
+                        more.pop_back();
+                    cell += '\n';
+                    line = more;
+                    pos = 0;
+                    continue;
+                }
+                if (line[pos] == '"') {
+                    if (pos + 1 < line.size() && line[pos + 1] == '"') {
+                        cell += '"';
+                        pos += 2;
+                        continue;
+                    }
+                    ++pos;
+                    break;
+                }
+                cell += line[pos++];
+            }
+            if (pos < line.size() && line[pos] != ',')
+                throw ImportError(name_, line_, pos + 1, "expected ',' after a quoted cell");
+        } else {
+            const std::size_t comma = line.find(',', pos);
+            cell = line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            pos = comma == std::string::npos ? line.size() : comma;
+        }
+        cells.push_back(std::move(cell));
+        if (pos >= line.size())
+            return true;
+        ++pos; // the comma
+    }
+}
+
+bool TableReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
+    static const char* const HEADER[] = {"subject", "predicate", "object", "context"};
+    std::vector<std::string> cells;
+    std::vector<std::size_t> columns;
+    for (;;) {
+        if (!read_row(cells, columns))
+            return false;
+        if (cells.size() == 1 && cells[0].find_first_not_of(" \t") == std::string::npos)
+            continue; // a blank line
+        if (cells.size() != 3 && cells.size() != 4)
+            throw ImportError(name_, line_, 1, "expected 3 or 4 cells (subject, predicate, object[, context]), found " +
+                                                   std::to_string(cells.size()));
+        if (first_) {
+            first_ = false;
+            bool looks_like_header = true;
+            for (std::size_t i = 0; i < cells.size(); ++i) {
+                std::string lower = cells[i];
+                std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+                looks_like_header = looks_like_header && lower == HEADER[i];
+            }
+            if (header_.value_or(looks_like_header))
+                continue;
+        }
+        for (std::size_t i = 0; i < 4; ++i) {
+            fact[i].reset();
+            if (i >= cells.size())
+                continue;
+            const std::string& cell = cells[i];
+            auto first = cell.cbegin();
+            parser::skip_space(first, cell.cend());
+            parser::ast::Term term;
+            try {
+                const auto context = i == 3 ? parser::TermContext::CONTEXT : parser::TermContext::TUPLE;
+                auto p = first;
+                if (!parser::scan_term(p, cell.cend(), context, term))
+                    throw ImportError(name_, line_, columns[i], "expected a term");
+                auto rest = p;
+                parser::skip_space(rest, cell.cend());
+                if (rest != cell.cend())
+                    throw ImportError(name_, line_, columns[i] + static_cast<std::size_t>(rest - cell.cbegin()),
+                                      "unexpected text after the term (write the name in `backquotes`?)");
+                if (term.kind == parser::ast::TermKind::VARIABLE || term.kind == parser::ast::TermKind::WILDCARD)
+                    throw ImportError(name_, line_, columns[i], "a fact holds values, not variables");
+                fact[i] = to_storage(term, prefixes_);
+            } catch (const parser::LexicalError& e) {
+                throw ImportError(name_, line_, columns[i] + static_cast<std::size_t>(e.where() - cell.cbegin()), e.what());
+            } catch (const QueryError& e) {
+                throw ImportError(name_, line_, columns[i], e.what());
+            }
+        }
+        return true;
+    }
+}
+
+} // namespace quarry::engine::io
