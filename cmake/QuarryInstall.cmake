@@ -16,7 +16,7 @@ foreach(target quarry_storage quarry_parser quarry_engine)
     target_include_directories(${target} INTERFACE $<INSTALL_INTERFACE:${QUARRY_INCLUDE_DIR}>)
 endforeach()
 
-install(TARGETS quarry_library quarry_storage quarry_parser quarry_engine
+install(TARGETS quarry_library quarry_storage quarry_schema quarry_parser quarry_engine
         EXPORT QuarryTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 foreach(folder storage parser engine)

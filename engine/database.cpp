@@ -663,4 +663,15 @@ std::uint64_t Database::export_facts(std::ostream& out, engine::io::ExportFormat
     return engine::io::export_facts(store_, txn, out, format, context);
 }
 
+storage::DumpCounts Database::dump(const std::filesystem::path& file) const {
+    auto txn = store_.begin_read();
+    return storage::dump(store_, txn, file);
+}
+
+storage::DumpCounts Database::restore(const std::filesystem::path& file) {
+    if (transaction_)
+        throw StorageError("restore cannot run inside a transaction");
+    return storage::restore(store_, file);
+}
+
 } // namespace quarry

@@ -17,6 +17,7 @@
 #include "engine/rows.hpp"
 #include "engine/terms.hpp"
 #include "parser/parse.hpp"
+#include "storage/dump.hpp"
 #include "storage/store.hpp"
 
 #include <atomic>
@@ -97,6 +98,12 @@ public:
     // Writes the facts (of `context`, if given) to `out` in `format`; returns how many.
     std::uint64_t export_facts(std::ostream& out, engine::io::ExportFormat format,
                                const std::optional<storage::Term>& context = std::nullopt);
+
+    // Writes a binary snapshot of the database to `file` (storage/dump.hpp).
+    storage::DumpCounts dump(const std::filesystem::path& file) const;
+    // Reads a snapshot into this database, which must be empty, in one transaction; a
+    // damaged or foreign file throws StorageError and changes nothing.
+    storage::DumpCounts restore(const std::filesystem::path& file);
 
     // Adds facts from code in one transaction.
     storage::AddResult add(const std::vector<Fact>& facts);

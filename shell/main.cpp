@@ -1,7 +1,8 @@
 // quarry: the command-line shell.
 //
 //   quarry [DB] [SCRIPT…] [-c STATEMENTS] [--mode table|csv|tsv|json|jsonl] [--readonly] [--bail]
-//   quarry stats DB
+//   quarry load DB FILE…  |  quarry export DB [FILE]  |  quarry dump DB FILE.qdump
+//   quarry restore DB FILE.qdump  |  quarry stats DB
 //   quarry --help | --version
 
 #include "shell/repl.hpp"
@@ -153,6 +154,57 @@ int export_command(const std::vector<std::string>& args, const TransferFlags& fl
     return std::cout ? 0 : 1;
 }
 
+int dump_command(const std::vector<std::string>& args) {
+    if (args.size() != 3) {
+        std::cerr << "quarry: usage: quarry dump DB FILE.qdump\n";
+        return 2;
+    }
+    if (!std::filesystem::exists(args[1])) {
+        std::cerr << "quarry: " << args[1] << ": no such database\n";
+        return 1;
+    }
+    try {
+        const Database db(args[1], DatabaseOptions{.read_only = true});
+        const auto counts = db.dump(args[2]);
+        std::cout << fmt::format("{}: dumped {} terms and {} facts to {}\n", args[1], counts.terms, counts.facts, args[2]);
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "quarry: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+// Restores into DB, which must be new or empty; a database this command created is
+// removed again if the restore fails.
+int restore_command(const std::vector<std::string>& args) {
+    if (args.size() != 3) {
+        std::cerr << "quarry: usage: quarry restore DB FILE.qdump\n";
+        return 2;
+    }
+    const std::filesystem::path path = args[1];
+    const bool created = !std::filesystem::exists(path);
+    try {
+        std::optional<Database> db;
+        try {
+            db.emplace(path);
+            const auto counts = db->restore(args[2]);
+            std::cout << fmt::format("{}: restored {} terms and {} facts from {}\n", args[1], counts.terms, counts.facts, args[2]);
+            return 0;
+        } catch (...) {
+            db.reset();
+            if (created) {
+                std::error_code ignored;
+                std::filesystem::remove(path, ignored);
+                std::filesystem::remove(path.string() + "-lock", ignored);
+            }
+            throw;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "quarry: " << e.what() << '\n';
+        return 1;
+    }
+}
+
 int stats_command(const std::vector<std::string>& args) {
     if (args.size() != 2) {
         std::cerr << "quarry: usage: quarry stats DB\n";
@@ -229,10 +281,10 @@ int main(int argc, char** argv) {
             std::cerr << "quarry: " << e.what() << '\n';
             return 1;
         }
-        if (first == "dump" || first == "restore") {
-            std::cerr << "quarry: " << first << " is not yet available in this build\n";
-            return 1;
-        }
+        if (first == "dump")
+            return dump_command(args);
+        if (first == "restore")
+            return restore_command(args);
     }
     std::optional<std::filesystem::path> db;
     std::vector<std::string> scripts = args;

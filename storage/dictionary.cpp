@@ -155,4 +155,20 @@ void Dictionary::scan_prefix(const lmdb::Txn& txn, TermKind kind, std::string_vi
 
 std::size_t Dictionary::size(const lmdb::Txn& txn) const { return id2term_.size(txn); }
 
+void Dictionary::for_each(const lmdb::Txn& txn,
+                          const std::function<void(TermId, std::string_view)>& visit) const {
+    lmdb::Cursor cursor(txn, id2term_);
+    for (auto entry = cursor.get(MDB_FIRST); entry; entry = cursor.get(MDB_NEXT))
+        visit(read_be64(entry->first.data()), entry->second);
+}
+
+void Dictionary::insert(const lmdb::WriteTxn& txn, TermId id, std::string_view encoding) {
+    const Term term = decode_term(encoding); // throws StorageError if malformed
+    if (inline_id(term) || encode_term(term) != encoding || id_tag(id) != dictionary_tag(term))
+        throw StorageError(fmt::format("term id {:#018x} does not fit its term", id));
+    if (!id2term_.put(txn, id_key(id), encoding, MDB_NOOVERWRITE) || find_encoded(txn, encoding))
+        throw StorageError(fmt::format("term id {:#018x} or its term is stored twice", id));
+    term2id_.put(txn, lookup_key(encoding), id_key(id));
+}
+
 } // namespace quarry::storage

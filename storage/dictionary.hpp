@@ -44,6 +44,13 @@ public:
     void scan_prefix(const lmdb::Txn& txn, TermKind kind, std::string_view prefix,
                      const std::function<bool(const Term&, TermId)>& visit) const;
 
+    // Calls `visit(id, encoding)` for every stored term, in id order. The encoding is valid
+    // only during the call.
+    void for_each(const lmdb::Txn& txn, const std::function<void(TermId, std::string_view)>& visit) const;
+    // Stores `encoding` under `id` (a restore). Throws StorageError if the encoding is not
+    // a dictionary term, or the id or the term is taken.
+    void insert(const lmdb::WriteTxn& txn, TermId id, std::string_view encoding);
+
     // Number of stored terms.
     std::size_t size(const lmdb::Txn& txn) const;
 

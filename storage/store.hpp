@@ -86,6 +86,10 @@ public:
         return dictionary_.find(txn, term);
     }
     Term resolve(const lmdb::Txn& txn, TermId id) const { return dictionary_.resolve(txn, id); }
+    // Stores a term under a given id (restoring a dump); see Dictionary::insert.
+    void insert_term(const lmdb::WriteTxn& txn, TermId id, std::string_view encoding) {
+        dictionary_.insert(txn, id, encoding);
+    }
 
     // --- facts ---
     // Adds facts (set semantics) and updates the statistics.
