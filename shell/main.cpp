@@ -5,6 +5,7 @@
 //   quarry restore DB FILE.qdump  |  quarry stats DB
 //   quarry --help | --version
 
+#include "shell/progress.hpp"
 #include "shell/repl.hpp"
 #include "shell/shell.hpp"
 
@@ -107,7 +108,15 @@ int load_command(const std::vector<std::string>& args, const TransferFlags& flag
             options.context = context_term(flags.context);
         options.skip_bad = flags.skip_bad;
         options.memory = *memory;
+        std::optional<ProgressLine> progress;
+        if (isatty(STDERR_FILENO)) {
+            std::error_code no_size;
+            const auto size = std::filesystem::file_size(file, no_size);
+            progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
+            options.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
+        }
         const auto summary = db.load(file, options);
+        progress.reset();
         std::cout << fmt::format("{}: read {}, added {}, already present {}, skipped {}\n", file.string(), summary.read,
                                  summary.added, summary.already_present, summary.skipped);
         for (const auto& line : summary.first_skipped)

@@ -40,9 +40,17 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.already_present += result.already_present;
         quads.clear();
     };
+    const auto report = [&] {
+        if (!options.progress)
+            return;
+        const auto position = in.tellg();
+        options.progress({position < 0 ? 0 : static_cast<std::uint64_t>(position), summary.read + summary.skipped});
+    };
     RdfQuad quad;
     std::array<std::optional<storage::Term>, 4> fact;
     for (;;) {
+        if ((summary.read + summary.skipped) % LoadOptions::PROGRESS_EVERY == 0)
+            report();
         try {
             if (!(rdf ? reader.next(quad) : table.next(fact)))
                 break;
@@ -70,6 +78,8 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
             flush();
     }
     flush();
+    in.clear(); // at the end the stream is in a failed state, and tellg() says -1
+    report();
     return summary;
 }
 

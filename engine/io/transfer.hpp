@@ -19,12 +19,21 @@ enum class ImportFormat { NQUADS, NTRIPLES, CSV, TSV };
 // nquads, nq, ntriples, nt, csv, tsv; nullopt if unknown.
 std::optional<ImportFormat> import_format(const std::string& name);
 
+// How far a load has got: bytes of the input consumed and statements read so far.
+struct LoadProgress {
+    std::uint64_t bytes = 0;
+    std::uint64_t statements = 0;
+};
+
 struct LoadOptions {
     ImportFormat format = ImportFormat::NQUADS;
     std::optional<bool> header;               // csv/tsv: a header row (nullopt: detect it)
     std::optional<storage::Term> context;     // where triples (default-graph statements) go
     bool skip_bad = false;                    // skip malformed lines instead of failing
     std::size_t memory = std::size_t{1} << 30; // bytes to hold quads in before adding them
+    // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
+    std::function<void(const LoadProgress&)> progress;
+    static constexpr std::uint64_t PROGRESS_EVERY = 16'384;
 };
 
 struct LoadSummary {

@@ -157,6 +157,29 @@ TEST_CASE("a load that fails on its last line leaves the database as it was", "[
     }
 }
 
+TEST_CASE("a load reports its progress in bytes and statements, ending at the file's size", "[engine][transfer]") {
+    TempDir dir;
+    {
+        std::ofstream out(dir.file("many.nt"));
+        for (int i = 0; i < 40'000; ++i)
+            out << "<http://e/s" << i << "> <http://e/p> \"" << i << "\" .\n";
+    }
+    Database db(dir.file("db.qdb"));
+    engine::io::LoadOptions options;
+    options.format = engine::io::ImportFormat::NTRIPLES;
+    std::vector<engine::io::LoadProgress> seen;
+    options.progress = [&](const engine::io::LoadProgress& now) { seen.push_back(now); };
+    db.load(dir.file("many.nt"), options);
+    REQUIRE(seen.size() == 4); // at 0, 16384 and 32768 statements, and at the end
+    for (std::size_t i = 1; i < seen.size(); ++i) {
+        CHECK(seen[i].bytes > seen[i - 1].bytes);
+        CHECK(seen[i].statements > seen[i - 1].statements);
+    }
+    CHECK(seen[1].statements == engine::io::LoadOptions::PROGRESS_EVERY);
+    CHECK(seen.back().statements == 40'000);
+    CHECK(seen.back().bytes == std::filesystem::file_size(dir.file("many.nt")));
+}
+
 TEST_CASE("CSV cells hold terms of the query language, quoted as RFC 4180 says", "[engine][transfer]") {
     TempDir dir;
     std::ofstream(dir.file("people.csv"), std::ios::binary)
