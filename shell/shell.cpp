@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
@@ -106,18 +107,13 @@ void Shell::print_result(StatementResult& result, double seconds) {
         return;
     }
     using parser::ast::StatementKind;
-    if (result.kind == StatementKind::ADD) {
+    if (result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD) {
         output() << plural(result.added, "fact", "facts") << " added";
         if (result.already_present)
             output() << ", " << result.already_present << " already present";
         output() << time << '\n';
     } else if (result.kind == StatementKind::REMOVE) {
         output() << plural(result.removed, "fact", "facts") << " removed" << time << '\n';
-    } else if (result.kind == StatementKind::LOAD) {
-        output() << plural(result.added, "fact", "facts") << " added";
-        if (result.already_present)
-            output() << ", " << result.already_present << " already present";
-        output() << time << '\n';
     } else if (settings_.interactive && !result.message.empty()) {
         output() << result.message << time << '\n';
     }
@@ -214,11 +210,26 @@ const std::vector<Command>& commands() {
              shell.open(std::filesystem::path(args[0]));
              return true;
          }},
-        {"read", "FILE", "run a script", 1, 1,
+        {"read", "FILE", "run a script, or load a data file (.nq .nt .csv .tsv)", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path& base) {
              std::filesystem::path file = args[0];
              if (file.is_relative() && !base.empty())
                  file = base / file;
+             // A data file is loaded as the load statement does: one transaction.
+             if (const std::string ext = file.extension().string(); ext.size() > 1) {
+                 if (const auto format = engine::io::import_format(ext.substr(1))) {
+                     engine::io::LoadOptions options;
+                     options.format = *format;
+                     const auto start = std::chrono::steady_clock::now();
+                     const auto summary = shell.database().load(file, options);
+                     StatementResult result;
+                     result.kind = parser::ast::StatementKind::LOAD;
+                     result.added = summary.added;
+                     result.already_present = summary.already_present;
+                     shell.print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                     return true;
+                 }
+             }
              bool readable = false;
              const std::string text = read_file(file, readable);
              if (!readable) {

@@ -53,6 +53,8 @@ public:
     // Reports a dot-command's error: "FILE:LINE:1: message" in batch, "Error: message"
     // at the prompt.
     void command_error(const std::string& message);
+    // Prints a statement's result as the current mode says (counts, rows or a plan).
+    void print_result(StatementResult& result, double seconds);
 
     // True once .quit ran.
     bool quitting() const { return quit_; }
@@ -65,7 +67,6 @@ public:
 private:
     bool run_statements(const std::string& text, std::size_t first_line, const std::string& name,
                         const std::filesystem::path& base_dir);
-    void print_result(StatementResult& result, double seconds);
     void error(const std::string& message);
 
     Settings settings_;
