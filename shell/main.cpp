@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
         ("mode", po::value(&mode), "results as table (default), csv, tsv, json or jsonl")
         ("readonly", po::bool_switch(&settings.read_only), "open the database read-only")
         ("bail", po::bool_switch(&settings.bail), "stop at the first error")
-        ("format", po::value(&transfer.format), "load/export: nquads, ntriples (export also csv, tsv, qry)")
+        ("format", po::value(&transfer.format), "load/export: nquads, ntriples, csv or tsv (export also qry); default: from the extension")
         ("context", po::value(&transfer.context), "load: the context for triples; export: only this context")
         ("skip-bad", po::bool_switch(&transfer.skip_bad), "load: skip malformed lines, listing the first ten")
         ("header", po::bool_switch(&transfer.header), "load csv/tsv: the first row is a header")
