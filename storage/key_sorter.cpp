@@ -1,0 +1,129 @@
+#include "storage/key_sorter.hpp"
+
+#include "storage/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace quarry::storage {
+
+namespace {
+
+constexpr std::size_t MIN_KEYS = 1024;
+constexpr std::size_t MIN_READ_KEYS = 512; // 16 KiB per run while merging
+
+} // namespace
+
+// One sorted run in a temporary file, read back through a buffer.
+struct KeySorter::Run {
+    std::FILE* file = nullptr;
+    std::vector<Key> buffer;
+    std::size_t position = 0;
+
+    ~Run() {
+        if (file)
+            std::fclose(file);
+    }
+    const Key& current() const { return buffer[position]; }
+    // Moves to the next key; false at the end of the run.
+    bool advance() {
+        if (++position < buffer.size())
+            return true;
+        buffer.resize(buffer.capacity());
+        const std::size_t got = std::fread(buffer.data(), sizeof(Key), buffer.size(), file);
+        if (got == 0 && std::ferror(file))
+            throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
+        buffer.resize(got);
+        position = 0;
+        return got > 0;
+    }
+};
+
+KeySorter::KeySorter(std::size_t memory, std::filesystem::path temp_dir)
+    : capacity_(std::max(MIN_KEYS, memory / sizeof(Key))), temp_dir_(std::move(temp_dir)) {}
+
+KeySorter::~KeySorter() = default;
+
+void KeySorter::add(const Key& key) {
+    if (buffer_.size() == capacity_)
+        spill();
+    buffer_.push_back(key);
+}
+
+void KeySorter::spill() {
+    std::sort(buffer_.begin(), buffer_.end());
+    buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
+    std::string name = (temp_dir_ / "quarry-sort-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0)
+        throw StorageError(fmt::format("cannot create a sort run in {}: {}", temp_dir_.string(), std::strerror(errno)), errno);
+    ::unlink(name.c_str());
+    auto run = std::make_unique<Run>();
+    run->file = ::fdopen(fd, "w+b");
+    if (!run->file) {
+        ::close(fd);
+        throw StorageError(fmt::format("cannot open a sort run: {}", std::strerror(errno)), errno);
+    }
+    if (std::fwrite(buffer_.data(), sizeof(Key), buffer_.size(), run->file) != buffer_.size() ||
+        std::fflush(run->file) != 0)
+        throw StorageError(fmt::format("cannot write a sort run in {}: {}", temp_dir_.string(), std::strerror(errno)), errno);
+    runs_.push_back(std::move(run));
+    buffer_.clear();
+}
+
+void KeySorter::start_merge() {
+    merging_ = true;
+    if (runs_.empty()) { // everything fits: sort in place, no files
+        std::sort(buffer_.begin(), buffer_.end());
+        return;
+    }
+    if (!buffer_.empty())
+        spill();
+    buffer_ = {};
+    // The budget is shared by the runs' read buffers.
+    const std::size_t read_keys = std::max(MIN_READ_KEYS, capacity_ / runs_.size());
+    for (auto& run : runs_) {
+        if (std::fseek(run->file, 0, SEEK_SET) != 0)
+            throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
+        run->buffer.reserve(read_keys);
+        run->buffer.clear();
+        run->position = static_cast<std::size_t>(-1); // so that advance() reads the first block
+        if (run->advance())
+            heap_.push_back(run.get());
+    }
+    std::make_heap(heap_.begin(), heap_.end(), [](const Run* a, const Run* b) { return b->current() < a->current(); });
+}
+
+std::optional<Key> KeySorter::next() {
+    if (!merging_)
+        start_merge();
+    const auto later = [](const Run* a, const Run* b) { return b->current() < a->current(); };
+    for (;;) {
+        Key key;
+        if (runs_.empty()) {
+            if (position_ == buffer_.size())
+                return std::nullopt;
+            key = buffer_[position_++];
+        } else {
+            if (heap_.empty())
+                return std::nullopt;
+            std::pop_heap(heap_.begin(), heap_.end(), later);
+            Run* run = heap_.back();
+            key = run->current();
+            if (run->advance())
+                std::push_heap(heap_.begin(), heap_.end(), later);
+            else
+                heap_.pop_back();
+        }
+        if (last_ && *last_ == key)
+            continue;
+        last_ = key;
+        return key;
+    }
+}
+
+} // namespace quarry::storage

@@ -1,0 +1,52 @@
+#pragma once
+
+// Sorting index keys in bounded memory, for bulk writes: keys are buffered up to a memory
+// budget; each full buffer is sorted, cleared of duplicates and written to a temporary
+// file as a run; reading merges the runs (k-way, with a heap) and yields each distinct
+// key once, in order. With a single buffer nothing touches the disk. Run files are
+// unlinked as soon as they are created, so nothing is left behind whatever happens.
+
+#include "storage/quad.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace quarry::storage {
+
+class KeySorter {
+public:
+    // `memory`: bytes for buffered keys (and, when merging, the runs' read buffers).
+    // `temp_dir`: where runs go.
+    KeySorter(std::size_t memory, std::filesystem::path temp_dir);
+    ~KeySorter();
+    KeySorter(const KeySorter&) = delete;
+    KeySorter& operator=(const KeySorter&) = delete;
+
+    // Adds a key (not after the first next()). Throws StorageError if a run cannot be
+    // written.
+    void add(const Key& key);
+
+    // The next distinct key in order, or nullopt at the end.
+    std::optional<Key> next();
+
+    std::size_t runs() const noexcept { return runs_.size(); }
+
+private:
+    struct Run;
+    void spill();
+    void start_merge();
+
+    std::size_t capacity_; // keys per buffer
+    std::filesystem::path temp_dir_;
+    std::vector<Key> buffer_;
+    std::vector<std::unique_ptr<Run>> runs_;
+    bool merging_ = false;
+    std::size_t position_ = 0;         // in buffer_, when there is no run
+    std::vector<Run*> heap_;           // runs by their current key, smallest first
+    std::optional<Key> last_;          // the key returned last, to skip duplicates
+};
+
+} // namespace quarry::storage

@@ -1,0 +1,61 @@
+#include "storage/error.hpp"
+#include "storage/key_sorter.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <set>
+
+using namespace quarry;
+using namespace quarry::storage;
+using quarry::testing::TempDir;
+
+namespace {
+
+std::vector<Key> drain(KeySorter& sorter) {
+    std::vector<Key> out;
+    while (auto key = sorter.next())
+        out.push_back(*key);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the key sorter yields each distinct key once, in order, whatever the budget", "[storage][sort]") {
+    TempDir dir;
+    std::mt19937_64 random(3);
+    // Small components, so that duplicates are common, and one large one.
+    const auto draw = [&] { return Key{random() % 50, random() % 7, random() % 3000, random() % 1000000}; };
+    for (const std::size_t keys : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, std::size_t{60'000}}) {
+        for (const std::size_t memory : {std::size_t{1}, std::size_t{64 * 1024}, std::size_t{1} << 30}) {
+            KeySorter sorter(memory, dir.path());
+            std::set<Key> expected;
+            for (std::size_t i = 0; i < keys; ++i) {
+                Key key = draw();
+                if (i % 5 == 4) // exact repeats, across runs too
+                    key = *expected.begin();
+                expected.insert(key);
+                sorter.add(key);
+            }
+            INFO(keys << " keys in " << memory << " bytes, " << sorter.runs() << " runs before reading");
+            const std::vector<Key> got = drain(sorter);
+            CHECK(got == std::vector<Key>(expected.begin(), expected.end()));
+            CHECK_FALSE(sorter.next()); // stays at the end
+            if (memory == (std::size_t{1} << 30))
+                CHECK(sorter.runs() == 0); // fits: no file at all
+            if (keys == 60'000 && memory == 64 * 1024)
+                CHECK(sorter.runs() == 30); // 2048 keys a run
+        }
+    }
+    // Runs are unlinked at once: nothing is left in the directory.
+    CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("the key sorter reports a directory it cannot write runs in", "[storage][sort]") {
+    KeySorter sorter(1, "/nonexistent-quarry-dir");
+    for (std::uint64_t i = 0; i < 1024; ++i)
+        sorter.add({i, 0, 0, 0});
+    CHECK_THROWS_AS(sorter.add({0, 0, 0, 0}), StorageError);
+    CHECK_THROWS_WITH(sorter.add({0, 0, 0, 0}), Catch::Contains("cannot create a sort run in /nonexistent-quarry-dir"));
+}
