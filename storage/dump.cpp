@@ -1,5 +1,7 @@
 #include "storage/dump.hpp"
 
+#include "storage/bulk_append.hpp"
+
 #include "storage/schema/dump.capnp.h"
 
 #include <capnp/message.h>
@@ -22,10 +24,9 @@ namespace {
 constexpr char MAGIC[8] = {'Q', 'R', 'Y', 'D', 'U', 'M', 'P', '1'};
 constexpr std::size_t TERMS_PER_BATCH = 16'384;
 constexpr std::size_t QUADS_PER_BATCH = 65'536;
-// Restore adds quads to the indexes this many at a time (32 MiB of them): each add
-// rewrites the blocks it touches in the five indexes not in SPOC order, so fewer, larger
-// adds rewrite far less.
-constexpr std::size_t QUADS_PER_ADD = 1 << 20;
+// Memory for sorting the restored facts into the six index orders (runs beyond it go to
+// temporary files).
+constexpr std::size_t RESTORE_SORT_MEMORY = std::size_t{256} << 20;
 
 constexpr std::size_t FRAME_HEAD = 12;            // u32 length, u64 hash, little-endian
 constexpr std::size_t TERM_BYTES_PER_BATCH = 8 << 20;
@@ -213,7 +214,7 @@ DumpCounts restore(Store& store, const std::filesystem::path& file) {
             limits.nestingLimit = 8;
             std::uint64_t expected_terms = 0, expected_facts = 0;
             bool header_seen = false;
-            std::vector<Quad> quads;
+            BulkAppender appender(store, txn, RESTORE_SORT_MEMORY);
             struct stat status {};
             if (::fstat(fd.get(), &status) != 0)
                 throw StorageError(fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)), errno);
@@ -282,22 +283,17 @@ DumpCounts restore(Store& store, const std::filesystem::path& file) {
                     if (ids.size() % 4 != 0)
                         throw damaged("a quad batch of the wrong length");
                     for (unsigned i = 0; i < ids.size(); i += 4)
-                        quads.push_back({ids[i], ids[i + 1], ids[i + 2], ids[i + 3]});
-                    if (quads.size() >= QUADS_PER_ADD) {
-                        counts.facts += store.add(txn, quads).added;
-                        quads.clear();
-                    }
+                        appender.add({ids[i], ids[i + 1], ids[i + 2], ids[i + 3]});
                     break;
                 }
                 case schema::Message::TRAILER:
-                    counts.facts += store.add(txn, quads).added;
-                    quads.clear();
                     if (message.getTrailer().getChecksum() != chain)
                         throw damaged("frames are missing or out of order (damaged)");
-                    if (counts.terms != expected_terms || counts.facts != expected_facts)
-                        throw damaged("its counts do not match its header");
                     if (remaining != 0)
                         throw damaged("bytes follow its trailer");
+                    counts.facts = appender.finish();
+                    if (counts.terms != expected_terms || counts.facts != expected_facts)
+                        throw damaged("its counts do not match its header");
                     return counts;
                 default:
                     throw damaged("an unknown message");

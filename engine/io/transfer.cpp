@@ -3,6 +3,7 @@
 #include "engine/io/rdf_terms.hpp"
 #include "engine/io/table_reader.hpp"
 #include "engine/terms.hpp"
+#include "storage/bulk_append.hpp"
 
 #include <fmt/format.h>
 
@@ -33,11 +34,21 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         options.context ? store.intern(txn, *options.context) : storage::DEFAULT_CONTEXT_ID;
     // Quads are added in chunks, so that memory stays within the budget whatever the size.
     const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
+    // Into a store without facts, every index is written in order, from keys sorted in
+    // bounded memory (storage/bulk_append.hpp); otherwise chunks are merged in.
+    std::optional<storage::BulkAppender> bulk;
+    if (store.fact_count(txn) == 0)
+        bulk.emplace(store, txn, options.memory);
     std::vector<storage::Quad> quads;
     auto flush = [&] {
-        const storage::AddResult result = store.add(txn, quads);
-        summary.added += result.added;
-        summary.already_present += result.already_present;
+        if (bulk) {
+            for (const storage::Quad& quad : quads)
+                bulk->add(quad);
+        } else {
+            const storage::AddResult result = store.add(txn, quads);
+            summary.added += result.added;
+            summary.already_present += result.already_present;
+        }
         quads.clear();
     };
     const auto report = [&] {
@@ -78,6 +89,10 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
             flush();
     }
     flush();
+    if (bulk) {
+        summary.added = bulk->finish();
+        summary.already_present = summary.read - summary.added;
+    }
     in.clear(); // at the end the stream is in a failed state, and tellg() says -1
     report();
     return summary;

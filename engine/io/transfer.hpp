@@ -30,7 +30,7 @@ struct LoadOptions {
     std::optional<bool> header;               // csv/tsv: a header row (nullopt: detect it)
     std::optional<storage::Term> context;     // where triples (default-graph statements) go
     bool skip_bad = false;                    // skip malformed lines instead of failing
-    std::size_t memory = std::size_t{1} << 30; // bytes to hold quads in before adding them
+    std::size_t memory = std::size_t{1} << 30; // bytes for sorting (empty store) or chunks of quads
     // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
     std::function<void(const LoadProgress&)> progress;
     static constexpr std::uint64_t PROGRESS_EVERY = 16'384;

@@ -157,6 +157,32 @@ TEST_CASE("a load that fails on its last line leaves the database as it was", "[
     }
 }
 
+TEST_CASE("a load into an empty database sorts in bounded memory and counts repeats", "[engine][transfer]") {
+    TempDir dir;
+    {
+        std::ofstream out(dir.file("repeats.nq"));
+        for (int line = 0; line < 30'000; ++line) { // every fact twice, the second time 15,000 lines later
+            const int i = line % 15'000;
+            out << "<http://e/s" << i << "> <http://e/p" << i % 7 << "> \"" << i << "\" <http://e/g" << i % 3 << "> .\n";
+        }
+    }
+    engine::io::LoadOptions options;
+    options.memory = 64 * 1024; // far below the facts: sorted runs spill to temporary files
+    Database bulk(dir.file("bulk.qdb"));
+    const auto summary = bulk.load(dir.file("repeats.nq"), options);
+    CHECK(summary.read == 30'000);
+    CHECK(summary.added == 15'000);
+    CHECK(summary.already_present == 15'000);
+    // The same file into a database that already has a fact takes the merging path.
+    Database merged(dir.file("merged.qdb"));
+    merged.execute("add (<http://e/s0>, <http://e/p0>, \"0\", <http://e/g0>);");
+    const auto merged_summary = merged.load(dir.file("repeats.nq"), options);
+    CHECK(merged_summary.added == 14'999);
+    CHECK(contents(bulk) == contents(merged));
+    CHECK(bulk.store().verify(bulk.store().begin_read()).empty());
+    CHECK(bulk.statistics().predicates.size() == 7);
+}
+
 TEST_CASE("a load reports its progress in bytes and statements, ending at the file's size", "[engine][transfer]") {
     TempDir dir;
     {
