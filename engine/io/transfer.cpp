@@ -37,8 +37,10 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     // Into a store without facts, every index is written in order, from keys sorted in
     // bounded memory (storage/bulk_append.hpp); otherwise chunks are merged in.
     std::optional<storage::BulkAppender> bulk;
+    // Half the budget sorts; the rest is for the dictionary and the pages the transaction
+    // writes.
     if (store.fact_count(txn) == 0)
-        bulk.emplace(store, txn, options.memory);
+        bulk.emplace(store, txn, options.memory / 2);
     std::vector<storage::Quad> quads;
     auto flush = [&] {
         if (bulk) {
