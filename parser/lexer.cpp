@@ -7,6 +7,7 @@
 #include <cmath>
 #include <charconv>
 #include <cstring>
+#include <iterator>
 
 namespace quarry::parser {
 
@@ -80,23 +81,6 @@ bool literal_ends_here(iterator_type p, iterator_type last, TermContext context)
     return at_delimiter(p, last, context);
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 // \uXXXX or \UXXXXXXXX at `p` (pointing at the 'u'/'U'); appends the code point.
 void scan_unicode_escape(iterator_type& p, iterator_type last, iterator_type backslash,
@@ -564,6 +548,10 @@ bool scan_term(iterator_type& first, iterator_type last, TermContext context, as
         return true;
     }
     return false;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    boost::locale::utf::utf_traits<char>::encode(cp, std::back_inserter(out));
 }
 
 std::size_t find_invalid_utf8(std::string_view text) {

@@ -64,6 +64,9 @@ bool is_word_byte(unsigned char c);
 // Bytes of a variable name: letters (any non-ASCII byte), digits, _
 bool is_identifier_byte(unsigned char c);
 
+// Appends code point `cp` to `out`, UTF-8 encoded.
+void append_utf8(std::string& out, char32_t cp);
+
 // The offset of the first byte of `text` that is not well-formed UTF-8, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 

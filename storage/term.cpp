@@ -2,6 +2,7 @@
 
 #include "storage/error.hpp"
 
+#include <boost/locale/utf.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -69,39 +70,13 @@ bool is_valid_date(std::int64_t year, unsigned month, unsigned day) {
 }
 
 bool is_valid_utf8(std::string_view text) {
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    const auto* end = p + text.size();
-    while (p < end) {
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int extra;
-        char32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
+    using traits = boost::locale::utf::utf_traits<char>;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p != end) {
+        const auto cp = traits::decode(p, end);
+        if (cp == boost::locale::utf::illegal || cp == boost::locale::utf::incomplete)
             return false;
-        }
-        if (end - p <= extra)
-            return false;
-        for (int i = 1; i <= extra; ++i) {
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        p += extra + 1;
     }
     return true;
 }

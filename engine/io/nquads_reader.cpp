@@ -1,49 +1,26 @@
 #include "engine/io/nquads_reader.hpp"
 
+#include "parser/lexer.hpp"
+
+#include <boost/locale/utf.hpp>
+
 #include <cstring>
 
 namespace quarry::engine::io {
 
 namespace {
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
+using parser::append_utf8;
 
 // Decodes the UTF-8 character at text[pos]; returns 0xFFFFFFFF if malformed.
 char32_t decode(const std::string& text, std::size_t pos, std::size_t& length) {
-    const auto c = static_cast<unsigned char>(text[pos]);
-    int extra = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
-    if (extra < 0 || pos + static_cast<std::size_t>(extra) >= text.size() + (extra == 0 ? 1 : 0)) {
+    const char* p = text.data() + pos;
+    const auto cp = boost::locale::utf::utf_traits<char>::decode(p, text.data() + text.size());
+    if (cp == boost::locale::utf::illegal || cp == boost::locale::utf::incomplete) {
         length = 1;
         return 0xFFFFFFFF;
     }
-    char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
-    for (int i = 1; i <= extra; ++i) {
-        const auto b = static_cast<unsigned char>(text[pos + static_cast<std::size_t>(i)]);
-        if ((b & 0xC0) != 0x80) {
-            length = 1;
-            return 0xFFFFFFFF;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    length = static_cast<std::size_t>(extra) + 1;
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0xFFFFFFFF;
+    length = static_cast<std::size_t>(p - (text.data() + pos));
     return cp;
 }
 
@@ -243,12 +220,8 @@ bool NQuadsReader::next(RdfQuad& quad) {
             line_.pop_back();
         pos_ = 0;
         // Invalid UTF-8 anywhere on the line is an error where it starts.
-        for (std::size_t i = 0; i < line_.size();) {
-            std::size_t length = 0;
-            if (decode(line_, i, length) == 0xFFFFFFFF)
-                fail(i, "invalid UTF-8");
-            i += length;
-        }
+        if (const std::size_t bad = parser::find_invalid_utf8(line_); bad != std::string::npos)
+            fail(bad, "invalid UTF-8");
         skip_blanks();
         if (pos_ == line_.size() || line_[pos_] == '#')
             continue;
