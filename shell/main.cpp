@@ -72,6 +72,14 @@ std::optional<std::size_t> parse_size(const std::string& text) {
     return static_cast<std::size_t>(value * scale);
 }
 
+// True if `path` exists; otherwise says so on stderr. For commands that only read a database.
+bool database_exists(const std::string& path) {
+    if (std::filesystem::exists(path))
+        return true;
+    std::cerr << "quarry: " << path << ": no such database\n";
+    return false;
+}
+
 struct TransferFlags {
     std::string format;
     std::string context;
@@ -130,10 +138,8 @@ int export_command(const std::vector<std::string>& args, const TransferFlags& fl
         std::cerr << "quarry: usage: quarry export DB [FILE] [--format nquads|ntriples|csv|tsv|qry] [--context NAME]\n";
         return 2;
     }
-    if (!std::filesystem::exists(args[1])) {
-        std::cerr << "quarry: " << args[1] << ": no such database\n";
+    if (!database_exists(args[1]))
         return 1;
-    }
     std::string name = flags.format;
     if (name.empty() && args.size() == 3)
         name = std::filesystem::path(args[2]).extension().string().substr(1);
@@ -168,19 +174,12 @@ int dump_command(const std::vector<std::string>& args) {
         std::cerr << "quarry: usage: quarry dump DB FILE.qdump\n";
         return 2;
     }
-    if (!std::filesystem::exists(args[1])) {
-        std::cerr << "quarry: " << args[1] << ": no such database\n";
+    if (!database_exists(args[1]))
         return 1;
-    }
-    try {
-        const Database db(args[1], DatabaseOptions{.read_only = true});
-        const auto counts = db.dump(args[2]);
-        std::cout << fmt::format("{}: dumped {} terms and {} facts to {}\n", args[1], counts.terms, counts.facts, args[2]);
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "quarry: " << e.what() << '\n';
-        return 1;
-    }
+    const Database db(args[1], DatabaseOptions{.read_only = true});
+    const auto counts = db.dump(args[2]);
+    std::cout << fmt::format("{}: dumped {} terms and {} facts to {}\n", args[1], counts.terms, counts.facts, args[2]);
+    return 0;
 }
 
 // Restores into DB, which must be new or empty; a database this command created is
@@ -192,25 +191,20 @@ int restore_command(const std::vector<std::string>& args) {
     }
     const std::filesystem::path path = args[1];
     const bool created = !std::filesystem::exists(path);
+    std::optional<Database> db;
     try {
-        std::optional<Database> db;
-        try {
-            db.emplace(path);
-            const auto counts = db->restore(args[2]);
-            std::cout << fmt::format("{}: restored {} terms and {} facts from {}\n", args[1], counts.terms, counts.facts, args[2]);
-            return 0;
-        } catch (...) {
-            db.reset();
-            if (created) {
-                std::error_code ignored;
-                std::filesystem::remove(path, ignored);
-                std::filesystem::remove(path.string() + "-lock", ignored);
-            }
-            throw;
+        db.emplace(path);
+        const auto counts = db->restore(args[2]);
+        std::cout << fmt::format("{}: restored {} terms and {} facts from {}\n", args[1], counts.terms, counts.facts, args[2]);
+        return 0;
+    } catch (...) {
+        db.reset();
+        if (created) {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+            std::filesystem::remove(path.string() + "-lock", ignored);
         }
-    } catch (const std::exception& e) {
-        std::cerr << "quarry: " << e.what() << '\n';
-        return 1;
+        throw;
     }
 }
 
@@ -219,10 +213,8 @@ int stats_command(const std::vector<std::string>& args) {
         std::cerr << "quarry: usage: quarry stats DB\n";
         return 2;
     }
-    if (!std::filesystem::exists(args[1])) {
-        std::cerr << "quarry: " << args[1] << ": no such database\n";
+    if (!database_exists(args[1]))
         return 1;
-    }
     Settings settings;
     settings.read_only = true;
     Shell shell(settings);
@@ -286,14 +278,14 @@ int main(int argc, char** argv) {
                 return load_command(args, transfer);
             if (first == "export")
                 return export_command(args, transfer);
+            if (first == "dump")
+                return dump_command(args);
+            if (first == "restore")
+                return restore_command(args);
         } catch (const std::exception& e) {
             std::cerr << "quarry: " << e.what() << '\n';
             return 1;
         }
-        if (first == "dump")
-            return dump_command(args);
-        if (first == "restore")
-            return restore_command(args);
     }
     std::optional<std::filesystem::path> db;
     std::vector<std::string> scripts = args;

@@ -40,22 +40,6 @@ struct Checksum {
     }
 };
 
-// Owns a file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 // While alive, keeps Cap'n Proto from printing to stderr: a reader destroyed while an
 // error unwinds logs a second complaint about the same damaged input; the first one
 // reaches the caller as a StorageError.
@@ -71,7 +55,7 @@ namespace {
 // Writes the dump to `partial`; errors name `file`, the dump being made.
 DumpCounts write_dump(const Store& store, const lmdb::Txn& txn, const std::filesystem::path& partial,
                       const std::filesystem::path& file) {
-    Fd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+    kj::AutoCloseFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
     if (fd.get() < 0)
         throw StorageError(fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)), errno);
     DumpCounts counts;
@@ -192,7 +176,7 @@ DumpCounts restore(Store& store, const std::filesystem::path& file) {
     return store.write([&](lmdb::WriteTxn& txn) {
         if (store.fact_count(txn) != 0 || store.dictionary().size(txn) != 0)
             throw StorageError(fmt::format("{} is not empty: restore needs a new database", store.path().string()));
-        Fd fd(::open(file.c_str(), O_RDONLY));
+        kj::AutoCloseFd fd(::open(file.c_str(), O_RDONLY));
         if (fd.get() < 0)
             throw StorageError(fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)), errno);
         DumpCounts counts;

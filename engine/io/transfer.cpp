@@ -32,26 +32,29 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     const std::string load_id = fmt::format("{:08x}", static_cast<std::uint32_t>(std::random_device{}()));
     const storage::TermId default_context =
         options.context ? store.intern(txn, *options.context) : storage::DEFAULT_CONTEXT_ID;
-    // Quads are added in chunks, so that memory stays within the budget whatever the size.
-    const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
-    // Into a store without facts, every index is written in order, from keys sorted in
-    // bounded memory (storage/bulk_append.hpp); otherwise chunks are merged in.
+    // Into a store without facts, every index is written in order from keys sorted in
+    // half the budget (the rest is for the dictionary and the transaction's pages):
+    // storage/bulk_append.hpp. Otherwise quads are merged in, in chunks that keep memory
+    // within the budget whatever the size.
     std::optional<storage::BulkAppender> bulk;
-    // Half the budget sorts; the rest is for the dictionary and the pages the transaction
-    // writes.
     if (store.fact_count(txn) == 0)
         bulk.emplace(store, txn, options.memory / 2);
+    const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
     std::vector<storage::Quad> quads;
     auto flush = [&] {
-        if (bulk) {
-            for (const storage::Quad& quad : quads)
-                bulk->add(quad);
-        } else {
-            const storage::AddResult result = store.add(txn, quads);
-            summary.added += result.added;
-            summary.already_present += result.already_present;
-        }
+        const storage::AddResult result = store.add(txn, quads);
+        summary.added += result.added;
+        summary.already_present += result.already_present;
         quads.clear();
+    };
+    auto add = [&](const storage::Quad& quad) {
+        if (bulk) {
+            bulk->add(quad);
+            return;
+        }
+        quads.push_back(quad);
+        if (quads.size() >= chunk)
+            flush();
     };
     const auto report = [&] {
         if (!options.progress)
@@ -76,21 +79,16 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
             continue;
         }
         ++summary.read;
-        if (!rdf) {
-            quads.push_back({store.intern(txn, *fact[0]), store.intern(txn, *fact[1]), store.intern(txn, *fact[2]),
-                             fact[3] ? store.intern(txn, *fact[3]) : default_context});
-            if (quads.size() >= chunk)
-                flush();
-            continue;
-        }
-        quads.push_back({store.intern(txn, from_rdf(quad.subject, load_id)),
-                         store.intern(txn, from_rdf(quad.predicate, load_id)),
-                         store.intern(txn, from_rdf(quad.object, load_id)),
-                         quad.graph ? store.intern(txn, from_rdf(*quad.graph, load_id)) : default_context});
-        if (quads.size() >= chunk)
-            flush();
+        if (rdf)
+            add({store.intern(txn, from_rdf(quad.subject, load_id)), store.intern(txn, from_rdf(quad.predicate, load_id)),
+                 store.intern(txn, from_rdf(quad.object, load_id)),
+                 quad.graph ? store.intern(txn, from_rdf(*quad.graph, load_id)) : default_context});
+        else
+            add({store.intern(txn, *fact[0]), store.intern(txn, *fact[1]), store.intern(txn, *fact[2]),
+                 fact[3] ? store.intern(txn, *fact[3]) : default_context});
     }
-    flush();
+    if (!quads.empty())
+        flush();
     if (bulk) {
         summary.added = bulk->finish();
         summary.already_present = summary.read - summary.added;
