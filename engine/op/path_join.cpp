@@ -31,6 +31,12 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     if (predicate.kind != TuplePosition::CONSTANT || from == UNBOUND ||
         context_.kind == TuplePosition::MISSING)
         return out;
+    if (preload_) {
+        const Adjacency& edges = adjacency(context, predicate.id, forward);
+        if (const auto found = edges.find(from); found != edges.end())
+            out.insert(found->second.begin(), found->second.end());
+        return out;
+    }
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate.id;
     pattern.terms[forward ? storage::S : storage::O] = from;
@@ -42,6 +48,59 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     while (auto quad = scan.next())
         out.insert((*quad)[forward ? storage::O : storage::S]);
     return out;
+}
+
+const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId predicate, bool forward) const {
+    const AdjacencyKey key{predicate, forward};
+    if (const auto found = adjacency_.find(key); found != adjacency_.end())
+        return found->second;
+    Adjacency edges;
+    storage::QuadPattern pattern;
+    pattern.terms[storage::P] = predicate;
+    if (context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = context_.id;
+    const auto mode = context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+                                                               : storage::ScanMode::TRIPLES;
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    while (auto quad = scan.next()) {
+        const auto [from, to] = forward ? std::pair{(*quad)[storage::S], (*quad)[storage::O]}
+                                        : std::pair{(*quad)[storage::O], (*quad)[storage::S]};
+        edges[from].push_back(to);
+    }
+    return adjacency_.emplace(key, std::move(edges)).first->second;
+}
+
+std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const PathPlan& path,
+                                                  bool forward) const {
+    switch (path.op) {
+    case PathOp::TERM: {
+        NodeSet out;
+        if (path.predicate.kind == TuplePosition::CONSTANT)
+            for (const auto& [node, _] : adjacency(context, path.predicate.id, forward))
+                out.insert(node);
+        return out;
+    }
+    case PathOp::INVERSE:
+        return starts(context, path.children[0], !forward);
+    case PathOp::ALTERNATIVE: {
+        NodeSet out;
+        for (const PathPlan& child : path.children) {
+            const auto part = starts(context, child, forward);
+            if (!part)
+                return std::nullopt;
+            out.insert(part->begin(), part->end());
+        }
+        return out;
+    }
+    case PathOp::SEQUENCE:
+        return starts(context, path.children[forward ? 0 : path.children.size() - 1], forward);
+    case PathOp::ONE_OR_MORE:
+        return starts(context, path.children[0], forward);
+    case PathOp::ZERO_OR_ONE:
+    case PathOp::ZERO_OR_MORE:
+        return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, TermId from,
@@ -150,7 +209,9 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
         for (TermId s : reach(context, path_, *object, false))
             pairs_.emplace_back(s, *object);
     } else {
-        for (TermId s : all_nodes(context))
+        preload_ = true;
+        const auto candidates = starts(context, path_, true);
+        for (TermId s : candidates ? *candidates : all_nodes(context))
             for (TermId o : reach(context, path_, s, true))
                 if (!same_variable || s == o)
                     pairs_.emplace_back(s, o);

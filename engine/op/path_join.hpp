@@ -7,6 +7,7 @@
 #include "engine/op/index_join.hpp"
 #include "parser/ast.hpp"
 
+#include <unordered_map>
 #include <unordered_set>
 
 namespace quarry::engine {
@@ -38,6 +39,9 @@ private:
     NodeSet step_nodes(ExecContext& context, const TuplePosition& predicate, TermId from,
                        bool forward) const;
     NodeSet all_nodes(ExecContext& context) const;
+    // Nodes from which `path` may lead anywhere (a superset), when both ends are open;
+    // nullopt when a zero-length path makes every node a start.
+    std::optional<NodeSet> starts(ExecContext& context, const PathPlan& path, bool forward) const;
     // Is `id` a subject or object of a fact (in the path's context, if it has one)? Only
     // nodes are connected to themselves by a zero-length path, so that the result does
     // not depend on whether the end was bound before.
@@ -49,6 +53,22 @@ private:
     std::vector<std::pair<TermId, TermId>> pairs_;
     std::size_t next_ = 0;
     std::vector<TermId> row_;
+    // With both ends open, each predicate's edges are read in one scan and kept here,
+    // keyed by (predicate, direction), instead of a seek per node visited.
+    struct AdjacencyKey {
+        TermId predicate;
+        bool forward;
+        bool operator==(const AdjacencyKey&) const = default;
+    };
+    struct AdjacencyHash {
+        std::size_t operator()(const AdjacencyKey& key) const noexcept {
+            return std::hash<TermId>()(key.predicate) ^ static_cast<std::size_t>(key.forward);
+        }
+    };
+    using Adjacency = std::unordered_map<TermId, std::vector<TermId>>;
+    bool preload_ = false;
+    mutable std::unordered_map<AdjacencyKey, Adjacency, AdjacencyHash> adjacency_;
+    const Adjacency& adjacency(ExecContext& context, TermId predicate, bool forward) const;
 };
 
 } // namespace quarry::engine

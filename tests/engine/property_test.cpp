@@ -168,13 +168,16 @@ private:
         };
         const char* p = chance(2) ? "link" : PREDICATES[below(4)];
         const char* q = PREDICATES[below(4)];
-        switch (below(7)) {
+        switch (below(8)) {
         case 0: return wrap(ast::PathOp::ONE_OR_MORE, {step(p)});
         case 1: return wrap(ast::PathOp::ZERO_OR_MORE, {step(p)});
         case 2: return wrap(ast::PathOp::ZERO_OR_ONE, {step(p)});
         case 3: return wrap(ast::PathOp::INVERSE, {step(p)});
         case 4: return wrap(ast::PathOp::ALTERNATIVE, {step(p), step(q)});
         case 5: return wrap(ast::PathOp::SEQUENCE, {step(p), step(q)});
+        case 6:
+            return wrap(ast::PathOp::SEQUENCE, {wrap(ast::PathOp::INVERSE, {step(q)}),
+                                                wrap(ast::PathOp::ONE_OR_MORE, {step(p)})});
         default:
             return wrap(ast::PathOp::ONE_OR_MORE, {wrap(ast::PathOp::ALTERNATIVE, {step(p), step("link")})});
         }
