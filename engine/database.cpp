@@ -125,6 +125,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
     plan->distinct = query.distinct;
     plan->limit = query.limit;
     plan->offset = query.offset.value_or(0);
+    planner.count_from_statistics(query, *plan);
     return plan;
 }
 

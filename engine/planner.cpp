@@ -1,5 +1,8 @@
 #include "engine/planner.hpp"
 
+#include "engine/op/statistics_scan.hpp"
+#include "engine/rows.hpp"
+
 #include "engine/error.hpp"
 #include "engine/op/block_join.hpp"
 #include "engine/op/filter.hpp"
@@ -8,6 +11,8 @@
 #include "engine/op/leapfrog_join.hpp"
 #include "engine/op/merge_join.hpp"
 #include "engine/op/path_join.hpp"
+#include "engine/op/statistics_scan.hpp"
+#include "engine/rows.hpp"
 #include "parser/printer.hpp"
 
 #include <algorithm>
@@ -548,6 +553,86 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
         plan = std::make_unique<AntiJoin>(std::move(plan), sub_block(not_block->patterns[0]));
     place_filters(true);
     return plan;
+}
+
+namespace {
+
+// The slots an expression reads outside its aggregates.
+void plain_slots(const Expression& expr, std::set<std::size_t>& out) {
+    if (expr.op == ast::ExprOp::AGGREGATE)
+        return;
+    if (expr.op == ast::ExprOp::TERM && expr.slot != SIZE_MAX)
+        out.insert(expr.slot);
+    for (const Expression& arg : expr.args)
+        plain_slots(arg, out);
+}
+
+} // namespace
+
+bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
+    if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE || query.where ||
+        plan.aggregates.empty())
+        return false;
+    const ast::Tuple& tuple = query.patterns[0].tuple;
+    if (!tuple.context || tuple.predicate.op != ast::PathOp::TERM)
+        return false;
+    const auto free = [](const ast::Term& term) {
+        return term.kind == ast::TermKind::VARIABLE || term.kind == ast::TermKind::WILDCARD;
+    };
+    if (!free(tuple.subject) || !free(tuple.object))
+        return false;
+    // Each variable once: a repeated one ((?x, p, ?x, ?c)) filters facts.
+    std::set<std::string> names;
+    std::set<std::size_t> tuple_slots;
+    for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object, &*tuple.context})
+        if (term->kind == ast::TermKind::VARIABLE) {
+            if (!names.insert(term->text).second)
+                return false;
+            tuple_slots.insert(slots_.at(term->text));
+        }
+    for (const Expression& aggregate : plan.aggregates) {
+        const bool counts_rows =
+            aggregate.star || (aggregate.args.size() == 1 && aggregate.args[0].op == ast::ExprOp::TERM &&
+                               tuple_slots.count(aggregate.args[0].slot));
+        if (aggregate.function != "count" || aggregate.distinct || !counts_rows)
+            return false;
+    }
+    std::set<std::size_t> read;
+    for (const Expression& item : plan.items)
+        plain_slots(item, read);
+    for (const QueryPlan::Key& key : plan.order)
+        if (!key.column)
+            plain_slots(key.expr, read);
+
+    const TuplePosition predicate = position(tuple.predicate.term), context = position(*tuple.context);
+    const auto open = [](const TuplePosition& p) { return p.kind == TuplePosition::SLOT || p.kind == TuplePosition::OPEN; };
+    auto group = StatisticsScan::Group::NONE;
+    if (read.empty()) {
+        if (predicate.kind == TuplePosition::CONSTANT && context.kind == TuplePosition::CONSTANT)
+            return false; // no statistic counts one predicate in one context
+    } else if (read.size() == 1 && predicate.kind == TuplePosition::SLOT && *read.begin() == predicate.slot &&
+               open(context)) {
+        group = StatisticsScan::Group::PREDICATE;
+    } else if (read.size() == 1 && context.kind == TuplePosition::SLOT && *read.begin() == context.slot &&
+               open(predicate)) {
+        group = StatisticsScan::Group::CONTEXT;
+    } else {
+        return false;
+    }
+
+    const std::size_t count_slot = slots_.size();
+    slots_.emplace(" count", count_slot); // a name no variable can have
+    plan.width = slots_.size();
+    plan.root = std::make_unique<StatisticsScan>(std::make_unique<Source>(plan.width), group, predicate, context,
+                                                 count_slot);
+    for (Expression& aggregate : plan.aggregates) {
+        Expression count;
+        count.slot = count_slot;
+        aggregate.function = "sum";
+        aggregate.star = false;
+        aggregate.args = {count};
+    }
+    return true;
 }
 
 } // namespace quarry::engine

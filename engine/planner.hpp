@@ -19,6 +19,8 @@
 
 namespace quarry::engine {
 
+struct QueryPlan;
+
 struct PlannerOptions {
     // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
     bool leapfrog = true;
@@ -41,6 +43,13 @@ public:
     OperatorPtr plan_block(const std::vector<parser::ast::Pattern>& patterns,
                            const std::optional<parser::ast::Expr>& where,
                            const std::set<std::size_t>& bound);
+
+    // A single four-element tuple whose results are only counted (count(*), or count of
+    // one of its variables; in all, or grouped by its predicate or its context variable)
+    // is answered from the exact statistics: the plan's root becomes a StatisticsScan
+    // emitting one row per group with its count in a new slot, and each count becomes a
+    // sum of that slot. Returns false, changing nothing, for any other query.
+    bool count_from_statistics(const parser::ast::Query& query, QueryPlan& plan);
 
     // Assigns slots to every variable of `patterns`, in order of first appearance;
     // `visible` receives those a `return *` shows (not those only inside `not` blocks).
