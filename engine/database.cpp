@@ -650,6 +650,11 @@ std::vector<std::string> Database::complete(std::string_view prefix, std::size_t
 namespace quarry {
 
 engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
+    // Room for the whole load up front (a fact takes less room stored than as text, but
+    // short lines can take more), rather than running it again each time the map fills.
+    std::error_code error;
+    if (const auto bytes = std::filesystem::file_size(file, error); !error)
+        store_.reserve_map(bytes * 3);
     return write([&](storage::lmdb::WriteTxn& txn) {
         std::ifstream in(file, std::ios::binary);
         if (!in)
@@ -672,6 +677,9 @@ storage::DumpCounts Database::dump(const std::filesystem::path& file) const {
 storage::DumpCounts Database::restore(const std::filesystem::path& file) {
     if (transaction_)
         throw StorageError("restore cannot run inside a transaction");
+    std::error_code error;
+    if (const auto bytes = std::filesystem::file_size(file, error); !error)
+        store_.reserve_map(bytes * 6); // a dump stores a fact in about a third of the room
     return storage::restore(store_, file);
 }
 

@@ -117,7 +117,7 @@ bool scan_iri(iterator_type& first, iterator_type last, std::string& out) {
             scan_unicode_escape(p, last, backslash, out);
             continue;
         }
-        if (static_cast<unsigned char>(c) <= 0x20 || std::strchr("<\"{}|^`", c) != nullptr)
+        if (!iri_char_allowed(static_cast<unsigned char>(c)))
             throw LexicalError(p, std::string("character not allowed in an IRI: ") +
                                       (static_cast<unsigned char>(c) <= 0x20 ? "a space or control character"
                                                                             : std::string("'") + c + "'"));

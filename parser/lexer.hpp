@@ -67,6 +67,19 @@ bool is_identifier_byte(unsigned char c);
 // Appends code point `cp` to `out`, UTF-8 encoded.
 void append_utf8(std::string& out, char32_t cp);
 
+// Whether `c` may stand unescaped in an IRI, as N-Triples and the query language have
+// it: not a space or control character, nor one of < > " { } | ^ ` \ .
+constexpr bool iri_char_allowed(char32_t c) noexcept {
+    if (c <= 0x20)
+        return false;
+    switch (c) {
+    case '<': case '>': case '"': case '{': case '}': case '|': case '^': case '`': case '\\':
+        return false;
+    default:
+        return true;
+    }
+}
+
 // The offset of the first byte of `text` that is not well-formed UTF-8, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 

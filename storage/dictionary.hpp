@@ -62,6 +62,7 @@ public:
     static constexpr std::size_t HASHED_PREFIX = 248;
 
 private:
+    friend class DictionaryBatch;
     std::optional<TermId> find_encoded(const lmdb::Txn& txn, std::string_view encoding) const;
     TermId next_id(const lmdb::Txn& txn, IdTag tag) const;
 

@@ -14,7 +14,21 @@ namespace quarry::storage {
 namespace {
 
 constexpr std::size_t MIN_KEYS = 1024;
-constexpr std::size_t MIN_READ_KEYS = 512; // 16 KiB per run while merging
+constexpr std::size_t MIN_READ_KEYS = 512;       // 16 KiB per run while merging
+constexpr std::size_t MAX_READ_KEYS = 64 * 1024; // 2 MiB
+
+// Key order, word by word (faster than std::array's generic lexicographic compare).
+struct KeyLess {
+    bool operator()(const Key& a, const Key& b) const noexcept {
+        if (a[0] != b[0])
+            return a[0] < b[0];
+        if (a[1] != b[1])
+            return a[1] < b[1];
+        if (a[2] != b[2])
+            return a[2] < b[2];
+        return a[3] < b[3];
+    }
+};
 
 } // namespace
 
@@ -51,11 +65,18 @@ KeySorter::~KeySorter() = default;
 void KeySorter::add(const Key& key) {
     if (buffer_.size() == capacity_)
         spill();
+    if (buffer_.capacity() == 0)
+        buffer_.reserve(capacity_); // address space only: pages are touched as keys arrive
     buffer_.push_back(key);
 }
 
+void KeySorter::prepare() {
+    if (!merging_)
+        start_merge();
+}
+
 void KeySorter::spill() {
-    std::sort(buffer_.begin(), buffer_.end());
+    std::sort(buffer_.begin(), buffer_.end(), KeyLess());
     buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
     std::string name = (temp_dir_ / "quarry-sort-XXXXXX").string();
     const int fd = ::mkstemp(name.data());
@@ -78,14 +99,15 @@ void KeySorter::spill() {
 void KeySorter::start_merge() {
     merging_ = true;
     if (runs_.empty()) { // everything fits: sort in place, no files
-        std::sort(buffer_.begin(), buffer_.end());
+        std::sort(buffer_.begin(), buffer_.end(), KeyLess());
         return;
     }
     if (!buffer_.empty())
         spill();
     buffer_ = {};
-    // The budget is shared by the runs' read buffers.
-    const std::size_t read_keys = std::max(MIN_READ_KEYS, capacity_ / runs_.size());
+    // The runs' read buffers share the budget, but a few MiB each is all that sequential
+    // reads need: the rest stays free for the index pages the merge is written to.
+    const std::size_t read_keys = std::clamp(capacity_ / runs_.size(), MIN_READ_KEYS, MAX_READ_KEYS);
     for (auto& run : runs_) {
         if (std::fseek(run->file, 0, SEEK_SET) != 0)
             throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
@@ -99,8 +121,7 @@ void KeySorter::start_merge() {
 }
 
 std::optional<Key> KeySorter::next() {
-    if (!merging_)
-        start_merge();
+    prepare();
     const auto later = [](const Run* a, const Run* b) { return b->current() < a->current(); };
     for (;;) {
         Key key;

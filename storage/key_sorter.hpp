@@ -29,6 +29,9 @@ public:
     // written.
     void add(const Key& key);
 
+    // Sorts what is buffered, ready for next() (which does it otherwise). Sorters are
+    // independent: several may prepare on different threads at once.
+    void prepare();
     // The next distinct key in order, or nullopt at the end.
     std::optional<Key> next();
 

@@ -175,6 +175,14 @@ void Store::grow_map(std::size_t at_least) {
     env_->set_map_size(std::min(target, MAX_MAP_SIZE));
 }
 
+void Store::reserve_map(std::size_t more) {
+    if (env_->read_only() || env_->active_transactions() != 0)
+        return;
+    const std::size_t wanted = std::min(MAX_MAP_SIZE, round_up(env_->used_bytes() + more));
+    if (wanted > env_->map_size())
+        env_->set_map_size(wanted);
+}
+
 namespace {
 
 template <typename Less>

@@ -130,6 +130,11 @@ public:
     // write transaction across calls and met MDB_MAP_FULL: abort it first. Throws
     // StorageError if a transaction of this process is open or the map is at its limit.
     void grow_map(std::size_t at_least);
+    // Makes the map hold at least `more` bytes beyond what is used, ahead of a large write
+    // (a load, a restore), so that it need not run again on MDB_MAP_FULL. The map is
+    // address space: the file grows only as pages are written. Does nothing while a
+    // transaction of this process is open.
+    void reserve_map(std::size_t more);
 
 private:
     void open_tables(const lmdb::Txn& txn);

@@ -107,22 +107,22 @@ RdfTerm NQuadsReader::iri() {
     term.kind = RdfTerm::IRI;
     ++pos_; // '<'
     for (;;) {
+        std::size_t end = pos_; // a run of plain characters, copied at once
+        while (end < line_.size() && parser::iri_char_allowed(static_cast<unsigned char>(line_[end])))
+            ++end;
+        term.value.append(line_, pos_, end - pos_);
+        pos_ = end;
         if (pos_ >= line_.size())
             fail(start, "unterminated IRI: expected '>'");
         const char c = line_[pos_];
         if (c == '>')
             break;
-        if (c == '\\') {
-            const char32_t cp = escape(false);
-            if (cp <= 0x20 || std::strchr("<>\"{}|^`\\", static_cast<int>(cp)) != nullptr)
-                fail(start, "character not allowed in an IRI");
-            append_utf8(term.value, cp);
-            continue;
-        }
-        if (static_cast<unsigned char>(c) <= 0x20 || std::strchr("<\"{}|^`", c) != nullptr)
+        if (c != '\\')
             fail(pos_, "character not allowed in an IRI");
-        term.value.push_back(c);
-        ++pos_;
+        const char32_t cp = escape(false);
+        if (!parser::iri_char_allowed(cp))
+            fail(start, "character not allowed in an IRI");
+        append_utf8(term.value, cp);
     }
     ++pos_;
     if (!has_scheme(term.value))

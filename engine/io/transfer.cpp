@@ -1,5 +1,7 @@
 #include "engine/io/transfer.hpp"
 
+#include "storage/dictionary_batch.hpp"
+
 #include "engine/io/rdf_terms.hpp"
 #include "engine/io/table_reader.hpp"
 #include "engine/terms.hpp"
@@ -33,12 +35,14 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     const storage::TermId default_context =
         options.context ? store.intern(txn, *options.context) : storage::DEFAULT_CONTEXT_ID;
     // Into a store without facts, every index is written in order from keys sorted in
-    // half the budget (the rest is for the dictionary and the transaction's pages):
-    // storage/bulk_append.hpp. Otherwise quads are merged in, in chunks that keep memory
-    // within the budget whatever the size.
+    // 3/8 of the budget (storage/bulk_append.hpp); otherwise quads are merged in, in
+    // chunks that keep memory within the budget whatever the size. A quarter of the
+    // budget is for new terms (storage/dictionary_batch.hpp), the rest for the
+    // transaction's pages.
     std::optional<storage::BulkAppender> bulk;
     if (store.fact_count(txn) == 0)
-        bulk.emplace(store, txn, options.memory / 2);
+        bulk.emplace(store, txn, options.memory / 8 * 3);
+    storage::DictionaryBatch terms(store.dictionary(), txn, options.memory / 4);
     const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
     std::vector<storage::Quad> quads;
     auto flush = [&] {
@@ -80,13 +84,14 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         }
         ++summary.read;
         if (rdf)
-            add({store.intern(txn, from_rdf(quad.subject, load_id)), store.intern(txn, from_rdf(quad.predicate, load_id)),
-                 store.intern(txn, from_rdf(quad.object, load_id)),
-                 quad.graph ? store.intern(txn, from_rdf(*quad.graph, load_id)) : default_context});
+            add({terms.intern(from_rdf(quad.subject, load_id)), terms.intern(from_rdf(quad.predicate, load_id)),
+                 terms.intern(from_rdf(quad.object, load_id)),
+                 quad.graph ? terms.intern(from_rdf(*quad.graph, load_id)) : default_context});
         else
-            add({store.intern(txn, *fact[0]), store.intern(txn, *fact[1]), store.intern(txn, *fact[2]),
-                 fact[3] ? store.intern(txn, *fact[3]) : default_context});
+            add({terms.intern(*fact[0]), terms.intern(*fact[1]), terms.intern(*fact[2]),
+                 fact[3] ? terms.intern(*fact[3]) : default_context});
     }
+    terms.flush();
     if (!quads.empty())
         flush();
     if (bulk) {

@@ -237,3 +237,21 @@ TEST_CASE("CSV cells hold terms of the query language, quoted as RFC 4180 says",
     CHECK_THROWS_WITH(db.load(dir.file("short.tsv"), options),
                       Catch::EndsWith("short.tsv:1:1: expected 3 or 4 cells (subject, predicate, object[, context]), found 2"));
 }
+
+TEST_CASE("a load bigger than the map makes room first instead of running again", "[engine][transfer]") {
+    TempDir dir;
+    {
+        std::ofstream out(dir.file("big.nq"));
+        for (int i = 0; i < 60'000; ++i)
+            out << "<http://e/s" << i << "> <http://e/p" << i % 5 << "> \"text " << i << "\" <http://e/g" << i % 9
+                << "> .\n";
+    }
+    Database db(dir.file("db.qdb"), DatabaseOptions{.map_size = 1 << 20}); // far too small
+    engine::io::LoadOptions options;
+    std::vector<std::uint64_t> statements;
+    options.progress = [&](const engine::io::LoadProgress& now) { statements.push_back(now.statements); };
+    CHECK(db.load(dir.file("big.nq"), options).added == 60'000);
+    // A load run again would start counting from 0 again.
+    CHECK(std::is_sorted(statements.begin(), statements.end()));
+    CHECK(statements.back() == 60'000);
+}

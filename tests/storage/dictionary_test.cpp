@@ -1,3 +1,4 @@
+#include "storage/dictionary_batch.hpp"
 #include "storage/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -108,4 +109,52 @@ TEST_CASE("the lookup key of a long term is its prefix and a hash", "[storage][d
     CHECK(key.substr(0, Dictionary::HASHED_PREFIX) == longer.substr(0, Dictionary::HASHED_PREFIX));
     CHECK(Dictionary::hash("abc") != Dictionary::hash("abd"));
     CHECK(Dictionary::hash("abc") == Dictionary::hash("abc"));
+}
+
+TEST_CASE("a dictionary batch gives the ids intern would, and writes new terms on flush", "[storage][dictionary]") {
+    TempDir dir;
+    std::string long_text(1000, 'x');
+    std::string long_text_2 = long_text;
+    long_text_2.back() = 'y'; // same 248-byte prefix, different hash
+    std::vector<Term> terms;
+    for (int i = 0; i < 3000; ++i) {
+        terms.push_back(Term::name("person " + std::to_string(i % 700)));    // repeats
+        terms.push_back(Term::iri("http://e/doc/" + std::to_string(i % 50)));
+        terms.push_back(Term::string("quote " + std::to_string(i), i % 2 ? "en" : "fr"));
+        terms.push_back(Term::integer(i));                                     // inline
+        if (i % 100 == 0) {
+            terms.push_back(Term::name(long_text + std::to_string(i)));
+            terms.push_back(Term::name(long_text_2 + std::to_string(i)));
+        }
+    }
+    const std::vector<Term> existing = {Term::name("person 3"), Term::string("quote 7", "en"), Term::name("elsewhere")};
+    // The memory budget decides only how often the batch flushes: the ids are the same.
+    for (const std::size_t memory : {std::size_t{4096}, std::size_t{64} << 20}) {
+        INFO("memory " << memory);
+        Store direct(dir.file("direct" + std::to_string(memory) + ".qdb"));
+        Store batched(dir.file("batched" + std::to_string(memory) + ".qdb"));
+        std::vector<TermId> want, got;
+        direct.write([&](lmdb::WriteTxn& txn) {
+            for (const Term& term : existing)
+                direct.intern(txn, term);
+            for (const Term& term : terms)
+                want.push_back(direct.intern(txn, term));
+        });
+        batched.write([&](lmdb::WriteTxn& txn) {
+            for (const Term& term : existing)
+                batched.intern(txn, term);
+            DictionaryBatch batch(batched.dictionary(), txn, memory);
+            for (const Term& term : terms)
+                got.push_back(batch.intern(term));
+            batch.flush();
+        });
+        CHECK(got == want);
+        const auto txn = batched.begin_read();
+        CHECK(batched.dictionary().size(txn) == direct.dictionary().size(direct.begin_read()));
+        for (std::size_t i = 0; i < terms.size(); i += 7) {
+            INFO(terms[i].text());
+            CHECK(batched.find(txn, terms[i]) == got[i]);
+            CHECK(batched.resolve(txn, got[i]) == terms[i]);
+        }
+    }
 }

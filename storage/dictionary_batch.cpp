@@ -1,0 +1,122 @@
+#include "storage/dictionary_batch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace quarry::storage {
+
+namespace {
+
+constexpr std::size_t INITIAL_SLOTS = 1024; // a power of two
+
+// Puts `count` entries, in key order (`entry(i)` gives the i-th key and value), into
+// `dbi`: appended when every key sorts after the table's last one (always so for a fresh
+// table), otherwise one insertion each.
+template <typename Entry>
+void put_sorted(const lmdb::WriteTxn& txn, const lmdb::Dbi& dbi, std::size_t count, Entry entry) {
+    if (count == 0)
+        return;
+    lmdb::Cursor cursor(txn, dbi);
+    const auto last = cursor.get(MDB_LAST);
+    const bool append = !last || last->first < entry(0).first;
+    std::string previous;
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto [key, value] = entry(i);
+        // Equal keys (long terms whose prefix and hash both collide) are duplicates of a
+        // DUPSORT table: those go in the ordinary way.
+        const bool after = i == 0 || std::string_view(previous) < key;
+        cursor.put(key, value, append && after ? MDB_APPEND : 0);
+        previous.assign(key);
+    }
+}
+
+} // namespace
+
+DictionaryBatch::DictionaryBatch(const Dictionary& dictionary, const lmdb::WriteTxn& txn, std::size_t memory)
+    : dictionary_(dictionary), txn_(txn), memory_(memory), slots_(INITIAL_SLOTS) {}
+
+void DictionaryBatch::grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old)
+        if (slot.length != 0) {
+            std::size_t i = slot.hash & mask;
+            while (slots_[i].length != 0)
+                i = (i + 1) & mask;
+            slots_[i] = slot;
+        }
+}
+
+TermId DictionaryBatch::intern(const Term& term) {
+    if (const auto id = inline_id(term))
+        return *id;
+    const std::string encoding = encode_term(term);
+    const std::uint64_t hash = std::hash<std::string_view>()(encoding);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    for (; slots_[i].length != 0; i = (i + 1) & mask) {
+        const Slot& slot = slots_[i];
+        if (slot.hash == hash && slot.length == encoding.size() && encoding_of(slot.offset, slot.length) == encoding)
+            return slot.id;
+    }
+    Slot& slot = slots_[i];
+    slot.hash = hash;
+    slot.offset = arena_.size();
+    slot.length = encoding.size();
+    arena_ += encoding;
+    if (const auto stored = dictionary_.find_encoded(txn_, encoding)) {
+        slot.id = *stored;
+    } else {
+        const IdTag tag = dictionary_tag(term);
+        auto next = next_.find(tag);
+        if (next == next_.end())
+            next = next_.emplace(tag, dictionary_.next_id(txn_, tag)).first;
+        if (next->second > last_id(tag))
+            throw StorageError(fmt::format("the dictionary has run out of ids for {} terms", kind_name(term.kind())));
+        slot.id = next->second++;
+        fresh_.push_back({slot.offset, slot.length, slot.id});
+    }
+    const TermId id = slot.id;
+    if (++used_slots_ * 2 > slots_.size())
+        grow();
+    if (arena_.size() + slots_.size() * sizeof(Slot) + fresh_.size() * sizeof(Fresh) > memory_)
+        flush();
+    return id;
+}
+
+void DictionaryBatch::flush() {
+    // id2term, in id order.
+    std::sort(fresh_.begin(), fresh_.end(), [](const Fresh& a, const Fresh& b) { return a.id < b.id; });
+    std::string id;
+    put_sorted(txn_, dictionary_.id2term_, fresh_.size(), [&](std::size_t i) {
+        id.clear();
+        append_be64(id, fresh_[i].id);
+        return std::pair<std::string_view, std::string_view>(id, encoding_of(fresh_[i].offset, fresh_[i].length));
+    });
+    // term2id, in key order: a short encoding is its own key, a long one is hashed.
+    std::vector<std::string> long_keys(fresh_.size());
+    for (std::size_t i = 0; i < fresh_.size(); ++i)
+        if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
+            long_keys[i] = Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length));
+    const auto key_of = [&](std::size_t i) {
+        return long_keys[i].empty() ? encoding_of(fresh_[i].offset, fresh_[i].length) : std::string_view(long_keys[i]);
+    };
+    std::vector<std::size_t> order(fresh_.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+    put_sorted(txn_, dictionary_.term2id_, order.size(), [&](std::size_t i) {
+        id.clear();
+        append_be64(id, fresh_[order[i]].id);
+        return std::pair<std::string_view, std::string_view>(key_of(order[i]), id);
+    });
+    // Give the memory back, not just the contents: what follows a load needs it.
+    fresh_ = {};
+    arena_ = {};
+    slots_ = std::vector<Slot>(INITIAL_SLOTS);
+    used_slots_ = 0;
+}
+
+} // namespace quarry::storage
