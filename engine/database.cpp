@@ -54,6 +54,8 @@ void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& 
 
 // A query without variables still has rows (one per match): give them a slot, which no
 // variable can name, so that batches can count them.
+constexpr std::size_t TERM_CACHE_LIMIT = 1 << 16;
+
 void reserve_a_slot(SlotMap& slots) {
     if (slots.empty())
         slots.emplace("", 0);
@@ -72,9 +74,9 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
                                       std::shared_ptr<void> keep, const ast::Query& query,
                                       const engine::PrefixMap& prefixes,
                                       const std::atomic<bool>& cancelled,
-                                      engine::PlannerOptions options) {
+                                      engine::PlannerOptions options, engine::TermCache* terms = nullptr) {
     auto plan = std::make_unique<QueryPlan>();
-    plan->context = std::make_unique<ExecContext>(store, txn, cancelled);
+    plan->context = std::make_unique<ExecContext>(store, txn, cancelled, terms);
     plan->keep = std::move(keep);
     SlotMap slots;
     std::vector<std::string> visible;
@@ -233,15 +235,21 @@ StatementResult Database::run(const parser::ParsedStatements& script,
 
 StatementResult Database::run_match(const ast::Statement& statement) {
     const ast::Query& query = *statement.query;
+    engine::PlannerOptions options = planner_options_;
+    options.show_estimates = statement.explain;
     std::unique_ptr<QueryPlan> plan;
     if (transaction_) {
         plan = plan_query(store_, transaction_->txn, nullptr, query,
-                          load_prefixes(store_, transaction_->txn), cancelled_, planner_options_);
+                          load_prefixes(store_, transaction_->txn), cancelled_, options);
     } else {
         auto txn = std::make_shared<storage::lmdb::ReadTxn>(store_.begin_read());
         const auto prefixes = load_prefixes(store_, *txn);
         const storage::lmdb::Txn& txn_ref = *txn;
-        plan = plan_query(store_, txn_ref, txn, query, prefixes, cancelled_, planner_options_);
+        // Decoded terms are kept across statements, up to a bound checked only here,
+        // between statements, since a running one holds references into the cache.
+        if (term_cache_.size() > TERM_CACHE_LIMIT)
+            term_cache_.clear();
+        plan = plan_query(store_, txn_ref, txn, query, prefixes, cancelled_, options, &term_cache_);
     }
     StatementResult result;
     result.kind = ast::StatementKind::MATCH;
@@ -677,6 +685,7 @@ storage::DumpCounts Database::dump(const std::filesystem::path& file) const {
 storage::DumpCounts Database::restore(const std::filesystem::path& file) {
     if (transaction_)
         throw StorageError("restore cannot run inside a transaction");
+    term_cache_.clear();
     std::error_code error;
     if (const auto bytes = std::filesystem::file_size(file, error); !error)
         store_.reserve_map(bytes * 6); // a dump stores a fact in about a third of the room

@@ -138,6 +138,7 @@ private:
     engine::PlannerOptions planner_options_;
     std::unique_ptr<Transaction> transaction_;
     std::atomic<bool> cancelled_{false};
+    engine::TermCache term_cache_; // for statements outside write transactions
 };
 
 } // namespace quarry

@@ -39,16 +39,23 @@ public:
     Cancelled() : Error("cancelled") {}
 };
 
+// Decoded terms by id. An id names the same term forever once committed (terms are never
+// deleted), so a cache filled from committed snapshots can serve every later statement.
+using TermCache = std::unordered_map<TermId, storage::Term>;
+
 class ExecContext {
 public:
+    // `shared`: a cache kept across statements, for statements that read committed data
+    // only (not inside a write transaction, whose new ids a rollback can hand out again).
+    // It must not be emptied while the statement runs.
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
-                const std::atomic<bool>& cancelled)
-        : store_(store), txn_(txn), cancelled_(cancelled) {}
+                const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
+        : store_(store), txn_(txn), cancelled_(cancelled), terms_(shared ? *shared : own_terms_) {}
 
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return txn_; }
 
-    // The term of an id, decoded once per statement.
+    // The term of an id, decoded once per statement (or once, with a shared cache).
     const storage::Term& term(TermId id);
     Value value(TermId id) { return id == UNBOUND ? Value() : Value(term(id)); }
     // The id of a term, if stored (inline terms always are).
@@ -64,7 +71,8 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn& txn_;
     const std::atomic<bool>& cancelled_;
-    std::unordered_map<TermId, storage::Term> terms_;
+    TermCache own_terms_;
+    TermCache& terms_;
 };
 
 } // namespace quarry::engine

@@ -527,7 +527,9 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             std::vector<const ast::Expr*> conditions;
             for (const Pending& p : pending)
                 conditions.push_back(p.expr);
-            const double step_estimate = tuples.size() == 1 ? estimate(*tuples[best], bound) : best_estimate;
+            const double step_estimate = tuples.size() > 1          ? best_estimate
+                                         : options_.show_estimates ? estimate(*tuples[best], bound)
+                                                                   : 0;
             plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows, step_estimate);
             rows *= std::max(step_estimate, 1.0);
             const auto vars = tuple_slots(*tuples[best], slots_);

@@ -31,6 +31,10 @@ struct PlannerOptions {
     double hash_join_max_build = 2'000'000;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
+    // Estimate the rows of every step, for explain. Otherwise the last tuple of a block
+    // goes unestimated: nothing is decided by its estimate, and estimating a selective
+    // tuple costs about as much as running it.
+    bool show_estimates = false;
 };
 
 class Planner {

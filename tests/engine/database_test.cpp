@@ -318,3 +318,18 @@ TEST_CASE("counts of one four-element tuple come from the statistics and equal a
         CHECK_THAT(plan_of(query), !Catch::Contains("StatisticsScan"));
     }
 }
+
+TEST_CASE("decoded terms kept across statements never outlive a rollback", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("add (Khaji, met, Aref);");
+    CHECK(rows_of(db, "match (Khaji, met, ?x)") == std::vector<std::string>{"Aref"});
+    // Inside the transaction a new term takes the next id; the rollback frees it, and the
+    // next new term takes it again.
+    db.execute("begin; add (Khaji, visited, Astana);");
+    CHECK(rows_of(db, "match (Khaji, visited, ?x)") == std::vector<std::string>{"Astana"});
+    db.execute("rollback; add (Khaji, visited, Riyadh);");
+    CHECK(rows_of(db, "match (Khaji, visited, ?x)") == std::vector<std::string>{"Riyadh"});
+    CHECK(rows_of(db, "match (Khaji, ?p, ?x) return ?p, ?x order by ?p") ==
+          std::vector<std::string>{"met | Aref", "visited | Riyadh"});
+}
