@@ -1,5 +1,7 @@
 // Engine measurements on a random graph: a triangle count and a 2-hop chain, with and
-// without the worst-case-optimal (leapfrog) join. Not part of ctest: run by hand.
+// without the worst-case-optimal (leapfrog) join. Not part of ctest: run by hand. Point
+// queries per second are measured by quarry-micro-bench, the comparison with SQLite by
+// bench/run.
 //
 //   quarry-engine-bench [--facts N] [--nodes N] [--dir DIR]
 
@@ -64,22 +66,6 @@ int main(int argc, char** argv) {
     const std::string triangle =
         "match (?a, knows, ?b), (?b, knows, ?c), (?c, knows, ?a) return count(*)";
     const std::string chain = "match (?a, knows, ?b), (?b, knows, ?c) return count(*)";
-    {
-        // Point queries through the C++ API, parsing and planning included (SPEC §7).
-        quarry::Database db(path, quarry::DatabaseOptions{.read_only = true});
-        std::mt19937_64 random(11);
-        constexpr int QUERIES = 100'000;
-        std::size_t rows_seen = 0;
-        const auto start = Clock::now();
-        for (int i = 0; i < QUERIES; ++i) {
-            auto rows = db.query(fmt::format("match ({}, knows, ?o)", random() % nodes));
-            while (rows->next())
-                ++rows_seen;
-        }
-        const double elapsed = seconds_since(start);
-        fmt::print("point queries (subject bound, ~{} rows each): {:.0f} queries/s\n",
-                   rows_seen / QUERIES, QUERIES / elapsed);
-    }
     for (bool leapfrog : {true, false}) {
         quarry::engine::PlannerOptions planner;
         planner.leapfrog = leapfrog;

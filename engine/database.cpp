@@ -54,7 +54,7 @@ void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& 
 
 // A query without variables still has rows (one per match): give them a slot, which no
 // variable can name, so that batches can count them.
-constexpr std::size_t TERM_CACHE_LIMIT = 1 << 16;
+constexpr std::size_t TERM_CACHE_LIMIT = 1 << 18;
 
 void reserve_a_slot(SlotMap& slots) {
     if (slots.empty())

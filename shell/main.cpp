@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
         ("context", po::value(&transfer.context), "load: the context for triples; export: only this context")
         ("skip-bad", po::bool_switch(&transfer.skip_bad), "load: skip malformed lines, listing the first ten")
         ("header", po::bool_switch(&transfer.header), "load csv/tsv: the first row is a header")
-        ("memory", po::value(&transfer.memory), "load: memory for sorting facts (default 1G; more spills to $TMPDIR)")
+        ("memory", po::value(&transfer.memory), "load: memory for new terms and sorting (default 1G; sorts beyond it spill to $TMPDIR)")
         ("help,h", "show this help")
         ("version", "show the version");
     po::options_description all;

@@ -58,9 +58,12 @@ struct KeySorter::Run {
 };
 
 KeySorter::KeySorter(std::size_t memory, std::filesystem::path temp_dir)
-    : capacity_(std::max(MIN_KEYS, memory / sizeof(Key))), temp_dir_(std::move(temp_dir)) {}
+    : capacity_(std::max(MIN_KEYS, memory / sizeof(Key) / 2)), temp_dir_(std::move(temp_dir)) {}
 
-KeySorter::~KeySorter() = default;
+KeySorter::~KeySorter() {
+    if (spilling_.valid())
+        spilling_.wait(); // its error, if any, has nobody left to tell
+}
 
 void KeySorter::add(const Key& key) {
     if (buffer_.size() == capacity_)
@@ -76,8 +79,8 @@ void KeySorter::prepare() {
 }
 
 void KeySorter::spill() {
-    std::sort(buffer_.begin(), buffer_.end(), KeyLess());
-    buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
+    finish_spill();
+    // The file is made here, so that a directory without room or rights fails this add.
     std::string name = (temp_dir_ / "quarry-sort-XXXXXX").string();
     const int fd = ::mkstemp(name.data());
     if (fd < 0)
@@ -89,22 +92,41 @@ void KeySorter::spill() {
         ::close(fd);
         throw StorageError(fmt::format("cannot open a sort run: {}", std::strerror(errno)), errno);
     }
-    if (std::fwrite(buffer_.data(), sizeof(Key), buffer_.size(), run->file) != buffer_.size() ||
-        std::fflush(run->file) != 0)
-        throw StorageError(fmt::format("cannot write a sort run in {}: {}", temp_dir_.string(), std::strerror(errno)), errno);
+    spilling_ = std::async(std::launch::async, [run = std::move(run), keys = std::move(buffer_),
+                                                dir = temp_dir_.string()]() mutable {
+        std::sort(keys.begin(), keys.end(), KeyLess());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        if (std::fwrite(keys.data(), sizeof(Key), keys.size(), run->file) != keys.size() ||
+            std::fflush(run->file) != 0)
+            throw StorageError(fmt::format("cannot write a sort run in {}: {}", dir, std::strerror(errno)), errno);
+        keys.clear();
+        return std::pair(std::move(run), std::move(keys));
+    });
+    buffer_ = std::move(spare_);
+    spare_ = {};
+}
+
+void KeySorter::finish_spill() {
+    if (!spilling_.valid())
+        return;
+    auto [run, keys] = spilling_.get();
     runs_.push_back(std::move(run));
-    buffer_.clear();
+    spare_ = std::move(keys);
 }
 
 void KeySorter::start_merge() {
     merging_ = true;
+    finish_spill();
     if (runs_.empty()) { // everything fits: sort in place, no files
         std::sort(buffer_.begin(), buffer_.end(), KeyLess());
         return;
     }
-    if (!buffer_.empty())
+    if (!buffer_.empty()) {
         spill();
+        finish_spill();
+    }
     buffer_ = {};
+    spare_ = {};
     // The runs' read buffers share the budget, but a few MiB each is all that sequential
     // reads need: the rest stays free for the index pages the merge is written to.
     const std::size_t read_keys = std::clamp(capacity_ / runs_.size(), MIN_READ_KEYS, MAX_READ_KEYS);

@@ -2,14 +2,16 @@
 
 // Sorting index keys in bounded memory, for bulk writes: keys are buffered up to a memory
 // budget; each full buffer is sorted, cleared of duplicates and written to a temporary
-// file as a run; reading merges the runs (k-way, with a heap) and yields each distinct
-// key once, in order. With a single buffer nothing touches the disk. Run files are
-// unlinked as soon as they are created, so nothing is left behind whatever happens.
+// file as a run, on a thread of its own while the next buffer fills (so the budget holds
+// two buffers); reading merges the runs (k-way, with a heap) and yields each distinct key
+// once, in order. With a single buffer nothing touches the disk. Run files are unlinked
+// as soon as they are created, so nothing is left behind whatever happens.
 
 #include "storage/quad.hpp"
 
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -25,8 +27,8 @@ public:
     KeySorter(const KeySorter&) = delete;
     KeySorter& operator=(const KeySorter&) = delete;
 
-    // Adds a key (not after the first next()). Throws StorageError if a run cannot be
-    // written.
+    // Adds a key (not after the first next()). Throws StorageError if a run file cannot
+    // be created, or if the run written before failed.
     void add(const Key& key);
 
     // Sorts what is buffered, ready for next() (which does it otherwise). Sorters are
@@ -40,12 +42,17 @@ public:
 private:
     struct Run;
     void spill();
+    void finish_spill(); // waits for the run being written, and keeps it
     void start_merge();
 
     std::size_t capacity_; // keys per buffer
     std::filesystem::path temp_dir_;
     std::vector<Key> buffer_;
     std::vector<std::unique_ptr<Run>> runs_;
+    // The run being sorted and written, and then its buffer, emptied for reuse (fresh
+    // memory would cost a page fault per 4 KiB).
+    std::future<std::pair<std::unique_ptr<Run>, std::vector<Key>>> spilling_;
+    std::vector<Key> spare_;
     bool merging_ = false;
     std::size_t position_ = 0;         // in buffer_, when there is no run
     std::vector<Run*> heap_;           // runs by their current key, smallest first
