@@ -111,10 +111,13 @@ void encode_block(std::span<const Key> keys, std::string& out) {
         append_delta(out, keys[i - 1], keys[i]);
 }
 
-void decode_block(const Key& first, std::string_view value, std::vector<Key>& out) {
-    out.clear();
-    out.reserve(value.size() / 2 + 1); // a quad takes at least one byte, usually two or more
-    out.push_back(first);
+namespace {
+
+// Decodes a block, calling `keep(key)` for each key in order until it returns false.
+template <typename Keep>
+void decode_keys(const Key& first, std::string_view value, Keep keep) {
+    if (!keep(first))
+        return;
     const auto* p = reinterpret_cast<const unsigned char*>(value.data());
     const auto* end = p + value.size();
     Key cur = first;
@@ -130,8 +133,31 @@ void decode_block(const Key& first, std::string_view value, std::vector<Key>& ou
             malformed("keys out of order");
         for (unsigned i = pos + 1; i < 4; ++i)
             cur[i] += unzigzag(read_varint(p, end));
-        out.push_back(cur);
+        if (!keep(cur))
+            return;
     }
+}
+
+} // namespace
+
+void decode_block(const Key& first, std::string_view value, std::vector<Key>& out) {
+    out.clear();
+    out.reserve(value.size() / 2 + 1); // a quad takes at least one byte, usually two or more
+    decode_keys(first, value, [&](const Key& key) {
+        out.push_back(key);
+        return true;
+    });
+}
+
+void decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
+                  std::vector<Key>& out) {
+    out.clear();
+    decode_keys(first, value, [&](const Key& key) {
+        if (key < from)
+            return true;
+        out.push_back(key);
+        return !(to < key);
+    });
 }
 
 std::vector<std::size_t> plan_blocks(std::span<const Key> keys) {

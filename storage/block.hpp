@@ -43,6 +43,11 @@ void encode_block(std::span<const Key> keys, std::string& out);
 // Replaces `out` with the block's keys: `first`, then the decoded value. Throws
 // StorageError on a truncated or malformed value.
 void decode_block(const Key& first, std::string_view value, std::vector<Key>& out);
+// Replaces `out` with the block's keys from the first ≥ `from` up to and including the
+// first one past `to`: what a scan of [from, to] can use. The keys before `from` are
+// decoded (deltas are sequential) but not stored, and decoding stops past `to`.
+void decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
+                  std::vector<Key>& out);
 
 // Splits sorted keys into runs that each encode within MAX_BLOCK_BYTES, as evenly as the
 // sizes allow. Returns the start index of each run.

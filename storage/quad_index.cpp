@@ -239,9 +239,8 @@ void IndexScanner::position_at(const Key& target) {
         done_ = true;
         return;
     }
-    decode_block(read_key(entry->first), entry->second, block_);
-    pos_ = static_cast<std::size_t>(std::lower_bound(block_.begin(), block_.end(), target) -
-                                    block_.begin());
+    decode_block(read_key(entry->first), entry->second, target, hi_, block_);
+    pos_ = 0;
 }
 
 bool IndexScanner::load_next_block() {
@@ -251,7 +250,7 @@ bool IndexScanner::load_next_block() {
     const Key first = read_key(entry->first);
     if (hi_ < first)
         return false;
-    decode_block(first, entry->second, block_);
+    decode_block(first, entry->second, first, hi_, block_);
     pos_ = 0;
     return true;
 }
