@@ -42,6 +42,33 @@ TEST_CASE("a block decodes to the keys it was encoded from", "[storage][block]")
     }
 }
 
+TEST_CASE("a ranged decode keeps the keys from the target to the first past the end", "[storage][block]") {
+    std::mt19937_64 random(12);
+    for (TermId spread : {TermId{3}, TermId{1000}}) {
+        const auto keys = random_sorted_keys(random, 150, spread);
+        std::string value;
+        encode_block(keys, value);
+        for (int trial = 0; trial < 200; ++trial) {
+            Key from = keys[random() % keys.size()], to = keys[random() % keys.size()];
+            if (trial % 3 == 0)
+                from[3] += 1; // between stored keys
+            if (to < from)
+                std::swap(from, to);
+            std::vector<Key> expected;
+            for (const Key& key : keys) {
+                if (key < from)
+                    continue;
+                expected.push_back(key);
+                if (to < key)
+                    break;
+            }
+            std::vector<Key> decoded{{1, 2, 3, 4}}; // replaced, not appended to
+            decode_block(keys.front(), value, from, to, decoded);
+            CHECK(decoded == expected);
+        }
+    }
+}
+
 TEST_CASE("adjacent keys that share a prefix take one byte", "[storage][block]") {
     const Key a{100, 7, 42, 0};
     CHECK(delta_size(a, Key{100, 7, 42, 1}) == 1);
