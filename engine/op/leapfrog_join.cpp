@@ -4,6 +4,41 @@
 
 namespace quarry::engine {
 
+namespace {
+
+// The first index in [from, to) whose entry's `level` is not before `target` (`before`
+// compares an entry's value with the target): galloping from `from`, since leapfrog
+// iterators mostly move a little.
+template <typename Entries, typename Before>
+std::size_t gallop(const Entries& entries, std::size_t from, std::size_t to, Before before) {
+    std::size_t step = 1, low = from;
+    std::size_t high = from;
+    while (high < to && before(entries[high])) {
+        low = high + 1;
+        high = from + step;
+        step *= 2;
+    }
+    high = std::min(high, to);
+    return static_cast<std::size_t>(
+        std::partition_point(entries.begin() + static_cast<std::ptrdiff_t>(low),
+                             entries.begin() + static_cast<std::ptrdiff_t>(high), before) -
+        entries.begin());
+}
+
+struct EntryLess {
+    bool operator()(const std::array<TermId, 4>& a, const std::array<TermId, 4>& b) const noexcept {
+        if (a[0] != b[0])
+            return a[0] < b[0];
+        if (a[1] != b[1])
+            return a[1] < b[1];
+        if (a[2] != b[2])
+            return a[2] < b[2];
+        return a[3] < b[3];
+    }
+};
+
+} // namespace
+
 void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const {
     trie = Trie{};
     // The tuple's free variables, in join order, and the positions that hold each.
@@ -34,7 +69,7 @@ void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const Ter
         rows.push_back(entry);
     }
     context.check_cancelled();
-    std::sort(rows.begin(), rows.end());
+    std::sort(rows.begin(), rows.end(), EntryLess());
     for (const Entry& entry : rows) {
         if (!trie.entries.empty() && trie.entries.back() == entry) {
             ++trie.counts.back();
@@ -54,6 +89,18 @@ void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
         build(context, tuples_[t], row, tries_[t]);
         if (tries_[t].entries.empty())
             return; // one tuple matches nothing: the join is empty
+    }
+    levels_.assign(variables_.size(), Level{});
+    for (std::size_t depth = 0; depth < variables_.size(); ++depth) {
+        Level& level = levels_[depth];
+        for (std::size_t t = 0; t < tries_.size(); ++t) {
+            const auto& trie_levels = tries_[t].levels;
+            const auto found = std::find(trie_levels.begin(), trie_levels.end(), depth);
+            if (found != trie_levels.end())
+                level.participants.emplace_back(t, static_cast<std::size_t>(found - trie_levels.begin()));
+        }
+        level.at.resize(level.participants.size());
+        level.saved.resize(level.participants.size());
     }
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
     for (const Trie& trie : tries_)
@@ -77,30 +124,20 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
             results_.insert(results_.end(), row_.begin(), row_.end());
         return;
     }
-    // The tries that mention this variable, and the level it is in each.
-    std::vector<std::pair<std::size_t, std::size_t>> participants; // (trie, level)
-    for (std::size_t t = 0; t < tries_.size(); ++t) {
-        const auto& levels = tries_[t].levels;
-        const auto found = std::find(levels.begin(), levels.end(), depth);
-        if (found != levels.end())
-            participants.emplace_back(t, static_cast<std::size_t>(found - levels.begin()));
-    }
+    // The tries that mention this variable, the level it is in each, and the positions
+    // of each within its range (the leapfrog iterators).
+    Level& scratch = levels_[depth];
+    const auto& participants = scratch.participants;
+    auto& at = scratch.at;
+    auto& saved = scratch.saved;
     const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) { return tries_[t].entries[e][level]; };
-    // Positions of each participant within its range (the leapfrog iterators).
-    std::vector<std::size_t> at;
-    for (const auto& [t, level] : participants)
-        at.push_back(ranges[t].first);
+    for (std::size_t i = 0; i < participants.size(); ++i)
+        at[i] = ranges[participants[i].first].first;
     const auto seek = [&](std::size_t i, TermId target) {
         const auto [t, level] = participants[i];
-        auto& entries = tries_[t].entries;
-        at[i] = static_cast<std::size_t>(
-            std::lower_bound(entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
-                             entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), target,
-                             [&](const Entry& e, TermId x) { return e[level] < x; }) -
-            entries.begin());
+        at[i] = gallop(tries_[t].entries, at[i], ranges[t].second, [&](const Entry& e) { return e[level] < target; });
         return at[i] < ranges[t].second;
     };
-    std::vector<std::pair<std::size_t, std::size_t>> saved(participants.size());
     for (;;) {
         TermId candidate = 0;
         for (std::size_t i = 0; i < participants.size(); ++i) {
@@ -122,12 +159,9 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
             saved[i] = ranges[participants[i].first];
         for (std::size_t i = 0; i < participants.size(); ++i) {
             const auto [t, level] = participants[i];
-            auto& entries = tries_[t].entries;
-            const auto end = std::upper_bound(
-                entries.begin() + static_cast<std::ptrdiff_t>(at[i]),
-                entries.begin() + static_cast<std::ptrdiff_t>(ranges[t].second), candidate,
-                [&](TermId x, const Entry& e) { return x < e[level]; });
-            ranges[t] = {at[i], static_cast<std::size_t>(end - entries.begin())};
+            const std::size_t end =
+                gallop(tries_[t].entries, at[i], ranges[t].second, [&](const Entry& e) { return e[level] <= candidate; });
+            ranges[t] = {at[i], end};
         }
         row_[variables_[depth]] = candidate;
         search(context, depth + 1, ranges);

@@ -36,8 +36,16 @@ private:
         std::vector<Entry> entries;        // sorted, distinct
         std::vector<std::uint64_t> counts; // matches per entry
     };
+    // What search() needs at one depth, kept across calls: the tries that mention the
+    // variable and its level in each, and the leapfrog iterators' scratch.
+    struct Level {
+        std::vector<std::pair<std::size_t, std::size_t>> participants; // (trie, level)
+        std::vector<std::size_t> at;
+        std::vector<std::pair<std::size_t, std::size_t>> saved;
+    };
     void build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const;
     void search(ExecContext& context, std::size_t depth, std::vector<std::pair<std::size_t, std::size_t>>& ranges);
+    std::vector<Level> levels_;
 
     std::vector<TuplePlan> tuples_;
     std::vector<std::size_t> variables_;
