@@ -4,7 +4,12 @@
 
 #include <fmt/format.h>
 
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
 
 namespace quarry::storage {
 
@@ -28,56 +33,157 @@ void BulkAppender::add(const Quad& quad) {
         sorters_[static_cast<std::size_t>(perm)]->add(to_key(perm, quad));
 }
 
-std::uint64_t BulkAppender::finish() {
-    // Sorting the six orders is independent work: half of it on a second thread.
-    auto other_half = std::async(std::launch::async, [this] {
-        for (std::size_t i = 1; i < sorters_.size(); i += 2)
-            sorters_[i]->prepare();
-    });
-    for (std::size_t i = 0; i < sorters_.size(); i += 2)
-        sorters_[i]->prepare();
-    other_half.get();
+void BulkAppender::start_sorting() {
+    // Sorting the six orders is independent work: two threads take half each.
+    for (std::size_t half = 0; half < 2; ++half)
+        if (!sorting_[half].valid())
+            sorting_[half] = std::async(std::launch::async, [this, half] {
+                for (std::size_t i = half; i < sorters_.size(); i += 2)
+                    sorters_[i]->prepare();
+            });
+}
 
-    StatsDelta delta;
-    std::uint64_t facts = 0;
-    std::vector<Key> batch;
-    batch.reserve(KEYS_PER_WRITE);
-    for (Permutation perm : ALL_PERMUTATIONS) {
-        KeySorter& sorter = *sorters_[static_cast<std::size_t>(perm)];
-        const QuadIndex& index = store_.index(perm);
-        std::uint64_t written = 0;
-        std::optional<Key> previous;
-        while (auto key = sorter.next()) {
-            // The statistics: facts per predicate and context and distinct subjects per
-            // predicate from SPOC, distinct objects per predicate from POSC.
-            if (perm == Permutation::SPOC) {
-                const Quad& quad = *key; // SPOC keys are quads
-                auto& predicate = delta.predicates[quad[P]];
+namespace {
+
+// Sorted keys of one index, merged ahead of the writes.
+struct Chunk {
+    Permutation perm = Permutation::SPOC;
+    std::vector<Key> keys;
+    bool last = false; // the index's last chunk
+};
+
+// Chunks passed from the merging thread to the writing one, a few at most in between.
+class ChunkQueue {
+public:
+    static constexpr std::size_t AHEAD = 4;
+    // False if the reader has gone.
+    bool push(Chunk chunk) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return gone_ || chunks_.size() < AHEAD; });
+        if (gone_)
+            return false;
+        chunks_.push_back(std::move(chunk));
+        changed_.notify_all();
+        return true;
+    }
+    void close(std::exception_ptr error) {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        error_ = error;
+        changed_.notify_all();
+    }
+    // False at the end; rethrows the merging thread's error.
+    bool pop(Chunk& chunk) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return closed_ || !chunks_.empty(); });
+        if (chunks_.empty()) {
+            if (error_)
+                std::rethrow_exception(error_);
+            return false;
+        }
+        chunk = std::move(chunks_.front());
+        chunks_.pop_front();
+        changed_.notify_all();
+        return true;
+    }
+    void leave() {
+        std::lock_guard lock(mutex_);
+        gone_ = true;
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<Chunk> chunks_;
+    bool closed_ = false, gone_ = false;
+    std::exception_ptr error_;
+};
+
+} // namespace
+
+std::uint64_t BulkAppender::finish() {
+    start_sorting();
+    for (auto& half : sorting_)
+        half.get();
+
+    // Merging the sorted runs goes on a thread of its own, a few chunks ahead of the
+    // writes, which stay on the transaction's thread.
+    ChunkQueue queue;
+    std::thread merger([&] {
+        try {
+            for (Permutation perm : ALL_PERMUTATIONS) {
+                auto& sorter = sorters_[static_cast<std::size_t>(perm)];
+                Chunk chunk{perm, {}, false};
+                chunk.keys.reserve(KEYS_PER_WRITE);
+                while (auto key = sorter->next()) {
+                    chunk.keys.push_back(*key);
+                    if (chunk.keys.size() == KEYS_PER_WRITE) {
+                        if (!queue.push(std::move(chunk)))
+                            return;
+                        chunk = Chunk{perm, {}, false};
+                        chunk.keys.reserve(KEYS_PER_WRITE);
+                    }
+                }
+                sorter.reset(); // its runs' files go now
+                chunk.last = true;
+                if (!queue.push(std::move(chunk)))
+                    return;
+            }
+            queue.close(nullptr);
+        } catch (...) {
+            queue.close(std::current_exception());
+        }
+    });
+    struct Join {
+        ChunkQueue& queue;
+        std::thread& thread;
+        ~Join() {
+            queue.leave();
+            thread.join();
+        }
+    } join{queue, merger};
+
+    // The statistics: facts per predicate and context and distinct subjects per predicate
+    // from SPOC, distinct objects per predicate from POSC (counted in hash maps, moved to
+    // the ordered delta at the end).
+    std::unordered_map<TermId, StatsDelta::Predicate> predicates;
+    std::unordered_map<TermId, std::int64_t> contexts;
+    std::uint64_t facts = 0, written = 0;
+    Key previous{};
+    bool first = true; // of its index
+    Chunk chunk;
+    while (queue.pop(chunk)) {
+        const QuadIndex& index = store_.index(chunk.perm);
+        for (const Key& key : chunk.keys) {
+            if (chunk.perm == Permutation::SPOC) {
+                auto& predicate = predicates[key[P]];
                 ++predicate.facts;
-                ++delta.contexts[quad[C]];
-                if (!previous || (*previous)[S] != quad[S] || (*previous)[P] != quad[P])
+                ++contexts[key[C]];
+                if (first || previous[S] != key[S] || previous[P] != key[P])
                     ++predicate.distinct_subjects;
-            } else if (perm == Permutation::POSC) {
-                if (!previous || (*previous)[0] != (*key)[0] || (*previous)[1] != (*key)[1])
-                    ++delta.predicates[(*key)[0]].distinct_objects;
+            } else if (chunk.perm == Permutation::POSC) {
+                if (first || previous[0] != key[0] || previous[1] != key[1])
+                    ++predicates[key[0]].distinct_objects;
             }
             previous = key;
-            batch.push_back(*key);
-            if (batch.size() == KEYS_PER_WRITE) {
-                written += index.insert(txn_, batch);
-                batch.clear();
-            }
+            first = false;
         }
-        written += index.insert(txn_, batch);
-        batch.clear();
-        sorters_[static_cast<std::size_t>(perm)].reset(); // its runs' files go now
-        if (perm == Permutation::SPOC)
+        written += index.insert(txn_, chunk.keys);
+        if (!chunk.last)
+            continue;
+        if (chunk.perm == Permutation::SPOC)
             facts = written;
         else if (written != facts)
-            throw StorageError(fmt::format("bulk append: index {} got {} keys, SPOC {}", permutation_name(perm),
+            throw StorageError(fmt::format("bulk append: index {} got {} keys, SPOC {}", permutation_name(chunk.perm),
                                            written, facts));
+        written = 0;
+        first = true;
     }
+    StatsDelta delta;
     delta.facts = static_cast<std::int64_t>(facts);
+    delta.predicates.insert(predicates.begin(), predicates.end());
+    delta.contexts.insert(contexts.begin(), contexts.end());
     store_.statistics().apply(txn_, delta);
     return facts;
 }

@@ -8,6 +8,8 @@
 // write transaction: all or nothing, as any write.
 
 #include "storage/key_sorter.hpp"
+
+#include <future>
 #include "storage/store.hpp"
 
 #include <array>
@@ -23,6 +25,9 @@ public:
                  const std::filesystem::path& temp_dir = std::filesystem::temp_directory_path());
 
     void add(const Quad& quad);
+    // Starts sorting what the sorters hold, on two threads of its own, so that the
+    // caller can do other work meanwhile (no add() after it). finish() waits for it.
+    void start_sorting();
     // Writes the indexes and the statistics; returns the number of distinct facts.
     std::uint64_t finish();
 
@@ -30,6 +35,7 @@ private:
     const Store& store_;
     const lmdb::WriteTxn& txn_;
     std::array<std::unique_ptr<KeySorter>, PERMUTATION_COUNT> sorters_;
+    std::future<void> sorting_[2]; // after the sorters: destroyed (waited for) first
 };
 
 } // namespace quarry::storage

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <numeric>
 
 namespace quarry::storage {
@@ -50,10 +51,26 @@ void DictionaryBatch::grow() {
         }
 }
 
+void PreparedTerm::prepare(const Term& term) {
+    inline_id = storage::inline_id(term);
+    encoding.clear();
+    if (!inline_id) {
+        tag = dictionary_tag(term);
+        encode_term(term, encoding);
+    }
+}
+
 TermId DictionaryBatch::intern(const Term& term) {
     if (const auto id = inline_id(term))
         return *id;
-    const std::string encoding = encode_term(term);
+    return intern_encoded(encode_term(term), dictionary_tag(term));
+}
+
+TermId DictionaryBatch::intern(const PreparedTerm& term) {
+    return term.inline_id ? *term.inline_id : intern_encoded(term.encoding, term.tag);
+}
+
+TermId DictionaryBatch::intern_encoded(std::string_view encoding, IdTag tag) {
     const std::uint64_t hash = std::hash<std::string_view>()(encoding);
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = hash & mask;
@@ -70,12 +87,12 @@ TermId DictionaryBatch::intern(const Term& term) {
     if (const auto stored = dictionary_.find_encoded(txn_, encoding)) {
         slot.id = *stored;
     } else {
-        const IdTag tag = dictionary_tag(term);
         auto next = next_.find(tag);
         if (next == next_.end())
             next = next_.emplace(tag, dictionary_.next_id(txn_, tag)).first;
         if (next->second > last_id(tag))
-            throw StorageError(fmt::format("the dictionary has run out of ids for {} terms", kind_name(term.kind())));
+            throw StorageError(
+                fmt::format("the dictionary has run out of ids for {} terms", kind_name(kind_of(first_id(tag)))));
         slot.id = next->second++;
         fresh_.push_back({slot.offset, slot.length, slot.id});
     }
@@ -88,25 +105,28 @@ TermId DictionaryBatch::intern(const Term& term) {
 }
 
 void DictionaryBatch::flush() {
-    // id2term, in id order.
     std::sort(fresh_.begin(), fresh_.end(), [](const Fresh& a, const Fresh& b) { return a.id < b.id; });
+    // term2id goes in key order: a short encoding is its own key, a long one is hashed.
+    // That order is worked out on another thread while id2term is written.
+    std::vector<std::string> long_keys(fresh_.size());
+    const auto key_of = [&](std::size_t i) {
+        return long_keys[i].empty() ? encoding_of(fresh_[i].offset, fresh_[i].length) : std::string_view(long_keys[i]);
+    };
+    std::vector<std::size_t> order(fresh_.size());
+    auto ordering = std::async(std::launch::async, [&] {
+        for (std::size_t i = 0; i < fresh_.size(); ++i)
+            if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
+                long_keys[i] = Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length));
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+    });
     std::string id;
     put_sorted(txn_, dictionary_.id2term_, fresh_.size(), [&](std::size_t i) {
         id.clear();
         append_be64(id, fresh_[i].id);
         return std::pair<std::string_view, std::string_view>(id, encoding_of(fresh_[i].offset, fresh_[i].length));
     });
-    // term2id, in key order: a short encoding is its own key, a long one is hashed.
-    std::vector<std::string> long_keys(fresh_.size());
-    for (std::size_t i = 0; i < fresh_.size(); ++i)
-        if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
-            long_keys[i] = Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length));
-    const auto key_of = [&](std::size_t i) {
-        return long_keys[i].empty() ? encoding_of(fresh_[i].offset, fresh_[i].length) : std::string_view(long_keys[i]);
-    };
-    std::vector<std::size_t> order(fresh_.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+    ordering.get();
     put_sorted(txn_, dictionary_.term2id_, order.size(), [&](std::size_t i) {
         id.clear();
         append_be64(id, fresh_[order[i]].id);

@@ -19,6 +19,18 @@
 
 namespace quarry::storage {
 
+// A term made ready for a batch: its inline id, or its canonical encoding and tag. This
+// is the part of interning that needs no dictionary, so a loader can do it on another
+// thread.
+struct PreparedTerm {
+    std::optional<TermId> inline_id;
+    IdTag tag{};
+    std::string encoding;
+
+    // Reuses this object's buffer for the encoding.
+    void prepare(const Term& term);
+};
+
 class DictionaryBatch {
 public:
     DictionaryBatch(const Dictionary& dictionary, const lmdb::WriteTxn& txn, std::size_t memory);
@@ -28,6 +40,7 @@ public:
     // The id of `term`, giving it a new one if the dictionary lacks it. Throws
     // StorageError when a tag runs out of ids.
     TermId intern(const Term& term);
+    TermId intern(const PreparedTerm& term);
     // Writes the new terms to the dictionary and empties the map.
     void flush();
 
@@ -48,6 +61,8 @@ private:
         return std::string_view(arena_).substr(offset, length);
     }
     void grow();
+    // The id of an encoding that is not an inline term.
+    TermId intern_encoded(std::string_view encoding, IdTag tag);
 
     const Dictionary& dictionary_;
     const lmdb::WriteTxn& txn_;

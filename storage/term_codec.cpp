@@ -174,6 +174,11 @@ IdTag dictionary_tag(const Term& term) {
 
 std::string encode_term(const Term& term) {
     std::string out;
+    encode_term(term, out);
+    return out;
+}
+
+void encode_term(const Term& term, std::string& out) {
     out.push_back(static_cast<char>(term.kind()));
     switch (term.kind()) {
     case TermKind::DEFAULT_CONTEXT:
@@ -214,7 +219,6 @@ std::string encode_term(const Term& term) {
         break;
     }
     }
-    return out;
 }
 
 Term decode_term(std::string_view bytes) {

@@ -81,6 +81,8 @@ std::pair<TermId, TermId> inline_datetime_range(std::int64_t from_ms, std::int64
 //   DATETIME        8 bytes like INTEGER (epoch ms), then 1 byte zone flag, 2 bytes offset
 //   DEFAULT_CONTEXT nothing
 std::string encode_term(const Term& term);
+// Appends the encoding of `term` to `out`.
+void encode_term(const Term& term, std::string& out);
 // Throws StorageError if `bytes` is not a canonical encoding.
 Term decode_term(std::string_view bytes);
 

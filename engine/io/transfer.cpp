@@ -3,6 +3,7 @@
 #include "storage/dictionary_batch.hpp"
 
 #include "engine/io/rdf_terms.hpp"
+#include "engine/io/read_ahead.hpp"
 #include "engine/io/table_reader.hpp"
 #include "engine/terms.hpp"
 #include "storage/bulk_append.hpp"
@@ -60,37 +61,40 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         if (quads.size() >= chunk)
             flush();
     };
-    const auto report = [&] {
-        if (!options.progress)
-            return;
-        const auto position = in.tellg();
-        options.progress({position < 0 ? 0 : static_cast<std::uint64_t>(position), summary.read + summary.skipped});
-    };
-    RdfQuad quad;
-    std::array<std::optional<storage::Term>, 4> fact;
-    for (;;) {
-        if ((summary.read + summary.skipped) % LoadOptions::PROGRESS_EVERY == 0)
-            report();
-        try {
-            if (!(rdf ? reader.next(quad) : table.next(fact)))
-                break;
-        } catch (const ImportError& e) {
-            if (!options.skip_bad)
-                throw;
-            if (summary.first_skipped.size() < 10)
-                summary.first_skipped.push_back(e.what());
-            ++summary.skipped;
-            continue;
+    // Statements are parsed, and their terms prepared, a batch ahead on another thread.
+    ReadAhead::Source source;
+    if (rdf)
+        source = [&reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
+            if (!reader.next(quad))
+                return false;
+            statement[0] = from_rdf(quad.subject, load_id);
+            statement[1] = from_rdf(quad.predicate, load_id);
+            statement[2] = from_rdf(quad.object, load_id);
+            if (quad.graph)
+                statement[3] = from_rdf(*quad.graph, load_id);
+            else
+                statement[3].reset();
+            return true;
+        };
+    else
+        source = [&table](ReadAhead::Statement& statement) { return table.next(statement); };
+    ReadAhead ahead(std::move(source), in, options.skip_bad);
+    ReadAhead::Batch batch;
+    while (ahead.next(batch)) {
+        if (options.progress)
+            for (const LoadProgress& point : batch.progress)
+                options.progress(point);
+        for (std::size_t i = 0; i < batch.size; ++i) {
+            const ReadAhead::Fact& fact = batch.facts[i];
+            add({terms.intern(fact.terms[0]), terms.intern(fact.terms[1]), terms.intern(fact.terms[2]),
+                 fact.has_context ? terms.intern(fact.terms[3]) : default_context});
         }
-        ++summary.read;
-        if (rdf)
-            add({terms.intern(from_rdf(quad.subject, load_id)), terms.intern(from_rdf(quad.predicate, load_id)),
-                 terms.intern(from_rdf(quad.object, load_id)),
-                 quad.graph ? terms.intern(from_rdf(*quad.graph, load_id)) : default_context});
-        else
-            add({terms.intern(*fact[0]), terms.intern(*fact[1]), terms.intern(*fact[2]),
-                 fact[3] ? terms.intern(*fact[3]) : default_context});
     }
+    summary.read = ahead.read();
+    summary.skipped = ahead.skipped();
+    summary.first_skipped = ahead.first_skipped();
+    if (bulk)
+        bulk->start_sorting(); // meanwhile, the new terms are written
     terms.flush();
     if (!quads.empty())
         flush();
@@ -99,7 +103,10 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.already_present = summary.read - summary.added;
     }
     in.clear(); // at the end the stream is in a failed state, and tellg() says -1
-    report();
+    if (options.progress) {
+        const auto position = in.tellg();
+        options.progress({position < 0 ? 0 : static_cast<std::uint64_t>(position), summary.read + summary.skipped});
+    }
     return summary;
 }
 
