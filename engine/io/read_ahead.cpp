@@ -17,6 +17,7 @@ ReadAhead::~ReadAhead() {
 void ReadAhead::run() {
     Statement statement;
     Batch batch;
+    std::exception_ptr error;
     // Hands the batch over (waiting while enough are ahead); false if the loader is gone.
     const auto hand_over = [&] {
         std::unique_lock lock(mutex_);
@@ -65,14 +66,15 @@ void ReadAhead::run() {
             if (batch.size == BATCH_FACTS && !hand_over())
                 return;
         }
-        if (batch.size > 0 || !batch.progress.empty())
-            hand_over();
     } catch (...) {
-        std::lock_guard lock(mutex_);
-        error_ = std::current_exception();
+        error = std::current_exception();
     }
+    // What was read before the end (or the error) goes too.
+    if (batch.size > 0 || !batch.progress.empty())
+        hand_over();
     {
         std::lock_guard lock(mutex_);
+        error_ = error;
         finished_ = true;
     }
     changed_.notify_all();
