@@ -236,7 +236,7 @@ StatementResult Database::run(const parser::ParsedStatements& script,
 StatementResult Database::run_match(const ast::Statement& statement) {
     const ast::Query& query = *statement.query;
     engine::PlannerOptions options = planner_options_;
-    options.show_estimates = statement.explain;
+    options.explaining = statement.explain;
     std::unique_ptr<QueryPlan> plan;
     if (transaction_) {
         plan = plan_query(store_, transaction_->txn, nullptr, query,

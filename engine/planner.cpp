@@ -102,6 +102,10 @@ TuplePosition Planner::position(const ast::Term& term) {
     }
 }
 
+std::string Planner::tuple_text(const ast::Tuple& tuple) const {
+    return options_.explaining ? parser::print(tuple) : std::string();
+}
+
 double Planner::estimate(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
     if (tuple.predicate.op != ast::PathOp::TERM) {
         // A path from a fixed end reaches a handful of nodes; from open ends, it walks
@@ -231,7 +235,7 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
 
 TuplePlan Planner::tuple_plan(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
     TuplePlan plan;
-    plan.text = parser::print(tuple);
+    plan.text = tuple_text(tuple);
     plan.positions = {position(tuple.subject), position(tuple.predicate.term), position(tuple.object),
                       tuple.context ? position(*tuple.context) : TuplePosition{}};
     plan.mode = tuple.context ? storage::ScanMode::QUADS : storage::ScanMode::TRIPLES;
@@ -283,7 +287,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
                                 const std::vector<const ast::Expr*>& conditions, double input_rows,
                                 std::optional<double> known_estimate) {
     const auto tuple_estimate = [&] { return known_estimate ? *known_estimate : estimate(tuple, bound); };
-    const std::string text = parser::print(tuple);
+    const std::string text = tuple_text(tuple);
     TuplePosition context_position;
     if (tuple.context)
         context_position = position(*tuple.context);
@@ -528,7 +532,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             for (const Pending& p : pending)
                 conditions.push_back(p.expr);
             const double step_estimate = tuples.size() > 1          ? best_estimate
-                                         : options_.show_estimates ? estimate(*tuples[best], bound)
+                                         : options_.explaining ? estimate(*tuples[best], bound)
                                                                    : 0;
             plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows, step_estimate);
             rows *= std::max(step_estimate, 1.0);

@@ -31,10 +31,11 @@ struct PlannerOptions {
     double hash_join_max_build = 2'000'000;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
-    // Estimate the rows of every step, for explain. Otherwise the last tuple of a block
-    // goes unestimated: nothing is decided by its estimate, and estimating a selective
-    // tuple costs about as much as running it.
-    bool show_estimates = false;
+    // The plan is for explain: estimate the rows of every step and keep each tuple's text
+    // for describe(). Otherwise the last tuple of a block goes unestimated (nothing is
+    // decided by its estimate, and estimating a selective tuple costs about as much as
+    // running it) and operators describe their tuples without their text.
+    bool explaining = false;
 };
 
 class Planner {
@@ -74,6 +75,8 @@ private:
                                      const std::vector<const parser::ast::Expr*>& conditions);
     double estimate(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
     TuplePosition position(const parser::ast::Term& term);
+    // The text of a tuple for describe(), when explaining (empty otherwise).
+    std::string tuple_text(const parser::ast::Tuple& tuple) const;
 
     TuplePlan tuple_plan(const parser::ast::Tuple& tuple, const std::set<std::size_t>& bound);
     // A merge join of two of `tuples` sorted by a shared variable (removed from `tuples`,
