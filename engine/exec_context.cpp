@@ -1,12 +1,54 @@
 #include "engine/exec_context.hpp"
 
+#include <bit>
+
 namespace quarry::engine {
 
+const storage::Term* TermCache::find(TermId id) const {
+    if (slots_.empty())
+        return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = home(id);; i = (i + 1) & mask) {
+        const Slot& slot = slots_[i];
+        if (slot.index == 0)
+            return nullptr;
+        if (slot.id == id)
+            return &terms_[slot.index - 1];
+    }
+}
+
+const storage::Term& TermCache::insert(TermId id, storage::Term term) {
+    if ((terms_.size() + 1) * 2 > slots_.size()) { // at most half full: grow and re-place
+        const std::size_t size = std::max<std::size_t>(64, slots_.size() * 2);
+        shift_ = 64 - static_cast<unsigned>(std::countr_zero(size));
+        std::vector<Slot> old(size);
+        old.swap(slots_);
+        for (const Slot& slot : old)
+            if (slot.index != 0) {
+                std::size_t i = home(slot.id);
+                while (slots_[i].index != 0)
+                    i = (i + 1) & (size - 1);
+                slots_[i] = slot;
+            }
+    }
+    terms_.push_back(std::move(term));
+    std::size_t i = home(id);
+    while (slots_[i].index != 0)
+        i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {id, terms_.size()};
+    return terms_.back();
+}
+
+void TermCache::clear() {
+    slots_.clear();
+    shift_ = 64;
+    terms_.clear();
+}
+
 const storage::Term& ExecContext::term(TermId id) {
-    auto found = terms_.find(id);
-    if (found == terms_.end())
-        found = terms_.emplace(id, store_.resolve(txn_, id)).first;
-    return found->second;
+    if (const storage::Term* found = terms_.find(id))
+        return *found;
+    return terms_.insert(id, store_.resolve(txn_, id));
 }
 
 } // namespace quarry::engine

@@ -9,7 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <deque>
 #include <vector>
 
 namespace quarry::engine {
@@ -41,7 +41,25 @@ public:
 
 // Decoded terms by id. An id names the same term forever once committed (terms are never
 // deleted), so a cache filled from committed snapshots can serve every later statement.
-using TermCache = std::unordered_map<TermId, storage::Term>;
+// An open-addressing table of (id, index) over a deque of terms: one probe in the common
+// case, and a term stays where it is (references stay valid) until clear().
+class TermCache {
+public:
+    const storage::Term* find(TermId id) const;
+    const storage::Term& insert(TermId id, storage::Term term); // precondition: !find(id)
+    std::size_t size() const noexcept { return terms_.size(); }
+    void clear();
+
+private:
+    struct Slot {
+        TermId id = 0;
+        std::size_t index = 0; // into terms_, plus one; 0: empty
+    };
+    std::size_t home(TermId id) const noexcept { return (id * 0x9E3779B97F4A7C15ULL) >> shift_; }
+    std::vector<Slot> slots_;
+    unsigned shift_ = 64;
+    std::deque<storage::Term> terms_;
+};
 
 class ExecContext {
 public:
