@@ -57,6 +57,11 @@ void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const Ter
     if (!pattern)
         return;
     std::vector<Entry> rows;
+    // The exact count of a pattern is cheap from the statistics when only the predicate is
+    // bound: room for it up front, rather than growing by copying.
+    if (pattern->bound_mask() == (1u << storage::P))
+        rows.reserve(static_cast<std::size_t>(
+            std::min<std::uint64_t>(context.store().estimate(context.txn(), *pattern), std::uint64_t{1} << 26)));
     std::vector<TermId> scratch(row, row + width());
     storage::QuadScan scan = context.store().scan(context.txn(), *pattern, tuple.mode);
     while (auto quad = scan.next()) {
@@ -70,6 +75,8 @@ void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const Ter
     }
     context.check_cancelled();
     std::sort(rows.begin(), rows.end(), EntryLess());
+    trie.entries.reserve(rows.size());
+    trie.counts.reserve(rows.size());
     for (const Entry& entry : rows) {
         if (!trie.entries.empty() && trie.entries.back() == entry) {
             ++trie.counts.back();
