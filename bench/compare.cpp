@@ -539,7 +539,10 @@ int main(int argc, char** argv) {
         fmt::print("{}\n", line);
     };
     const auto ratio = [&](double quarry, double other) {
-        return both && other > 0 ? fmt::format("{:.2f}", quarry / other) : std::string();
+        if (!both || other <= 0)
+            return std::string();
+        const double r = quarry / other;
+        return r < 0.1 ? fmt::format("{:.2g}", r) : fmt::format("{:.2f}", r);
     };
     const auto each = [&](auto&& cell) {
         std::vector<std::string> cells;
