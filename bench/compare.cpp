@@ -15,6 +15,7 @@
 // after the rows, then ANALYZE. A three-element Quarry pattern matches a triple once
 // whatever its contexts, so the SQL reads such patterns with SELECT DISTINCT s, o.
 
+#include "bench/command_line.hpp"
 #include "bench/newsgraph.hpp"
 #include "engine/database.hpp"
 #include "engine/io/nquads_reader.hpp"
@@ -30,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -450,53 +452,39 @@ std::string with_commas(std::uint64_t n) {
     return out;
 }
 
-constexpr const char* USAGE =
-    "usage: quarry-compare --data FILE --quads N [--seed S] [--runs R] [--dir DIR] [--only SYSTEM]\n"
-    "  Loads FILE (written by quarry-gen with N quads and seed S) into Quarry and SQLite and\n"
-    "  runs the question set on both: medians over R warm runs (default 5). Database files\n"
-    "  go to DIR (default: a fresh directory under the system temp directory, removed after).\n"
-    "  --only quarry|sqlite measures one system alone.\n";
-
 } // namespace
 
 int main(int argc, char** argv) {
+    namespace po = boost::program_options;
     Options options;
-    bool keep = false;
-    try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string arg = argv[i];
-            const bool has_value = i + 1 < argc;
-            if (arg == "--help" || arg == "-h") {
-                fmt::print("{}", USAGE);
-                return 0;
-            } else if (arg == "--data" && has_value) {
-                options.data = argv[++i];
-            } else if (arg == "--quads" && has_value) {
-                options.quads = quarry::bench::parse_count(argv[++i]);
-            } else if (arg == "--seed" && has_value) {
-                options.seed = quarry::bench::parse_count(argv[++i]);
-            } else if (arg == "--runs" && has_value) {
-                options.runs = static_cast<int>(std::max<std::uint64_t>(1, quarry::bench::parse_count(argv[++i])));
-            } else if (arg == "--dir" && has_value) {
-                options.dir = argv[++i];
-                keep = true;
-            } else if (arg == "--only" && has_value) {
-                const std::string system = argv[++i];
-                if (system != "quarry" && system != "sqlite")
-                    throw std::invalid_argument("--only takes quarry or sqlite, not '" + system + "'");
-                options.systems = {system};
-            } else {
-                throw std::invalid_argument("unexpected argument '" + arg + "'");
+    std::string quads, seed = "1", only;
+    int runs = options.runs;
+    po::options_description described(
+        "usage: quarry-compare --data FILE --quads N [options]\n"
+        "Loads FILE (written by quarry-gen with N quads and seed S) into Quarry and SQLite,\n"
+        "runs the question set on both and prints medians over warm runs");
+    described.add_options()
+        ("help,h", "this text")
+        ("data", po::value(&options.data)->required(), "the N-Quads file")
+        ("quads", po::value(&quads)->required(), "the quads it was generated with (k and M suffixes accepted)")
+        ("seed", po::value(&seed), "the seed it was generated with (default 1)")
+        ("runs", po::value(&runs), "warm runs per question (default 5)")
+        ("dir", po::value(&options.dir), "where the databases go, kept (default: a temporary directory, removed)")
+        ("only", po::value(&only), "quarry or sqlite: measure one system alone");
+    if (const auto status = quarry::bench::parse_command_line(argc, argv, "quarry-compare", described, [&] {
+            options.quads = quarry::bench::parse_count(quads);
+            options.seed = quarry::bench::parse_count(seed);
+            options.runs = std::max(1, runs);
+            if (!only.empty()) {
+                if (only != "quarry" && only != "sqlite")
+                    throw std::invalid_argument("--only takes quarry or sqlite, not '" + only + "'");
+                options.systems = {only};
             }
-        }
-        if (options.data.empty() || options.quads == 0)
-            throw std::invalid_argument("--data and --quads are required");
-        if (!fs::exists(options.data))
-            throw std::invalid_argument("no such file: " + options.data.string());
-    } catch (const std::invalid_argument& error) {
-        fmt::print(stderr, "quarry-compare: {}\n{}", error.what(), USAGE);
-        return 2;
-    }
+            if (!fs::exists(options.data))
+                throw std::invalid_argument("no such file: " + options.data.string());
+        }))
+        return *status;
+    const bool keep = !options.dir.empty();
     if (options.dir.empty())
         options.dir = fs::temp_directory_path() / fmt::format("quarry-compare-{}", ::getpid());
     fs::create_directories(options.dir);

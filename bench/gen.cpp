@@ -7,46 +7,31 @@
 
 #include "bench/newsgraph.hpp"
 
+#include "bench/command_line.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
 #include <iostream>
 #include <string>
 
-namespace {
-
-constexpr const char* USAGE =
-    "usage: quarry-gen [--quads N] [--seed S] [--output FILE]\n"
-    "  Writes a deterministic news-event knowledge graph of N quads (default 1M; k and M\n"
-    "  suffixes accepted) as N-Quads, from seed S (default 1), to FILE or standard output.\n";
-
-} // namespace
-
 int main(int argc, char** argv) {
-    std::uint64_t quads = 1'000'000, seed = 1;
-    std::string output;
-    try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string arg = argv[i];
-            const bool has_value = i + 1 < argc;
-            if (arg == "--help" || arg == "-h") {
-                fmt::print("{}", USAGE);
-                return 0;
-            } else if (arg == "--quads" && has_value) {
-                quads = quarry::bench::parse_count(argv[++i]);
-            } else if (arg == "--seed" && has_value) {
-                seed = quarry::bench::parse_count(argv[++i]);
-            } else if ((arg == "--output" || arg == "-o") && has_value) {
-                output = argv[++i];
-            } else {
-                fmt::print(stderr, "quarry-gen: unexpected argument '{}'\n{}", arg, USAGE);
-                return 2;
-            }
-        }
-    } catch (const std::invalid_argument& error) {
-        fmt::print(stderr, "quarry-gen: {}\n", error.what());
-        return 2;
-    }
+    namespace po = boost::program_options;
+    std::string quads_text = "1M", seed_text = "1", output;
+    po::options_description described(
+        "usage: quarry-gen [--quads N] [--seed S] [--output FILE]\n"
+        "Writes a deterministic news-event knowledge graph as N-Quads");
+    described.add_options()
+        ("help,h", "this text")
+        ("quads", po::value(&quads_text), "how many quads (default 1M; k and M suffixes accepted)")
+        ("seed", po::value(&seed_text), "the seed (default 1): the same N and S give the same bytes anywhere")
+        ("output,o", po::value(&output), "the file (default: standard output)");
+    std::uint64_t quads = 0, seed = 0;
+    if (const auto status = quarry::bench::parse_command_line(argc, argv, "quarry-gen", described, [&] {
+            quads = quarry::bench::parse_count(quads_text);
+            seed = quarry::bench::parse_count(seed_text);
+        }))
+        return *status;
     std::ios::sync_with_stdio(false);
     if (output.empty()) {
         quarry::bench::generate_news_graph(std::cout, quads, seed);

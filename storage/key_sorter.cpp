@@ -17,19 +17,6 @@ constexpr std::size_t MIN_KEYS = 1024;
 constexpr std::size_t MIN_READ_KEYS = 512;       // 16 KiB per run while merging
 constexpr std::size_t MAX_READ_KEYS = 64 * 1024; // 2 MiB
 
-// Key order, word by word (faster than std::array's generic lexicographic compare).
-struct KeyLess {
-    bool operator()(const Key& a, const Key& b) const noexcept {
-        if (a[0] != b[0])
-            return a[0] < b[0];
-        if (a[1] != b[1])
-            return a[1] < b[1];
-        if (a[2] != b[2])
-            return a[2] < b[2];
-        return a[3] < b[3];
-    }
-};
-
 } // namespace
 
 // One sorted run in a temporary file, read back through a buffer.

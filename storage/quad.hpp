@@ -63,6 +63,20 @@ std::string_view permutation_name(Permutation perm);
 // A quad's ids in one permutation's key order.
 using Key = std::array<TermId, 4>;
 
+// Key order, word by word: the same as Key's operator<, but faster in sorts than the
+// generic lexicographic comparison.
+struct KeyLess {
+    bool operator()(const Key& a, const Key& b) const noexcept {
+        if (a[0] != b[0])
+            return a[0] < b[0];
+        if (a[1] != b[1])
+            return a[1] < b[1];
+        if (a[2] != b[2])
+            return a[2] < b[2];
+        return a[3] < b[3];
+    }
+};
+
 inline Key to_key(Permutation perm, const Quad& quad) {
     const auto ord = order(perm);
     return {quad[ord[0]], quad[ord[1]], quad[ord[2]], quad[ord[3]]};

@@ -25,18 +25,6 @@ std::size_t gallop(const Entries& entries, std::size_t from, std::size_t to, Bef
         entries.begin());
 }
 
-struct EntryLess {
-    bool operator()(const std::array<TermId, 4>& a, const std::array<TermId, 4>& b) const noexcept {
-        if (a[0] != b[0])
-            return a[0] < b[0];
-        if (a[1] != b[1])
-            return a[1] < b[1];
-        if (a[2] != b[2])
-            return a[2] < b[2];
-        return a[3] < b[3];
-    }
-};
-
 } // namespace
 
 void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const {
@@ -74,7 +62,7 @@ void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const Ter
         rows.push_back(entry);
     }
     context.check_cancelled();
-    std::sort(rows.begin(), rows.end(), EntryLess());
+    std::sort(rows.begin(), rows.end(), storage::KeyLess()); // entries are keys of four ids
     trie.entries.reserve(rows.size());
     trie.counts.reserve(rows.size());
     for (const Entry& entry : rows) {
