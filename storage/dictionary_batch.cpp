@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 #include <numeric>
+#include <unordered_map>
 
 namespace quarry::storage {
 
@@ -108,15 +109,17 @@ void DictionaryBatch::flush() {
     std::sort(fresh_.begin(), fresh_.end(), [](const Fresh& a, const Fresh& b) { return a.id < b.id; });
     // term2id goes in key order: a short encoding is its own key, a long one is hashed.
     // That order is worked out on another thread while id2term is written.
-    std::vector<std::string> long_keys(fresh_.size());
+    std::unordered_map<std::size_t, std::string> long_keys; // few: by index in fresh_
     const auto key_of = [&](std::size_t i) {
-        return long_keys[i].empty() ? encoding_of(fresh_[i].offset, fresh_[i].length) : std::string_view(long_keys[i]);
+        if (fresh_[i].length <= Dictionary::MAX_DIRECT_KEY)
+            return encoding_of(fresh_[i].offset, fresh_[i].length);
+        return std::string_view(long_keys.at(i));
     };
     std::vector<std::size_t> order(fresh_.size());
     auto ordering = std::async(std::launch::async, [&] {
         for (std::size_t i = 0; i < fresh_.size(); ++i)
             if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
-                long_keys[i] = Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length));
+                long_keys.emplace(i, Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length)));
         std::iota(order.begin(), order.end(), std::size_t{0});
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
     });

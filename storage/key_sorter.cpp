@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t MIN_KEYS = 1024;
 constexpr std::size_t MIN_READ_KEYS = 512;       // 16 KiB per run while merging
-constexpr std::size_t MAX_READ_KEYS = 64 * 1024; // 2 MiB
+constexpr std::size_t MAX_READ_KEYS = 8 * 1024;  // 256 KiB
 
 } // namespace
 
@@ -114,7 +114,7 @@ void KeySorter::start_merge() {
     }
     buffer_ = {};
     spare_ = {};
-    // The runs' read buffers share the budget, but a few MiB each is all that sequential
+    // The runs' read buffers share the budget, but 256 KiB each is all that sequential
     // reads need: the rest stays free for the index pages the merge is written to.
     const std::size_t read_keys = std::clamp(capacity_ / runs_.size(), MIN_READ_KEYS, MAX_READ_KEYS);
     for (auto& run : runs_) {
