@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace quarry::engine {
@@ -28,7 +29,12 @@ struct RowBatch {
     bool empty() const { return ids.empty(); }
     void clear() { ids.clear(); }
     const TermId* row(std::size_t index) const { return ids.data() + index * width; }
-    void push(const TermId* row) { ids.insert(ids.end(), row, row + width); }
+    void push(const TermId* row) {
+        if (ids.capacity() == 0)
+            ids.reserve(width * FIRST_ROWS); // rather than growing from one row
+        ids.insert(ids.end(), row, row + width);
+    }
+    static constexpr std::size_t FIRST_ROWS = 64;
 };
 
 constexpr std::size_t BATCH_ROWS = 1024;
@@ -68,7 +74,8 @@ public:
     // It must not be emptied while the statement runs.
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
                 const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
-        : store_(store), txn_(txn), cancelled_(cancelled), terms_(shared ? *shared : own_terms_) {}
+        : store_(store), txn_(txn), cancelled_(cancelled),
+          own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
 
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return txn_; }
@@ -89,7 +96,7 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn& txn_;
     const std::atomic<bool>& cancelled_;
-    TermCache own_terms_;
+    std::unique_ptr<TermCache> own_terms_; // only without a shared one
     TermCache& terms_;
 };
 

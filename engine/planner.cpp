@@ -68,11 +68,14 @@ void Planner::assign_slots(const std::vector<ast::Pattern>& patterns, SlotMap& s
     }
 }
 
-std::set<std::size_t> tuple_slots(const ast::Tuple& tuple, const SlotMap& slots) {
-    std::set<std::size_t> out;
+TupleSlots tuple_slots(const ast::Tuple& tuple, const SlotMap& slots) {
+    TupleSlots out;
     auto add = [&](const ast::Term& term) {
-        if (term.kind == ast::TermKind::VARIABLE)
-            out.insert(slots.at(term.text));
+        if (term.kind != ast::TermKind::VARIABLE)
+            return;
+        const std::size_t slot = slots.at(term.text);
+        if (std::find(out.begin(), out.end(), slot) == out.end())
+            out.slots[out.size++] = slot;
     };
     add(tuple.subject);
     if (tuple.predicate.op == ast::PathOp::TERM)
@@ -465,7 +468,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
         std::vector<const ast::Tuple*> plain;
         std::vector<std::set<std::size_t>> edges;
         for (const ast::Tuple* t : tuples) {
-            if (t->predicate.op != ast::PathOp::TERM)
+            if (t->predicate.op != ast::PathOp::TERM || tuples.size() < 3) // a cycle takes three
                 continue;
             std::set<std::size_t> free;
             for (std::size_t slot : tuple_slots(*t, slots_))

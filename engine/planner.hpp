@@ -15,6 +15,7 @@
 #include "engine/terms.hpp"
 #include "parser/ast.hpp"
 
+#include <array>
 #include <set>
 
 namespace quarry::engine {
@@ -97,6 +98,14 @@ private:
 bool is_cyclic(const std::vector<std::set<std::size_t>>& edges);
 
 // The slots a tuple binds (its variables).
-std::set<std::size_t> tuple_slots(const parser::ast::Tuple& tuple, const SlotMap& slots);
+// The slots of a tuple's variables, each once: at most four, kept without allocating.
+struct TupleSlots {
+    std::array<std::size_t, 4> slots{};
+    std::size_t size = 0;
+    const std::size_t* begin() const { return slots.data(); }
+    const std::size_t* end() const { return slots.data() + size; }
+    bool empty() const { return size == 0; }
+};
+TupleSlots tuple_slots(const parser::ast::Tuple& tuple, const SlotMap& slots);
 
 } // namespace quarry::engine

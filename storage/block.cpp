@@ -152,6 +152,7 @@ void decode_block(const Key& first, std::string_view value, std::vector<Key>& ou
 void decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
                   std::vector<Key>& out) {
     out.clear();
+    out.reserve(value.size() / 2 + 1); // at most: one allocation for the scan's life
     decode_keys(first, value, [&](const Key& key) {
         if (key < from)
             return true;
