@@ -19,7 +19,12 @@ namespace quarry::parser {
 
 namespace x3 = boost::spirit::x3;
 
-using position_cache = x3::position_cache<std::vector<iterator_type>>;
+// The positions of annotated nodes (two per node). Room for a typical statement's from the
+// start, rather than growing from one.
+struct Positions : std::vector<iterator_type> {
+    Positions() { reserve(64); }
+};
+using position_cache = x3::position_cache<Positions>;
 
 class ErrorHandler {
 public:
