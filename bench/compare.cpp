@@ -156,13 +156,14 @@ public:
         Answer answer;
         auto rows = db_->query(text);
         std::size_t bytes = 0;
-        while (const auto row = rows->next()) {
+        quarry::engine::Row row;
+        while (rows->read(row)) {
             ++answer.rows;
-            for (const auto& value : *row)
+            for (const auto& value : row)
                 if (value)
                     bytes += value->text().size();
-            if (answer.rows == 1 && row->size() == 1 && (*row)[0])
-                answer.value = quarry::engine::format_term(*(*row)[0]);
+            if (answer.rows == 1 && row.size() == 1 && row[0])
+                answer.value = quarry::engine::format_term(*row[0]);
         }
         if (answer.rows != 1)
             answer.value.clear();

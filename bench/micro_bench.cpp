@@ -157,7 +157,8 @@ void BM_PointQuery(benchmark::State& state) {
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query(queries[query_idx++ % SAMPLES]);
-        while (auto row = rows->next()) {
+        quarry::engine::Row row;
+        while (rows->read(row)) {
             benchmark::DoNotOptimize(row);
             ++rows_seen;
         }
@@ -174,7 +175,8 @@ void BM_FullScan(benchmark::State& state) {
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query("match (?s, ?p, ?o, ?g)");
-        while (auto row = rows->next()) {
+        quarry::engine::Row row;
+        while (rows->read(row)) {
             benchmark::DoNotOptimize(row);
             ++rows_seen;
         }

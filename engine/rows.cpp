@@ -5,6 +5,14 @@
 
 namespace quarry::engine {
 
+bool Rows::read(Row& row) {
+    auto next_row = next();
+    if (!next_row)
+        return false;
+    row = std::move(*next_row);
+    return true;
+}
+
 namespace {
 
 struct RowLess {
@@ -80,8 +88,15 @@ public:
     const std::vector<std::string>& columns() const override { return plan_->columns; }
 
     std::optional<Row> next() override {
-        if (plan_->limit && emitted_ >= *plan_->limit)
+        Row row;
+        if (!read(row))
             return std::nullopt;
+        return row;
+    }
+
+    bool read(Row& out) override {
+        if (plan_->limit && emitted_ >= *plan_->limit)
+            return false;
         if (streaming_) {
             while (auto row = next_solution()) {
                 if (skipped_ < plan_->offset) {
@@ -89,16 +104,18 @@ public:
                     continue;
                 }
                 ++emitted_;
-                return project(row);
+                project_into(row, out);
+                return true;
             }
-            return std::nullopt;
+            return false;
         }
         if (!materialized_)
             materialize();
         if (position_ >= results_.size())
-            return std::nullopt;
+            return false;
         ++emitted_;
-        return std::move(results_[position_++]);
+        out = std::move(results_[position_++]);
+        return true;
     }
 
 private:
@@ -120,6 +137,23 @@ private:
         for (const Expression& item : plan_->items)
             out.push_back(evaluate(item, row, *plan_->context, aggregates));
         return out;
+    }
+
+    // project() into `out`, reusing its values' storage where an item is a variable.
+    void project_into(const TermId* row, Row& out) {
+        out.resize(plan_->items.size());
+        for (std::size_t i = 0; i < plan_->items.size(); ++i) {
+            const Expression& item = plan_->items[i];
+            if (item.op != parser::ast::ExprOp::TERM || item.slot == SIZE_MAX) {
+                out[i] = evaluate(item, row, *plan_->context);
+            } else if (row[item.slot] == UNBOUND) {
+                out[i].reset();
+            } else if (out[i]) {
+                *out[i] = plan_->context->term(row[item.slot]); // copy-assigned: buffers kept
+            } else {
+                out[i].emplace(plan_->context->term(row[item.slot]));
+            }
+        }
     }
 
     Row sort_key(const TermId* row, const Row& projected, const std::vector<Value>* aggregates) {

@@ -22,6 +22,9 @@ public:
     virtual const std::vector<std::string>& columns() const = 0;
     // The next row, or nullopt at the end.
     virtual std::optional<Row> next() = 0;
+    // The next row into `row`, reusing its storage; false at the end. The same rows as
+    // next(), with fewer allocations for a caller that reads many.
+    virtual bool read(Row& row);
 };
 
 struct QueryPlan;

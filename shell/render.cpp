@@ -195,24 +195,26 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) 
         for (std::size_t c = 0; c < columns.size(); ++c)
             out << (c ? std::string(1, separator) : "") << cell(columns[c]);
         out << (mode == Mode::CSV ? "\r\n" : "\n");
-        while (auto row = rows.next()) {
-            for (std::size_t c = 0; c < row->size(); ++c)
-                out << (c ? std::string(1, separator) : "") << cell(plain((*row)[c]));
+        engine::Row row;
+        while (rows.read(row)) {
+            for (std::size_t c = 0; c < row.size(); ++c)
+                out << (c ? std::string(1, separator) : "") << cell(plain(row[c]));
             out << (mode == Mode::CSV ? "\r\n" : "\n");
             ++count;
         }
         return count;
     }
+    engine::Row row;
     if (mode == Mode::JSONL) {
-        while (auto row = rows.next()) {
-            out << json_object(columns, *row) << '\n';
+        while (rows.read(row)) {
+            out << json_object(columns, row) << '\n';
             ++count;
         }
         return count;
     }
     out << "[";
-    while (auto row = rows.next()) {
-        out << (count ? ",\n " : "\n ") << json_object(columns, *row);
+    while (rows.read(row)) {
+        out << (count ? ",\n " : "\n ") << json_object(columns, row);
         ++count;
     }
     out << (count ? "\n]\n" : "]\n");

@@ -333,3 +333,33 @@ TEST_CASE("decoded terms kept across statements never outlive a rollback", "[eng
     CHECK(rows_of(db, "match (Khaji, ?p, ?x) return ?p, ?x order by ?p") ==
           std::vector<std::string>{"met | Aref", "visited | Riyadh"});
 }
+
+TEST_CASE("read() into a reused row gives the rows next() gives", "[engine][database]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    const auto format = [](const engine::Row& row) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            line += (i ? " | " : "") + (row[i] ? engine::format_term(*row[i]) : std::string("(unbound)"));
+        return line;
+    };
+    for (const std::string query : {
+             "match (?s, ?p, ?o, ?c)",                                        // streamed, long and short names
+             "match (?x, role, ?r), optional (?x, born_in, ?place)",          // unbound values
+             "match (?s, ?p, ?o) return ?s, str(?o) as text limit 5 offset 2", // expressions, limit, offset
+             "match (?s, ?p, ?o) return ?p, count(*) order by ?p",            // grouped and sorted
+             "match (Nobody, ?p, ?o)",                                        // no rows
+         }) {
+        INFO(query);
+        std::vector<std::string> by_next, by_read;
+        auto rows = db.query(query);
+        while (const auto row = rows->next())
+            by_next.push_back(format(*row));
+        engine::Row reused;
+        rows = db.query(query);
+        while (rows->read(reused))
+            by_read.push_back(format(reused));
+        CHECK(by_read == by_next);
+    }
+}
