@@ -1,5 +1,6 @@
 #include "storage/key_sorter.hpp"
 
+#include "storage/block.hpp"
 #include "storage/error.hpp"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <span>
 #include <unistd.h>
 
 namespace quarry::storage {
@@ -14,8 +16,10 @@ namespace quarry::storage {
 namespace {
 
 constexpr std::size_t MIN_KEYS = 1024;
-constexpr std::size_t MIN_READ_KEYS = 512;       // 16 KiB per run while merging
-constexpr std::size_t MAX_READ_KEYS = 8 * 1024;  // 256 KiB
+// A run is a sequence of chunks of up to this many keys: the first key (32 bytes), the
+// byte length of the rest (4 bytes), and the rest delta-encoded as index blocks are
+// (block.hpp), a quarter of the bytes or less. A merge reads a chunk at a time.
+constexpr std::size_t RUN_CHUNK_KEYS = 4096;
 
 } // namespace
 
@@ -29,18 +33,46 @@ struct KeySorter::Run {
         if (file)
             std::fclose(file);
     }
+    std::string chunk; // the encoded rest of the chunk being read
+
     const Key& current() const { return buffer[position]; }
     // Moves to the next key; false at the end of the run.
     bool advance() {
         if (++position < buffer.size())
             return true;
-        buffer.resize(buffer.capacity());
-        const std::size_t got = std::fread(buffer.data(), sizeof(Key), buffer.size(), file);
-        if (got == 0 && std::ferror(file))
-            throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
-        buffer.resize(got);
+        Key first;
+        std::uint32_t length = 0;
+        const std::size_t got = std::fread(&first, sizeof first, 1, file);
+        if (got == 0 && !std::ferror(file))
+            return false; // the end
+        if (got != 1 || std::fread(&length, sizeof length, 1, file) != 1)
+            fail();
+        chunk.resize(length);
+        if (std::fread(chunk.data(), 1, length, file) != length)
+            fail();
+        decode_block(first, chunk, buffer);
         position = 0;
-        return got > 0;
+        return true;
+    }
+    [[noreturn]] void fail() const {
+        if (std::ferror(file))
+            throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
+        throw StorageError("a sort run is shorter than written");
+    }
+
+    // Writes sorted, distinct keys as the run's chunks.
+    static bool write(std::FILE* file, std::span<const Key> keys) {
+        std::string encoded;
+        for (std::size_t start = 0; start < keys.size(); start += RUN_CHUNK_KEYS) {
+            const auto part = keys.subspan(start, std::min(RUN_CHUNK_KEYS, keys.size() - start));
+            encode_block(part, encoded);
+            const auto length = static_cast<std::uint32_t>(encoded.size());
+            if (std::fwrite(part.data(), sizeof(Key), 1, file) != 1 ||
+                std::fwrite(&length, sizeof length, 1, file) != 1 ||
+                std::fwrite(encoded.data(), 1, encoded.size(), file) != encoded.size())
+                return false;
+        }
+        return std::fflush(file) == 0;
     }
 };
 
@@ -83,8 +115,7 @@ void KeySorter::spill() {
                                                 dir = temp_dir_.string()]() mutable {
         std::sort(keys.begin(), keys.end(), KeyLess());
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-        if (std::fwrite(keys.data(), sizeof(Key), keys.size(), run->file) != keys.size() ||
-            std::fflush(run->file) != 0)
+        if (!Run::write(run->file, keys))
             throw StorageError(fmt::format("cannot write a sort run in {}: {}", dir, std::strerror(errno)), errno);
         keys.clear();
         return std::pair(std::move(run), std::move(keys));
@@ -114,15 +145,13 @@ void KeySorter::start_merge() {
     }
     buffer_ = {};
     spare_ = {};
-    // The runs' read buffers share the budget, but 256 KiB each is all that sequential
-    // reads need: the rest stays free for the index pages the merge is written to.
-    const std::size_t read_keys = std::clamp(capacity_ / runs_.size(), MIN_READ_KEYS, MAX_READ_KEYS);
+    // Each run is read a chunk (128 KiB decoded) at a time: the rest of the budget stays
+    // free for the index pages the merge is written to.
     for (auto& run : runs_) {
         if (std::fseek(run->file, 0, SEEK_SET) != 0)
             throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);
-        run->buffer.reserve(read_keys);
         run->buffer.clear();
-        run->position = static_cast<std::size_t>(-1); // so that advance() reads the first block
+        run->position = static_cast<std::size_t>(-1); // so that advance() reads the first chunk
         if (run->advance())
             heap_.push_back(run.get());
     }
