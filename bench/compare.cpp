@@ -70,13 +70,10 @@ struct Question {
     bool point = false;
 };
 
+// The N-Triples text of a name, as the SQLite loader stores it.
 std::string name_term(const std::string& name) {
-    return "<" + std::string(quarry::engine::io::NAME_NAMESPACE) + [&] {
-        std::string out;
-        for (const char c : name)
-            out += c == ' ' ? std::string("%20") : std::string(1, c);
-        return out;
-    }() + ">";
+    using namespace quarry::engine::io;
+    return write_ntriples_term(to_rdf(quarry::storage::Term::name(name)));
 }
 
 // The SQL id of a name.

@@ -52,10 +52,11 @@ void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& 
     }
 }
 
-// A query without variables still has rows (one per match): give them a slot, which no
-// variable can name, so that batches can count them.
+// Decoded terms kept across statements, at most (Database::term_cache_).
 constexpr std::size_t TERM_CACHE_LIMIT = 1 << 18;
 
+// A query without variables still has rows (one per match): give them a slot, which no
+// variable can name, so that batches can count them.
 void reserve_a_slot(SlotMap& slots) {
     if (slots.empty())
         slots.emplace("", 0);
@@ -657,12 +658,21 @@ std::vector<std::string> Database::complete(std::string_view prefix, std::size_t
 
 namespace quarry {
 
-engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
-    // Room for the whole load up front (a fact takes less room stored than as text, but
-    // short lines can take more), rather than running it again each time the map fills.
+namespace {
+
+// Room in the map for a write that reads `file` (`factor` bytes stored per byte read, at
+// most), made up front rather than by running the write again each time the map fills.
+void reserve_map_for(storage::Store& store, const std::filesystem::path& file, std::size_t factor) {
     std::error_code error;
     if (const auto bytes = std::filesystem::file_size(file, error); !error)
-        store_.reserve_map(bytes * 3);
+        store.reserve_map(bytes * factor);
+}
+
+} // namespace
+
+engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
+    // A fact takes less room stored than as text, but short lines can take more.
+    reserve_map_for(store_, file, 3);
     return write([&](storage::lmdb::WriteTxn& txn) {
         std::ifstream in(file, std::ios::binary);
         if (!in)
@@ -686,9 +696,7 @@ storage::DumpCounts Database::restore(const std::filesystem::path& file) {
     if (transaction_)
         throw StorageError("restore cannot run inside a transaction");
     term_cache_.clear();
-    std::error_code error;
-    if (const auto bytes = std::filesystem::file_size(file, error); !error)
-        store_.reserve_map(bytes * 6); // a dump stores a fact in about a third of the room
+    reserve_map_for(store_, file, 6); // a dump stores a fact in about a third of the room
     return storage::restore(store_, file);
 }
 

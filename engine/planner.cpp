@@ -1,8 +1,5 @@
 #include "engine/planner.hpp"
 
-#include "engine/op/statistics_scan.hpp"
-#include "engine/rows.hpp"
-
 #include "engine/error.hpp"
 #include "engine/op/block_join.hpp"
 #include "engine/op/filter.hpp"
@@ -591,18 +588,16 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
     if (!free(tuple.subject) || !free(tuple.object))
         return false;
     // Each variable once: a repeated one ((?x, p, ?x, ?c)) filters facts.
-    std::set<std::string> names;
-    std::set<std::size_t> tuple_slots;
+    const TupleSlots variables = tuple_slots(tuple, slots_);
+    std::size_t variable_terms = 0;
     for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object, &*tuple.context})
-        if (term->kind == ast::TermKind::VARIABLE) {
-            if (!names.insert(term->text).second)
-                return false;
-            tuple_slots.insert(slots_.at(term->text));
-        }
+        variable_terms += term->kind == ast::TermKind::VARIABLE;
+    if (variables.size != variable_terms)
+        return false;
     for (const Expression& aggregate : plan.aggregates) {
         const bool counts_rows =
             aggregate.star || (aggregate.args.size() == 1 && aggregate.args[0].op == ast::ExprOp::TERM &&
-                               tuple_slots.count(aggregate.args[0].slot));
+                               std::find(variables.begin(), variables.end(), aggregate.args[0].slot) != variables.end());
         if (aggregate.function != "count" || aggregate.distinct || !counts_rows)
             return false;
     }

@@ -10,7 +10,6 @@
 #include <thread>
 #include <unordered_map>
 
-
 namespace quarry::storage {
 
 namespace {

@@ -8,11 +8,10 @@
 // write transaction: all or nothing, as any write.
 
 #include "storage/key_sorter.hpp"
-
-#include <future>
 #include "storage/store.hpp"
 
 #include <array>
+#include <future>
 #include <memory>
 
 namespace quarry::storage {

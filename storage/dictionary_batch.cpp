@@ -61,17 +61,11 @@ void PreparedTerm::prepare(const Term& term) {
     }
 }
 
-TermId DictionaryBatch::intern(const Term& term) {
-    if (const auto id = inline_id(term))
-        return *id;
-    return intern_encoded(encode_term(term), dictionary_tag(term));
-}
-
 TermId DictionaryBatch::intern(const PreparedTerm& term) {
-    return term.inline_id ? *term.inline_id : intern_encoded(term.encoding, term.tag);
-}
-
-TermId DictionaryBatch::intern_encoded(std::string_view encoding, IdTag tag) {
+    if (term.inline_id)
+        return *term.inline_id;
+    const std::string_view encoding = term.encoding;
+    const IdTag tag = term.tag;
     const std::uint64_t hash = std::hash<std::string_view>()(encoding);
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = hash & mask;

@@ -39,7 +39,6 @@ public:
 
     // The id of `term`, giving it a new one if the dictionary lacks it. Throws
     // StorageError when a tag runs out of ids.
-    TermId intern(const Term& term);
     TermId intern(const PreparedTerm& term);
     // Writes the new terms to the dictionary and empties the map.
     void flush();
@@ -61,8 +60,6 @@ private:
         return std::string_view(arena_).substr(offset, length);
     }
     void grow();
-    // The id of an encoding that is not an inline term.
-    TermId intern_encoded(std::string_view encoding, IdTag tag);
 
     const Dictionary& dictionary_;
     const lmdb::WriteTxn& txn_;

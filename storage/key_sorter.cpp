@@ -79,10 +79,7 @@ struct KeySorter::Run {
 KeySorter::KeySorter(std::size_t memory, std::filesystem::path temp_dir)
     : capacity_(std::max(MIN_KEYS, memory / sizeof(Key) / 2)), temp_dir_(std::move(temp_dir)) {}
 
-KeySorter::~KeySorter() {
-    if (spilling_.valid())
-        spilling_.wait(); // its error, if any, has nobody left to tell
-}
+KeySorter::~KeySorter() = default; // a run still being written is waited for by its future
 
 void KeySorter::add(const Key& key) {
     if (buffer_.size() == capacity_)

@@ -39,10 +39,8 @@ void ReadAhead::run() {
     };
     try {
         for (;;) {
-            if ((read_ + skipped_) % LoadOptions::PROGRESS_EVERY == 0) {
-                const auto position = in_.tellg();
-                batch.progress.push_back({position < 0 ? 0 : static_cast<std::uint64_t>(position), read_ + skipped_});
-            }
+            if ((read_ + skipped_) % LoadOptions::PROGRESS_EVERY == 0)
+                batch.progress.push_back(progress_of(in_, read_ + skipped_));
             try {
                 if (!source_(statement))
                     break;

@@ -1,12 +1,11 @@
 #include "engine/io/transfer.hpp"
 
-#include "storage/dictionary_batch.hpp"
-
 #include "engine/io/rdf_terms.hpp"
 #include "engine/io/read_ahead.hpp"
 #include "engine/io/table_reader.hpp"
 #include "engine/terms.hpp"
 #include "storage/bulk_append.hpp"
+#include "storage/dictionary_batch.hpp"
 
 #include <fmt/format.h>
 
@@ -24,6 +23,11 @@ std::optional<ImportFormat> import_format(const std::string& name) {
     if (name == "tsv")
         return ImportFormat::TSV;
     return std::nullopt;
+}
+
+LoadProgress progress_of(std::istream& in, std::uint64_t statements) {
+    const auto position = in.tellg();
+    return {position < 0 ? 0 : static_cast<std::uint64_t>(position), statements};
 }
 
 LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
@@ -103,10 +107,8 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.already_present = summary.read - summary.added;
     }
     in.clear(); // at the end the stream is in a failed state, and tellg() says -1
-    if (options.progress) {
-        const auto position = in.tellg();
-        options.progress({position < 0 ? 0 : static_cast<std::uint64_t>(position), summary.read + summary.skipped});
-    }
+    if (options.progress)
+        options.progress(progress_of(in, summary.read + summary.skipped));
     return summary;
 }
 

@@ -25,6 +25,9 @@ struct LoadProgress {
     std::uint64_t statements = 0;
 };
 
+// Where a load reading `in` stands after `statements` (position 0 when unknown).
+LoadProgress progress_of(std::istream& in, std::uint64_t statements);
+
 struct LoadOptions {
     ImportFormat format = ImportFormat::NQUADS;
     std::optional<bool> header;               // csv/tsv: a header row (nullopt: detect it)

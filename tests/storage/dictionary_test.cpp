@@ -144,8 +144,11 @@ TEST_CASE("a dictionary batch gives the ids intern would, and writes new terms o
             for (const Term& term : existing)
                 batched.intern(txn, term);
             DictionaryBatch batch(batched.dictionary(), txn, memory);
-            for (const Term& term : terms)
-                got.push_back(batch.intern(term));
+            PreparedTerm prepared;
+            for (const Term& term : terms) {
+                prepared.prepare(term);
+                got.push_back(batch.intern(prepared));
+            }
             batch.flush();
         });
         CHECK(got == want);
