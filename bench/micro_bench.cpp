@@ -1,4 +1,5 @@
-// Micro-benchmarks of the C++ API (Google Benchmark): point queries, a full scan,
+// Micro-benchmarks of the C++ API (Google Benchmark): point queries (parsed each time, and
+// prepared), a full scan,
 // dictionary look-ups and batched adds, on a news-like graph of about 200k facts over 20k
 // people. Not part of ctest: run by hand; any Google Benchmark flag works, e.g.
 //
@@ -168,6 +169,35 @@ void BM_PointQuery(benchmark::State& state) {
         static_cast<double>(rows_seen) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_PointQuery);
+
+// The same queries through one prepared query, match ($s, ?p, ?o): parsed once, planned
+// once, each run given its subject. Items: queries.
+void BM_PointQueryPrepared(benchmark::State& state) {
+    Database& db = fixture().db();
+    std::mt19937_64 random(7);
+    std::vector<Term> subjects;
+    subjects.reserve(SAMPLES);
+    for (std::size_t sample_idx = 0; sample_idx < SAMPLES; ++sample_idx)
+        subjects.push_back(numbered("person", random() % PEOPLE));
+
+    const auto query = db.prepare("match ($s, ?p, ?o)");
+    std::vector<Term> values(1);
+    quarry::engine::Row row;
+    std::size_t query_idx = 0;
+    std::int64_t rows_seen = 0;
+    for (auto _ : state) {
+        values[0] = subjects[query_idx++ % SAMPLES];
+        auto rows = query->run(values);
+        while (rows->read(row)) {
+            benchmark::DoNotOptimize(row);
+            ++rows_seen;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    state.counters["rows/query"] =
+        static_cast<double>(rows_seen) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_PointQueryPrepared);
 
 // match (?s, ?p, ?o, ?g), every row read. Items: rows.
 void BM_FullScan(benchmark::State& state) {

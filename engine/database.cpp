@@ -3,6 +3,7 @@
 #include "engine/op/index_join.hpp"
 #include "engine/planner.hpp"
 #include "parser/printer.hpp"
+#include "parser/validate.hpp"
 
 #include <fmt/format.h>
 
@@ -71,15 +72,23 @@ std::string column_name(const ast::ReturnItem& item) {
 }
 
 // Plans a query in `txn`. `keep` owns what must outlive the rows (the transaction).
+// `parameters` (parser::parameters(query)) take the first slots, in order, bound before
+// the first tuple.
 std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
                                       std::shared_ptr<void> keep, const ast::Query& query,
                                       const engine::PrefixMap& prefixes,
                                       const std::atomic<bool>& cancelled,
-                                      engine::PlannerOptions options, engine::TermCache* terms = nullptr) {
+                                      engine::PlannerOptions options, engine::TermCache* terms = nullptr,
+                                      const std::vector<const ast::Term*>& parameters = {}) {
     auto plan = std::make_unique<QueryPlan>();
     plan->context = std::make_unique<ExecContext>(store, txn, cancelled, terms);
     plan->keep = std::move(keep);
     SlotMap slots;
+    std::set<std::size_t> bound;
+    for (const ast::Term* parameter : parameters) {
+        bound.insert(slots.size());
+        slots.emplace(engine::slot_name(*parameter), slots.size());
+    }
     std::vector<std::string> visible;
     engine::Planner::assign_slots(query.patterns, slots, &visible);
     pattern_expr_variables(query.patterns, slots);
@@ -92,7 +101,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
     reserve_a_slot(slots);
 
     engine::Planner planner(*plan->context, prefixes, slots, options);
-    plan->root = planner.plan_block(query.patterns, query.where, {});
+    plan->root = planner.plan_block(query.patterns, query.where, bound);
     plan->width = slots.size();
 
     if (query.returns.empty()) {
@@ -236,6 +245,10 @@ StatementResult Database::run(const parser::ParsedStatements& script,
 
 StatementResult Database::run_match(const ast::Statement& statement) {
     const ast::Query& query = *statement.query;
+    if (const auto parameters = parser::parameters(query); !parameters.empty())
+        throw QueryError("$" + parameters[0]->text +
+                             " has no value: a match with parameters runs through Database::prepare",
+                         parameters[0]);
     engine::PlannerOptions options = planner_options_;
     options.explaining = statement.explain;
     std::unique_ptr<QueryPlan> plan;
@@ -579,15 +592,85 @@ std::vector<StatementResult> Database::execute(const std::string& source,
     return results;
 }
 
-std::unique_ptr<Rows> Database::query(const std::string& text) {
-    const parser::ParsedStatements script = parser::parse(text);
+namespace {
+
+// `text` parsed, if it is exactly one match statement (without explain).
+parser::ParsedStatements parse_match(const std::string& text, const char* caller) {
+    parser::ParsedStatements script = parser::parse(text);
     if (const auto* error = script.first_error())
         throw *error;
     if (script.statements().size() != 1 ||
         script.statements()[0].statement->kind != ast::StatementKind::MATCH ||
         script.statements()[0].statement->explain)
-        throw QueryError("query() runs exactly one match statement; use execute() for others");
+        throw QueryError(fmt::format("{} takes exactly one match statement; use execute() for others", caller));
+    return script;
+}
+
+} // namespace
+
+std::unique_ptr<Rows> Database::query(const std::string& text) {
+    const parser::ParsedStatements script = parse_match(text, "query()");
     return std::move(run(script, script.statements()[0]).rows);
+}
+
+std::unique_ptr<PreparedQuery> Database::prepare(const std::string& text) {
+    return std::unique_ptr<PreparedQuery>(new PreparedQuery(*this, parse_match(text, "prepare()")));
+}
+
+PreparedQuery::PreparedQuery(Database& database, parser::ParsedStatements script)
+    : database_(database), script_(std::move(script)),
+      query_(&*script_.statements()[0].statement->query), parameters_(parser::parameters(*query_)) {
+    for (const ast::Term* parameter : parameters_)
+        names_.push_back(parameter->text);
+}
+
+PreparedQuery::~PreparedQuery() = default;
+
+std::unique_ptr<Rows> PreparedQuery::run(const std::vector<storage::Term>& values) {
+    if (values.size() != names_.size()) {
+        std::string expected;
+        for (const std::string& name : names_)
+            expected += (expected.empty() ? "$" : ", $") + name;
+        throw QueryError(fmt::format("the query has {} parameter{}{}{}, and {} value{} given", names_.size(),
+                                     names_.size() == 1 ? "" : "s", names_.empty() ? "" : ": ", expected,
+                                     values.size(), values.size() == 1 ? " was" : "s were"));
+    }
+    Database& db = database_;
+    db.cancelled_.store(false);
+    try {
+        engine::PlannerOptions options = db.planner_options_;
+        std::shared_ptr<storage::lmdb::ReadTxn> txn; // the rows keep it, not this query
+        if (db.transaction_) {
+            // Every run plans in the open transaction, whose writes and rollbacks change
+            // what is stored between runs.
+            plan_ = plan_query(db.store_, db.transaction_->txn, nullptr, *query_,
+                               load_prefixes(db.store_, db.transaction_->txn), db.cancelled_, options,
+                               nullptr, parameters_);
+            snapshot_.reset();
+        } else {
+            txn = std::make_shared<storage::lmdb::ReadTxn>(db.store_.begin_read());
+            const std::uint64_t snapshot = mdb_txn_id(txn->handle());
+            if (db.term_cache_.size() > TERM_CACHE_LIMIT)
+                db.term_cache_.clear();
+            if (plan_ && snapshot == snapshot_) {
+                // The same snapshot as the plan's: everything it read at planning holds.
+                plan_->context->rebind(*txn);
+            } else {
+                plan_ = plan_query(db.store_, *txn, nullptr, *query_, load_prefixes(db.store_, *txn),
+                                   db.cancelled_, options, &db.term_cache_, parameters_);
+                snapshot_ = snapshot;
+            }
+        }
+        engine::ExecContext& context = *plan_->context;
+        plan_->inputs.assign(plan_->width, UNBOUND);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const auto id = context.find(values[i]);
+            plan_->inputs[i] = id ? *id : context.unstored_id(values[i]);
+        }
+        return engine::make_query_rows(*plan_, std::move(txn));
+    } catch (const QueryError& e) {
+        throw e.node() ? script_.error_at(*e.node(), e.what()) : script_.error_at(*query_, e.what());
+    }
 }
 
 storage::AddResult Database::add(const std::vector<Fact>& facts) {

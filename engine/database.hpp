@@ -73,6 +73,8 @@ struct Fact {
     storage::Term context = storage::Term::default_context();
 };
 
+class PreparedQuery;
+
 class Database {
 public:
     explicit Database(const std::filesystem::path& path, const DatabaseOptions& options = {});
@@ -92,6 +94,10 @@ public:
 
     // The rows of a single match statement.
     std::unique_ptr<Rows> query(const std::string& text);
+
+    // A single match statement, parsed and checked now, to run many times (with values for
+    // its parameters, $name, if it has any). Throws ParseError as query() does.
+    std::unique_ptr<PreparedQuery> prepare(const std::string& text);
 
     // Loads an N-Triples or N-Quads file in one transaction (all or nothing).
     engine::io::LoadSummary load(const std::filesystem::path& file, const engine::io::LoadOptions& options);
@@ -124,6 +130,7 @@ public:
     storage::Store& store() noexcept { return store_; }
 
 private:
+    friend class PreparedQuery;
     struct Transaction;
     StatementResult run_statement(const parser::ast::Statement& statement,
                                   const std::filesystem::path& base_dir);
@@ -139,6 +146,42 @@ private:
     std::unique_ptr<Transaction> transaction_;
     std::atomic<bool> cancelled_{false};
     engine::TermCache term_cache_; // for statements outside write transactions
+};
+
+// A match statement prepared by Database::prepare. It is planned at its first run and
+// planned again only when the database has changed since (or inside begin … commit, where
+// every run plans), so a run skips parsing and, usually, planning.
+//
+// A parameter ($name) stands for a value given at each run, anywhere a value can stand in
+// a match: in a tuple (not inside a property path) or in an expression. A value that is
+// not stored matches no fact but still compares in where and shows in return.
+class PreparedQuery {
+public:
+    // The parameters' names (without '$'), in order of first appearance: the patterns,
+    // then where, return and order by.
+    const std::vector<std::string>& parameters() const noexcept { return names_; }
+
+    // Runs the query with `values` for the parameters, in order. The rows must be read
+    // before the next run of this query or the next statement on the database, and before
+    // either is destroyed. Throws Error if the number of values is wrong; otherwise as
+    // Database::query.
+    std::unique_ptr<Rows> run(const std::vector<storage::Term>& values = {});
+
+    PreparedQuery(const PreparedQuery&) = delete;
+    PreparedQuery& operator=(const PreparedQuery&) = delete;
+    ~PreparedQuery();
+
+private:
+    friend class Database;
+    PreparedQuery(Database& database, parser::ParsedStatements script);
+
+    Database& database_;
+    parser::ParsedStatements script_;
+    const parser::ast::Query* query_ = nullptr;
+    std::vector<const parser::ast::Term*> parameters_;
+    std::vector<std::string> names_;
+    std::unique_ptr<engine::QueryPlan> plan_;
+    std::optional<std::uint64_t> snapshot_; // the read snapshot plan_ was made in, if any
 };
 
 } // namespace quarry

@@ -46,9 +46,11 @@ void TermCache::clear() {
 }
 
 const storage::Term& ExecContext::term(TermId id) {
+    if (storage::id_tag(id) == storage::IdTag::SPECIAL && id != storage::DEFAULT_CONTEXT_ID)
+        return unstored_.at(storage::id_payload(id) - 1);
     if (const storage::Term* found = terms_.find(id))
         return *found;
-    return terms_.insert(id, store_.resolve(txn_, id));
+    return terms_.insert(id, store_.resolve(*txn_, id));
 }
 
 } // namespace quarry::engine

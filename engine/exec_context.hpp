@@ -74,17 +74,30 @@ public:
     // It must not be emptied while the statement runs.
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
                 const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
-        : store_(store), txn_(txn), cancelled_(cancelled),
+        : store_(store), txn_(&txn), cancelled_(cancelled),
           own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
 
     const storage::Store& store() const { return store_; }
-    const storage::lmdb::Txn& txn() const { return txn_; }
+    const storage::lmdb::Txn& txn() const { return *txn_; }
+    // Moves to another transaction on the same snapshot (a prepared query's next run);
+    // forgets the unstored values.
+    void rebind(const storage::lmdb::Txn& txn) {
+        txn_ = &txn;
+        unstored_.clear();
+    }
+
+    // An id for a value that is not stored (a parameter's): no fact has it, so it matches
+    // nothing, and term() gives the value back. Valid for this statement.
+    TermId unstored_id(storage::Term term) {
+        unstored_.push_back(std::move(term));
+        return storage::make_id(storage::IdTag::SPECIAL, unstored_.size());
+    }
 
     // The term of an id, decoded once per statement (or once, with a shared cache).
     const storage::Term& term(TermId id);
     Value value(TermId id) { return id == UNBOUND ? Value() : Value(term(id)); }
     // The id of a term, if stored (inline terms always are).
-    std::optional<TermId> find(const storage::Term& term) const { return store_.find(txn_, term); }
+    std::optional<TermId> find(const storage::Term& term) const { return store_.find(*txn_, term); }
 
     // Throws Cancelled if the statement was cancelled; called between batches.
     void check_cancelled() const {
@@ -94,8 +107,9 @@ public:
 
 private:
     const storage::Store& store_;
-    const storage::lmdb::Txn& txn_;
+    const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
+    std::vector<storage::Term> unstored_; // unstored_id(): payload - 1
     std::unique_ptr<TermCache> own_terms_; // only without a shared one
     TermCache& terms_;
 };

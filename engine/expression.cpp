@@ -6,6 +6,10 @@ namespace quarry::engine {
 
 using parser::ast::ExprOp;
 
+std::string slot_name(const parser::ast::Term& term) {
+    return term.kind == parser::ast::TermKind::PARAMETER ? "$" + term.text : term.text;
+}
+
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
                               const PrefixMap& prefixes,
                               std::vector<Expression>* aggregates) {
@@ -15,8 +19,9 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
     out.distinct = expr.distinct;
     out.star = expr.star;
     if (expr.op == ExprOp::TERM) {
-        if (expr.term.kind == parser::ast::TermKind::VARIABLE) {
-            const auto [it, added] = slots.emplace(expr.term.text, slots.size());
+        if (expr.term.kind == parser::ast::TermKind::VARIABLE ||
+            expr.term.kind == parser::ast::TermKind::PARAMETER) {
+            const auto [it, added] = slots.emplace(slot_name(expr.term), slots.size());
             out.slot = it->second;
         } else {
             out.constant = to_storage(expr.term, prefixes);

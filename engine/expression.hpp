@@ -19,6 +19,10 @@ namespace quarry::engine {
 // Variable name → slot.
 using SlotMap = std::map<std::string, std::size_t, std::less<>>;
 
+// The name of a variable's slot (its name) or a parameter's ("$" and its name, which no
+// variable can have).
+std::string slot_name(const parser::ast::Term& term);
+
 struct Expression {
     parser::ast::ExprOp op = parser::ast::ExprOp::TERM;
     Value constant;                     // TERM: a value

@@ -68,9 +68,9 @@ void Planner::assign_slots(const std::vector<ast::Pattern>& patterns, SlotMap& s
 TupleSlots tuple_slots(const ast::Tuple& tuple, const SlotMap& slots) {
     TupleSlots out;
     auto add = [&](const ast::Term& term) {
-        if (term.kind != ast::TermKind::VARIABLE)
+        if (term.kind != ast::TermKind::VARIABLE && term.kind != ast::TermKind::PARAMETER)
             return;
-        const std::size_t slot = slots.at(term.text);
+        const std::size_t slot = slots.at(slot_name(term));
         if (std::find(out.begin(), out.end(), slot) == out.end())
             out.slots[out.size++] = slot;
     };
@@ -87,8 +87,9 @@ TuplePosition Planner::position(const ast::Term& term) {
     TuplePosition out;
     switch (term.kind) {
     case ast::TermKind::VARIABLE:
+    case ast::TermKind::PARAMETER:
         out.kind = TuplePosition::SLOT;
-        out.slot = slots_.at(term.text);
+        out.slot = slots_.at(slot_name(term));
         return out;
     case ast::TermKind::WILDCARD:
         out.kind = TuplePosition::OPEN;
@@ -292,7 +293,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     if (tuple.context)
         context_position = position(*tuple.context);
     if (tuple.predicate.op != ast::PathOp::TERM) {
-        if (context_position.kind == TuplePosition::SLOT)
+        if (context_position.kind == TuplePosition::SLOT && tuple.context->kind != ast::TermKind::PARAMETER)
             throw QueryError("a property path needs a fixed context or none", &*tuple.context);
         std::function<PathPlan(const ast::Path&)> compile = [&](const ast::Path& path) {
             PathPlan plan;
@@ -586,6 +587,9 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
         return term.kind == ast::TermKind::VARIABLE || term.kind == ast::TermKind::WILDCARD;
     };
     if (!free(tuple.subject) || !free(tuple.object))
+        return false;
+    // No statistic counts the facts of a predicate or context given at run time.
+    if (tuple.predicate.term.kind == ast::TermKind::PARAMETER || tuple.context->kind == ast::TermKind::PARAMETER)
         return false;
     // Each variable once: a repeated one ((?x, p, ?x, ?c)) filters facts.
     const TupleSlots variables = tuple_slots(tuple, slots_);

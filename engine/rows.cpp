@@ -78,12 +78,10 @@ void accumulate(const Expression& aggregate, Accumulator& acc, const Value& valu
 
 class QueryRows : public Rows {
 public:
-    explicit QueryRows(std::unique_ptr<QueryPlan> plan) : plan_(std::move(plan)) {
-        batch_.width = plan_->width;
-        const std::vector<TermId> unbound(plan_->width, UNBOUND);
-        plan_->root->reset(unbound.data());
-        streaming_ = !plan_->grouped && !plan_->distinct && plan_->order.empty();
+    explicit QueryRows(std::unique_ptr<QueryPlan> plan) : owned_(std::move(plan)), plan_(owned_.get()) {
+        start();
     }
+    QueryRows(QueryPlan& plan, std::shared_ptr<void> keep) : keep_(std::move(keep)), plan_(&plan) { start(); }
 
     const std::vector<std::string>& columns() const override { return plan_->columns; }
 
@@ -119,6 +117,17 @@ public:
     }
 
 private:
+    void start() {
+        batch_.width = plan_->width;
+        if (plan_->inputs.empty()) {
+            const std::vector<TermId> unbound(plan_->width, UNBOUND);
+            plan_->root->reset(unbound.data());
+        } else {
+            plan_->root->reset(plan_->inputs.data());
+        }
+        streaming_ = !plan_->grouped && !plan_->distinct && plan_->order.empty();
+    }
+
     // The next solution of the plan, as a row of ids (valid until the next call).
     const TermId* next_solution() {
         while (batch_position_ >= batch_.size()) {
@@ -248,7 +257,9 @@ private:
         return std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
     }
 
-    std::unique_ptr<QueryPlan> plan_;
+    std::unique_ptr<QueryPlan> owned_; // null when the plan outlives the rows
+    std::shared_ptr<void> keep_;       // then, what the rows read from
+    QueryPlan* plan_;
     RowBatch batch_;
     std::size_t batch_position_ = 0;
     bool done_ = false;
@@ -264,6 +275,10 @@ private:
 
 std::unique_ptr<Rows> make_query_rows(std::unique_ptr<QueryPlan> plan) {
     return std::make_unique<QueryRows>(std::move(plan));
+}
+
+std::unique_ptr<Rows> make_query_rows(QueryPlan& plan, std::shared_ptr<void> keep) {
+    return std::make_unique<QueryRows>(plan, std::move(keep));
 }
 
 } // namespace quarry::engine

@@ -31,6 +31,10 @@ struct QueryPlan;
 
 // The rows of a planned query; owns what it reads from (see database.cpp).
 std::unique_ptr<Rows> make_query_rows(std::unique_ptr<QueryPlan> plan);
+// The rows of a plan that outlives them (a prepared query's), keeping `keep` (the
+// transaction) while they live: each call starts the plan again, so the rows of an earlier
+// call on the same plan must not be read afterwards.
+std::unique_ptr<Rows> make_query_rows(QueryPlan& plan, std::shared_ptr<void> keep);
 
 // The compiled parts of a match: everything make_query_rows needs.
 struct QueryPlan {
@@ -38,6 +42,7 @@ struct QueryPlan {
     std::shared_ptr<void> keep;           // the transaction (and anything else) to outlive the rows
     OperatorPtr root;
     std::size_t width = 0;
+    std::vector<TermId> inputs; // what the slots hold before the first tuple (empty: nothing)
     std::vector<std::string> columns;
     std::vector<Expression> items;      // one per column
     std::vector<Expression> aggregates; // every aggregate of items and order keys

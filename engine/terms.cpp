@@ -92,6 +92,8 @@ storage::Term to_storage(const ast::Term& term, const PrefixMap& prefixes) {
         case ast::TermKind::VARIABLE:
         case ast::TermKind::WILDCARD:
             throw QueryError("a value is needed here, not a variable", &term);
+        case ast::TermKind::PARAMETER:
+            throw QueryError("$" + term.text + " has no value here", &term);
         case ast::TermKind::DEFAULT_CONTEXT:
             return storage::Term::default_context();
         case ast::TermKind::NAME:

@@ -38,6 +38,7 @@ struct DateTime {
 
 enum class TermKind : std::uint8_t {
     VARIABLE,        // ?name              text = name
+    PARAMETER,       // $name              text = name (a value given when the query runs)
     WILDCARD,        // _ or a lone ?
     DEFAULT_CONTEXT, // default (fourth position of a tuple only)
     NAME,            // Khaji, `Organization, the`      text

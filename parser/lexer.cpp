@@ -445,6 +445,16 @@ bool scan_term(iterator_type& first, iterator_type last, TermContext context, as
         first = p;
         return true;
     }
+    if (c == '$') {
+        ++p;
+        if (p == last || !is_identifier_byte(static_cast<unsigned char>(*p)))
+            throw LexicalError(first, "expected a parameter name after '$' (as in $name)");
+        out.kind = ast::TermKind::PARAMETER;
+        while (p != last && is_identifier_byte(static_cast<unsigned char>(*p)))
+            out.text.push_back(*p++);
+        first = p;
+        return true;
+    }
     if (c == '<') {
         out.kind = ast::TermKind::IRI;
         scan_iri(p, last, out.iri.text);

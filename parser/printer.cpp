@@ -289,6 +289,7 @@ std::string print(const ast::Term& term, TermContext context) {
     std::string out;
     switch (term.kind) {
     case TermKind::VARIABLE: out = "?" + term.text; break;
+    case TermKind::PARAMETER: out = "$" + term.text; break;
     case TermKind::WILDCARD: out = "_"; break;
     case TermKind::DEFAULT_CONTEXT: out = "default"; break;
     case TermKind::NAME: append_name(out, term.text, context); break;

@@ -1,5 +1,6 @@
 #include "parser/validate.hpp"
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <string_view>
@@ -31,27 +32,76 @@ struct Problem {
     throw Problem{&node, std::move(message)};
 }
 
-void collect_variables(const ast::Term& term, std::set<std::string>& out) {
-    if (term.kind == ast::TermKind::VARIABLE)
-        out.insert(term.text);
+// Calls `fn` for every term of a pattern, expression, query or tuple, in order.
+template <typename Fn>
+void for_each_term(const ast::Expr& expr, Fn&& fn) {
+    if (expr.op == ast::ExprOp::TERM)
+        fn(expr.term);
+    for (const auto& arg : expr.args)
+        for_each_term(arg, fn);
 }
 
-void collect_variables(const ast::Path& path, std::set<std::string>& out) {
-    collect_variables(path.term, out);
+template <typename Fn>
+void for_each_term(const ast::Path& path, Fn&& fn) {
+    fn(path.term);
     for (const auto& child : path.children)
-        collect_variables(child, out);
+        for_each_term(child, fn);
 }
 
+template <typename Fn>
+void for_each_term(const ast::Tuple& tuple, Fn&& fn) {
+    fn(tuple.subject);
+    for_each_term(tuple.predicate, fn);
+    fn(tuple.object);
+    if (tuple.context)
+        fn(*tuple.context);
+}
+
+template <typename Fn>
+void for_each_term(const ast::Pattern& pattern, Fn&& fn) {
+    if (pattern.kind == ast::PatternKind::TUPLE)
+        for_each_term(pattern.tuple, fn);
+    for (const auto& child : pattern.patterns)
+        for_each_term(child, fn);
+    if (pattern.where)
+        for_each_term(*pattern.where, fn);
+}
+
+template <typename Fn>
+void for_each_term(const ast::Query& query, Fn&& fn) {
+    for (const auto& pattern : query.patterns)
+        for_each_term(pattern, fn);
+    if (query.where)
+        for_each_term(*query.where, fn);
+    for (const auto& item : query.returns)
+        for_each_term(item.expr, fn);
+    for (const auto& key : query.order)
+        for_each_term(key.expr, fn);
+}
+
+// The variables of a pattern's tuples (those a match binds).
 void collect_variables(const ast::Pattern& pattern, std::set<std::string>& out) {
-    if (pattern.kind == ast::PatternKind::TUPLE) {
-        collect_variables(pattern.tuple.subject, out);
-        collect_variables(pattern.tuple.predicate, out);
-        collect_variables(pattern.tuple.object, out);
-        if (pattern.tuple.context)
-            collect_variables(*pattern.tuple.context, out);
-    }
+    if (pattern.kind == ast::PatternKind::TUPLE)
+        for_each_term(pattern.tuple, [&](const ast::Term& term) {
+            if (term.kind == ast::TermKind::VARIABLE)
+                out.insert(term.text);
+        });
     for (const auto& child : pattern.patterns)
         collect_variables(child, out);
+}
+
+// Parameters stand for values in a match only; add, remove, load and export take values.
+void check_no_parameters(const ast::Statement& statement) {
+    const auto check = [](const ast::Term& term) {
+        if (term.kind == ast::TermKind::PARAMETER)
+            fail(term, "$" + term.text + ": a parameter can stand only in a match statement");
+    };
+    for (const auto& tuple : statement.tuples)
+        for_each_term(tuple, check);
+    if (statement.query)
+        for_each_term(*statement.query, check);
+    if (statement.context)
+        check(*statement.context);
 }
 
 // `aggregates_allowed`: in return and order by, not in where; never inside an aggregate.
@@ -100,8 +150,9 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed) {
 void check_path(const ast::Path& path, bool top) {
     if (path.op == ast::PathOp::TERM) {
         const auto kind = path.term.kind;
-        if (!top && (kind == ast::TermKind::VARIABLE || kind == ast::TermKind::WILDCARD))
-            fail(path, "a property path cannot contain a variable or wildcard");
+        if (!top && (kind == ast::TermKind::VARIABLE || kind == ast::TermKind::WILDCARD ||
+                     kind == ast::TermKind::PARAMETER))
+            fail(path, "a property path cannot contain a variable, wildcard or parameter");
         return;
     }
     for (const auto& child : path.children)
@@ -139,6 +190,8 @@ void check_template(const ast::Tuple& tuple, bool has_match, bool adding,
 }
 
 void check_statement(const ast::Statement& statement) {
+    if (statement.kind != ast::StatementKind::MATCH)
+        check_no_parameters(statement);
     const bool adding = statement.kind == ast::StatementKind::ADD;
     if (adding || statement.kind == ast::StatementKind::REMOVE) {
         std::set<std::string> bound;
@@ -175,6 +228,16 @@ bool validate(const ast::Statement& statement,
         report(*problem.node, problem.message);
         return false;
     }
+}
+
+std::vector<const ast::Term*> parameters(const ast::Query& query) {
+    std::vector<const ast::Term*> out;
+    for_each_term(query, [&](const ast::Term& term) {
+        if (term.kind == ast::TermKind::PARAMETER &&
+            std::none_of(out.begin(), out.end(), [&](const ast::Term* seen) { return seen->text == term.text; }))
+            out.push_back(&term);
+    });
+    return out;
 }
 
 } // namespace quarry::parser

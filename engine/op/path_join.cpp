@@ -29,7 +29,7 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
                                        TermId from, bool forward) const {
     NodeSet out;
     if (predicate.kind != TuplePosition::CONSTANT || from == UNBOUND ||
-        context_.kind == TuplePosition::MISSING)
+        run_context_.kind == TuplePosition::MISSING)
         return out;
     if (preload_) {
         const Adjacency& edges = adjacency(context, predicate.id, forward);
@@ -40,9 +40,9 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate.id;
     pattern.terms[forward ? storage::S : storage::O] = from;
-    if (context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = context_.id;
-    const auto mode = context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+    if (run_context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = run_context_.id;
+    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next())
@@ -57,9 +57,9 @@ const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId pred
     Adjacency edges;
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate;
-    if (context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = context_.id;
-    const auto mode = context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+    if (run_context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = run_context_.id;
+    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next()) {
@@ -166,8 +166,8 @@ bool PathJoin::is_node(ExecContext& context, TermId id) const {
     for (const auto position : {storage::S, storage::O}) {
         storage::QuadPattern pattern;
         pattern.terms[position] = id;
-        if (context_.kind == TuplePosition::CONSTANT)
-            pattern.terms[storage::C] = context_.id;
+        if (run_context_.kind == TuplePosition::CONSTANT)
+            pattern.terms[storage::C] = run_context_.id;
         if (context.store().scan(context.txn(), pattern).next_key())
             return true;
     }
@@ -177,9 +177,9 @@ bool PathJoin::is_node(ExecContext& context, TermId id) const {
 PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
     NodeSet nodes;
     storage::QuadPattern pattern;
-    if (context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = context_.id;
-    else if (context_.kind == TuplePosition::MISSING)
+    if (run_context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = run_context_.id;
+    else if (run_context_.kind == TuplePosition::MISSING)
         return nodes;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern);
     while (auto quad = scan.next()) {
@@ -193,9 +193,19 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
     pairs_.clear();
     next_ = 0;
+    // A context given by a parameter is fixed for the run; edges read in another are not
+    // this run's.
+    TuplePosition run_context = context_;
+    if (context_.kind == TuplePosition::SLOT) {
+        run_context.kind = TuplePosition::CONSTANT;
+        run_context.id = row[context_.slot];
+    }
+    if (run_context.kind != run_context_.kind || run_context.id != run_context_.id)
+        adjacency_.clear();
+    run_context_ = run_context;
     // A constant stored nowhere connects to nothing, not even by a zero-length path.
     if (subject_.kind == TuplePosition::MISSING || object_.kind == TuplePosition::MISSING ||
-        context_.kind == TuplePosition::MISSING)
+        run_context_.kind == TuplePosition::MISSING)
         return;
     const auto subject = bound_value(subject_, row);
     const auto object = bound_value(object_, row);

@@ -20,8 +20,8 @@ struct PathPlan {
 
 class PathJoin : public RowOperator {
 public:
-    // `subject`, `object`: SLOT, CONSTANT, MISSING or OPEN; `context`: CONSTANT, MISSING or
-    // OPEN (any context).
+    // `subject`, `object`: SLOT, CONSTANT, MISSING or OPEN; `context`: CONSTANT, MISSING,
+    // OPEN (any context) or the SLOT of a parameter (bound before the first tuple).
     PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
              TuplePosition context, std::string text)
         : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
@@ -49,6 +49,7 @@ private:
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
+    TuplePosition run_context_; // context_, its slot read at start()
     std::string text_;
     std::vector<std::pair<TermId, TermId>> pairs_;
     std::size_t next_ = 0;

@@ -363,3 +363,120 @@ TEST_CASE("read() into a reused row gives the rows next() gives", "[engine][data
         CHECK(by_read == by_next);
     }
 }
+
+namespace {
+
+// All rows of a prepared query's run, as rows_of() gives them.
+std::vector<std::string> rows_of(PreparedQuery& query, const std::vector<Term>& values) {
+    std::vector<std::string> out;
+    auto rows = query.run(values);
+    engine::Row row;
+    while (rows->read(row)) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            line += (i ? " | " : "") + (row[i] ? engine::format_term(*row[i]) : std::string());
+        out.push_back(line);
+    }
+    return out;
+}
+
+using Lines = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("a prepared query runs with values for its parameters", "[engine][database][prepare]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    const auto met = db.prepare("match ($who, met, ?whom, $where) return ?whom order by ?whom");
+    CHECK(met->parameters() == Lines{"who", "where"});
+    CHECK(rows_of(*met, {Term::name("Khaji"), Term::name("Astana")}) == Lines{"Syrian delegation"});
+    CHECK(rows_of(*met, {Term::name("Aref"), Term::name("Riyadh")}) == Lines{"Mohammed bin Salman"});
+    CHECK(rows_of(*met, {Term::name("Aref"), Term::name("Astana")}).empty());
+
+    // A value stored nowhere matches nothing, yet compares and shows as itself.
+    CHECK(rows_of(*met, {Term::name("Nobody"), Term::name("Astana")}).empty());
+    const auto launched = db.prepare("match (?talks, launched, ?year) where ?year < $before "
+                                     "return ?talks, $before as before, $label");
+    CHECK(launched->parameters() == Lines{"before", "label"});
+    CHECK(rows_of(*launched, {Term::integer(2020), Term::string("unstored")}) ==
+          Lines{"Astana talks | 2020 | \"unstored\""});
+    CHECK(rows_of(*launched, {Term::integer(2017), Term::string("unstored")}).empty());
+
+    // In a not block, a value stored nowhere excludes nothing.
+    const auto never_met = db.prepare("match (?who, met, ?whom), not { (?who, met, $person) } return ?who");
+    CHECK(rows_of(*never_met, {Term::name("Mohammed bin Salman")}) == Lines{"Khaji", "Iranian delegation"});
+    CHECK(rows_of(*never_met, {Term::name("Ghost")}).size() == 3);
+
+    // A parameter as the fixed context of a property path.
+    db.execute("add (Astana, located_in, Kazakhstan, atlas), (Kazakhstan, located_in, Central Asia, atlas)");
+    const auto within = db.prepare("match (Astana, located_in+, ?region, $source) return ?region order by ?region");
+    CHECK(rows_of(*within, {Term::name("atlas")}) == Lines{"Central Asia", "Kazakhstan"});
+    CHECK(rows_of(*within, {Term::default_context()}) == Lines{"Central Asia", "Kazakhstan"});
+    CHECK(rows_of(*within, {Term::name("elsewhere")}).empty());
+
+    // Counting by a parameter predicate is not taken from the totals of every predicate.
+    const auto count = db.prepare("match (?s, $p, ?o, ?c) return count(*)");
+    CHECK(rows_of(*count, {Term::name("guarantor")}) == Lines{"3"});
+    CHECK(rows_of(*count, {Term::name("nothing")}) == Lines{"0"});
+}
+
+TEST_CASE("a prepared query sees later writes, and the open transaction's", "[engine][database][prepare]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    // `founded` is stored nowhere when the query is first planned.
+    const auto founded = db.prepare("match ($org, founded, ?year)");
+    CHECK(rows_of(*founded, {Term::name("OPEC")}).empty());
+    db.execute("add (OPEC, founded, 1960)");
+    CHECK(rows_of(*founded, {Term::name("OPEC")}) == Lines{"1960"});
+
+    db.execute("begin; add (OIC, founded, 1969)");
+    CHECK(rows_of(*founded, {Term::name("OIC")}) == Lines{"1969"});
+    db.execute("rollback");
+    CHECK(rows_of(*founded, {Term::name("OIC")}).empty());
+    CHECK(rows_of(*founded, {Term::name("OPEC")}) == Lines{"1960"});
+}
+
+TEST_CASE("a prepared query between runs holds no transaction", "[engine][database][prepare]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"), DatabaseOptions{.map_size = 1 << 20});
+    db.execute(ASTANA);
+    const auto met = db.prepare("match ($who, met, ?whom)");
+    CHECK(rows_of(*met, {Term::name("Khaji")}) == Lines{"Syrian delegation"});
+    CHECK(db.store().env().active_transactions() == 0);
+    // So the map can grow.
+    const std::size_t initial = db.store().env().map_size();
+    std::vector<Fact> facts;
+    for (int i = 0; i < 30000; ++i)
+        facts.push_back({Term::name(fmt::format("person {}", i)), Term::name("met"), Term::name("Khaji")});
+    db.add(facts);
+    CHECK(db.store().env().map_size() > initial);
+    CHECK(rows_of(*met, {Term::name("person 29999")}) == Lines{"Khaji"});
+}
+
+TEST_CASE("prepared queries report wrong values and statements", "[engine][database][prepare]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute(ASTANA);
+    const auto met = db.prepare("match ($who, met, ?whom, $where)");
+    CHECK_THROWS_WITH(met->run({Term::name("Khaji")}),
+                      "the query has 2 parameters: $who, $where, and 1 value was given");
+    const auto all = db.prepare("match (?s, met, ?o)");
+    CHECK(all->parameters().empty());
+    CHECK(rows_of(*all, {}).size() == 3);
+    CHECK_THROWS_WITH(all->run({Term::name("x")}), "the query has 0 parameters, and 1 value was given");
+    CHECK_THROWS_WITH(db.prepare("add (a, b, c)"),
+                      "prepare() takes exactly one match statement; use execute() for others");
+    CHECK_THROWS_WITH(db.prepare("match (?s, p, ?o); match (?s, q, ?o)"),
+                      "prepare() takes exactly one match statement; use execute() for others");
+    CHECK_THROWS_WITH(db.prepare("match ($s, met/$p, ?o)"),
+                      Catch::Contains("line 1, column 16: a property path cannot contain"));
+    // Outside prepare, a parameter has no value.
+    CHECK_THROWS_WITH(db.query("match (?s, met, ?o) where ?o = $whom"),
+                      "line 1, column 32: $whom has no value: a match with parameters runs through "
+                      "Database::prepare");
+    // An unknown prefix is reported when the query is planned, at its first run.
+    const auto prefixed = db.prepare("match ($s, ex:met, ?o)");
+    CHECK_THROWS_WITH(prefixed->run({Term::name("Khaji")}), Catch::Contains("line 1, column 12: unknown prefix 'ex:'"));
+}

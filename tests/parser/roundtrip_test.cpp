@@ -37,7 +37,9 @@ public:
         case 4:
         case 5:
             s.kind = StatementKind::MATCH;
+            parameters_ = true; // values may be parameters in a match only
             s.query = query(true);
+            parameters_ = false;
             break;
         case 6:
             s.kind = StatementKind::PREFIX;
@@ -202,7 +204,7 @@ private:
         return t;
     }
 
-    // A subject or object in a match: variable, wildcard or any value.
+    // A subject or object in a match: variable, wildcard, parameter or any value.
     Term pattern_term(std::set<std::string>& variables) {
         if (chance(3)) {
             const std::string name = identifier();
@@ -211,6 +213,16 @@ private:
         }
         if (chance(12))
             return special(TermKind::WILDCARD);
+        return value_or_parameter();
+    }
+
+    // In a match statement, sometimes a parameter where a value may stand.
+    Term value_or_parameter() {
+        if (parameters_ && chance(8)) {
+            Term t = special(TermKind::PARAMETER);
+            t.text = identifier();
+            return t;
+        }
         return literal();
     }
 
@@ -302,7 +314,7 @@ private:
             if (!variables.empty() && chance(2))
                 return term_expr(variable(*std::next(variables.begin(),
                                                      static_cast<std::ptrdiff_t>(below(variables.size())))));
-            return term_expr(literal());
+            return term_expr(value_or_parameter());
         }
         Expr e;
         switch (below(aggregates ? 8 : 7)) {
@@ -435,6 +447,7 @@ private:
     }
 
     std::mt19937_64 random_;
+    bool parameters_ = false; // generating a match statement
 };
 
 // Which node types the generated statements used, so the test can show it covered all.
@@ -513,7 +526,7 @@ TEST_CASE("printing then parsing gives back the same AST for 10,000 random state
     CHECK(coverage.patterns.size() == 5);
     CHECK(coverage.paths.size() == 7);
     CHECK(coverage.exprs.size() == 19);
-    CHECK(coverage.terms.size() == 12);
+    CHECK(coverage.terms.size() == 13);
 }
 
 TEST_CASE("a script of many printed statements parses back statement by statement",
