@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <future>
 #include <numeric>
 #include <unordered_map>
@@ -12,6 +13,35 @@ namespace quarry::storage {
 namespace {
 
 constexpr std::size_t INITIAL_SLOTS = 1024; // a power of two
+
+// A hash of an encoding, 8 bytes at a time, each word mixed in by a multiply and the
+// whole finished with MurmurHash3's fmix64: a few cycles per word, and its low bits (the
+// slot) depend on every byte.
+std::uint64_t hash_encoding(std::string_view bytes) noexcept {
+    constexpr std::uint64_t MULTIPLIER = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = bytes.size() * MULTIPLIER;
+    const auto mix = [&](std::uint64_t word) {
+        h = (h ^ word) * MULTIPLIER;
+        h ^= h >> 32;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        mix(word);
+    }
+    if (i < bytes.size()) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + i, bytes.size() - i);
+        mix(word);
+    }
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
+}
 
 // Puts `count` entries, in key order (`entry(i)` gives the i-th key and value), into
 // `dbi`: appended when every key sorts after the table's last one (always so for a fresh
@@ -58,6 +88,24 @@ void PreparedTerm::prepare(const Term& term) {
     if (!inline_id) {
         tag = dictionary_tag(term);
         encode_term(term, encoding);
+        hash = hash_encoding(encoding);
+    }
+}
+
+void DictionaryBatch::intern(const PreparedTerm* const* terms, std::size_t count, TermId* ids) {
+    // How far ahead the slot of a term, then its encoding in the arena, are fetched: the
+    // encoding's address is in the slot, so it is fetched once the slot has arrived.
+    constexpr std::size_t SLOT_AHEAD = 16, ENCODING_AHEAD = 8;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i + SLOT_AHEAD < count && !terms[i + SLOT_AHEAD]->inline_id)
+            __builtin_prefetch(&slots_[terms[i + SLOT_AHEAD]->hash & (slots_.size() - 1)]);
+        if (i + ENCODING_AHEAD < count && !terms[i + ENCODING_AHEAD]->inline_id) {
+            const PreparedTerm& ahead = *terms[i + ENCODING_AHEAD];
+            const Slot& home = slots_[ahead.hash & (slots_.size() - 1)];
+            if (home.length != 0 && home.hash == ahead.hash)
+                __builtin_prefetch(arena_.data() + home.offset);
+        }
+        ids[i] = intern(*terms[i]);
     }
 }
 
@@ -66,7 +114,7 @@ TermId DictionaryBatch::intern(const PreparedTerm& term) {
         return *term.inline_id;
     const std::string_view encoding = term.encoding;
     const IdTag tag = term.tag;
-    const std::uint64_t hash = std::hash<std::string_view>()(encoding);
+    const std::uint64_t hash = term.hash;
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = hash & mask;
     for (; slots_[i].length != 0; i = (i + 1) & mask) {

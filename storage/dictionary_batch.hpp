@@ -26,6 +26,7 @@ struct PreparedTerm {
     std::optional<TermId> inline_id;
     IdTag tag{};
     std::string encoding;
+    std::uint64_t hash = 0; // of the encoding
 
     // Reuses this object's buffer for the encoding.
     void prepare(const Term& term);
@@ -40,6 +41,10 @@ public:
     // The id of `term`, giving it a new one if the dictionary lacks it. Throws
     // StorageError when a tag runs out of ids.
     TermId intern(const PreparedTerm& term);
+    // Interns `count` terms into `ids`, as intern() of each in turn would. The memory each
+    // look-up reads is fetched a few terms ahead, so the cache misses of different terms
+    // overlap instead of following one another.
+    void intern(const PreparedTerm* const* terms, std::size_t count, TermId* ids);
     // Writes the new terms to the dictionary and empties the map.
     void flush();
 

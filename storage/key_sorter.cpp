@@ -111,7 +111,7 @@ void KeySorter::spill() {
     spilling_ = std::async(std::launch::async, [run = std::move(run), keys = std::move(buffer_),
                                                 dir = temp_dir_.string()]() mutable {
         std::sort(keys.begin(), keys.end(), KeyLess());
-        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end(), same_key), keys.end());
         if (!Run::write(run->file, keys))
             throw StorageError(fmt::format("cannot write a sort run in {}: {}", dir, std::strerror(errno)), errno);
         keys.clear();
@@ -152,12 +152,12 @@ void KeySorter::start_merge() {
         if (run->advance())
             heap_.push_back(run.get());
     }
-    std::make_heap(heap_.begin(), heap_.end(), [](const Run* a, const Run* b) { return b->current() < a->current(); });
+    std::make_heap(heap_.begin(), heap_.end(), [](const Run* a, const Run* b) { return KeyLess()(b->current(), a->current()); });
 }
 
 std::optional<Key> KeySorter::next() {
     prepare();
-    const auto later = [](const Run* a, const Run* b) { return b->current() < a->current(); };
+    const auto later = [](const Run* a, const Run* b) { return KeyLess()(b->current(), a->current()); };
     for (;;) {
         Key key;
         if (runs_.empty()) {
@@ -175,7 +175,7 @@ std::optional<Key> KeySorter::next() {
             else
                 heap_.pop_back();
         }
-        if (last_ && *last_ == key)
+        if (last_ && same_key(*last_, key))
             continue;
         last_ = key;
         return key;

@@ -65,6 +65,11 @@ using Key = std::array<TermId, 4>;
 
 // Key order, word by word: the same as Key's operator<, but faster in sorts than the
 // generic lexicographic comparison.
+// Key equality, word by word (std::array's == calls memcmp, out of line).
+inline bool same_key(const Key& a, const Key& b) noexcept {
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+}
+
 struct KeyLess {
     bool operator()(const Key& a, const Key& b) const noexcept {
         if (a[0] != b[0])

@@ -40,14 +40,16 @@ bool pn_chars(char32_t c) {
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // An IRI is absolute if it starts with a scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
 bool has_scheme(const std::string& iri) {
-    if (iri.empty() || !std::isalpha(static_cast<unsigned char>(iri[0])))
+    if (iri.empty() || !ascii_alpha(iri[0]))
         return false;
     for (char c : iri) {
         if (c == ':')
             return true;
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+        if (!ascii_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
             return false;
     }
     return false;

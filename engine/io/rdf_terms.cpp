@@ -27,21 +27,42 @@ std::string percent_encode(const std::string& text) {
     return out;
 }
 
-std::string percent_decode(const std::string& text) {
+// The value of a hex digit, or -1.
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// %XX escapes decoded; a '%' not followed by two hex digits is kept as it is.
+std::string percent_decode(std::string_view text) {
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
+    out.reserve(text.size());
+    std::size_t done = 0; // text before this is in `out`
+    for (std::size_t i = text.find('%'); i != std::string_view::npos && i + 2 < text.size(); i = text.find('%', i)) {
+        const int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+        if (high < 0 || low < 0) {
+            ++i;
+            continue;
         }
+        out.append(text, done, i - done);
+        out += static_cast<char>(high * 16 + low);
+        done = i += 3;
     }
+    out.append(text, done);
     return out;
 }
 
-bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+// The local name of an XSD datatype IRI ("integer"), or empty for any other IRI.
+std::string_view xsd_name(std::string_view datatype) {
+    return starts_with(datatype, XSD) ? datatype.substr(std::strlen(XSD)) : std::string_view();
+}
 
 // The term the lexical form reads as in the query language, if it is exactly the
 // canonical form of a value of `kind` (so that writing it back gives the same text).
@@ -68,7 +89,7 @@ storage::Term from_rdf(const RdfTerm& term, const std::string& load_id) {
     switch (term.kind) {
     case RdfTerm::IRI:
         if (starts_with(term.value, NAME_NAMESPACE))
-            return storage::Term::name(percent_decode(term.value.substr(std::strlen(NAME_NAMESPACE))));
+            return storage::Term::name(percent_decode(std::string_view(term.value).substr(std::strlen(NAME_NAMESPACE))));
         return storage::Term::iri(term.value);
     case RdfTerm::BLANK:
         return storage::Term::iri(BLANK_NAMESPACE + load_id + "-" + term.value);
@@ -78,13 +99,14 @@ storage::Term from_rdf(const RdfTerm& term, const std::string& load_id) {
     if (!term.lang.empty())
         return storage::Term::string(term.value, term.lang);
     const std::string& dt = term.datatype;
-    if (dt.empty() || dt == std::string(XSD) + "string")
+    const std::string_view xsd = xsd_name(dt);
+    if (dt.empty() || xsd == "string")
         return storage::Term::string(term.value);
-    const std::pair<const char*, TermKind> INLINE[] = {{"integer", TermKind::INTEGER}, {"double", TermKind::DECIMAL},
-                                                       {"boolean", TermKind::BOOLEAN}, {"date", TermKind::DATE},
-                                                       {"dateTime", TermKind::DATETIME}};
+    const std::pair<std::string_view, TermKind> INLINE[] = {{"integer", TermKind::INTEGER}, {"double", TermKind::DECIMAL},
+                                                            {"boolean", TermKind::BOOLEAN}, {"date", TermKind::DATE},
+                                                            {"dateTime", TermKind::DATETIME}};
     for (const auto& [name, kind] : INLINE)
-        if (dt == std::string(XSD) + name)
+        if (xsd == name)
             if (auto value = canonical(term.value, kind))
                 return *value;
     return storage::Term::typed(term.value, dt);

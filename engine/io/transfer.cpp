@@ -84,14 +84,25 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         source = [&table](ReadAhead::Statement& statement) { return table.next(statement); };
     ReadAhead ahead(std::move(source), in, options.skip_bad);
     ReadAhead::Batch batch;
+    std::vector<const storage::PreparedTerm*> batch_terms; // of a batch, in order
+    std::vector<storage::TermId> ids;
     while (ahead.next(batch)) {
         if (options.progress)
             for (const LoadProgress& point : batch.progress)
                 options.progress(point);
+        batch_terms.clear();
         for (std::size_t i = 0; i < batch.size; ++i) {
             const ReadAhead::Fact& fact = batch.facts[i];
-            add({terms.intern(fact.terms[0]), terms.intern(fact.terms[1]), terms.intern(fact.terms[2]),
-                 fact.has_context ? terms.intern(fact.terms[3]) : default_context});
+            for (std::size_t position = 0; position < (fact.has_context ? 4 : 3); ++position)
+                batch_terms.push_back(&fact.terms[position]);
+        }
+        ids.resize(batch_terms.size());
+        terms.intern(batch_terms.data(), batch_terms.size(), ids.data());
+        const storage::TermId* id = ids.data();
+        for (std::size_t i = 0; i < batch.size; ++i) {
+            const bool has_context = batch.facts[i].has_context;
+            add({id[0], id[1], id[2], has_context ? id[3] : default_context});
+            id += has_context ? 4 : 3;
         }
     }
     summary.read = ahead.read();

@@ -128,6 +128,25 @@ TEST_CASE("typed literals become values only in canonical form", "[engine][trans
                                              "2024-11-12"});
 }
 
+TEST_CASE("names in urn:quarry:name: IRIs are percent-decoded; stray '%' stays", "[engine][transfer]") {
+    TempDir dir;
+    std::ofstream(dir.file("names.nt"))
+        << "<http://e/a> <http://e/p> <urn:quarry:name:100%25%20sure> .\n"
+        << "<http://e/a> <http://e/p> <urn:quarry:name:%41%62%2c%2C> .\n"
+        << "<http://e/a> <http://e/p> <urn:quarry:name:a%zz%4> .\n"
+        << "<http://e/a> <http://e/p> <urn:quarry:name:end%2> .\n"
+        << "<http://e/a> <http://e/p> <urn:quarry:name:%%41> .\n";
+    Database db(dir.file("db.qdb"));
+    engine::io::LoadOptions options;
+    options.format = engine::io::ImportFormat::NTRIPLES;
+    db.load(dir.file("names.nt"), options);
+    auto rows = db.query("match (?s, <http://e/p>, ?o) return ?o order by ?o");
+    std::vector<std::string> values;
+    while (auto row = rows->next())
+        values.push_back((*row)[0]->text());
+    CHECK(values == std::vector<std::string>{"%A", "100% sure", "Ab,,", "a%zz%4", "end%2"});
+}
+
 TEST_CASE("a load that fails on its last line leaves the database as it was", "[engine][transfer]") {
     TempDir dir;
     {
