@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <bit>
+
 namespace quarry::storage {
 
 namespace {
@@ -17,20 +19,17 @@ std::uint64_t zigzag(std::uint64_t delta) {
 std::uint64_t unzigzag(std::uint64_t value) { return (value >> 1) ^ (~(value & 1) + 1); }
 
 std::size_t varint_size(std::uint64_t value) {
-    std::size_t size = 1;
-    while (value >= 0x80) {
-        value >>= 7;
-        ++size;
-    }
-    return size;
+    return (static_cast<std::size_t>(std::bit_width(value | 1)) + 6) / 7;
 }
 
-void append_varint(std::string& out, std::uint64_t value) {
+// Writes `value` as a varint at `out`; returns the end.
+char* write_varint(char* out, std::uint64_t value) {
     while (value >= 0x80) {
-        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+        *out++ = static_cast<char>((value & 0x7F) | 0x80);
         value >>= 7;
     }
-    out.push_back(static_cast<char>(value));
+    *out++ = static_cast<char>(value);
+    return out;
 }
 
 [[noreturn]] void malformed(std::string_view what) {
@@ -93,22 +92,40 @@ std::size_t delta_size(const Key& prev, const Key& cur) {
     return size;
 }
 
-void append_delta(std::string& out, const Key& prev, const Key& cur) {
+namespace {
+
+// Writes the delta of `cur` from `prev` at `out` (room for MAX_DELTA_BYTES); returns the end.
+char* write_delta(char* out, const Key& prev, const Key& cur) {
     const unsigned pos = first_difference(prev, cur);
     QUARRY_DEBUG_ASSERT(cur[pos] > prev[pos], "block keys must be strictly increasing");
     const std::uint64_t d = cur[pos] - prev[pos] - 1;
     const auto small = static_cast<unsigned>(d < SMALL_DELTA_LIMIT ? d : SMALL_DELTA_LIMIT);
-    out.push_back(static_cast<char>((pos << 6) | small));
+    *out++ = static_cast<char>((pos << 6) | small);
     if (d >= SMALL_DELTA_LIMIT)
-        append_varint(out, d - SMALL_DELTA_LIMIT);
+        out = write_varint(out, d - SMALL_DELTA_LIMIT);
     for (unsigned i = pos + 1; i < 4; ++i)
-        append_varint(out, zigzag(cur[i] - prev[i]));
+        out = write_varint(out, zigzag(cur[i] - prev[i]));
+    return out;
+}
+
+} // namespace
+
+void append_delta(std::string& out, const Key& prev, const Key& cur) {
+    char delta[MAX_DELTA_BYTES];
+    out.append(delta, write_delta(delta, prev, cur));
 }
 
 void encode_block(std::span<const Key> keys, std::string& out) {
-    out.clear();
+    // Written into a buffer with room for the longest deltas (kept, so that no call pays
+    // for zeroing it), then copied.
+    thread_local std::vector<char> scratch;
+    const std::size_t room = keys.empty() ? 0 : (keys.size() - 1) * MAX_DELTA_BYTES;
+    if (scratch.size() < room)
+        scratch.resize(room);
+    char* end = scratch.data();
     for (std::size_t i = 1; i < keys.size(); ++i)
-        append_delta(out, keys[i - 1], keys[i]);
+        end = write_delta(end, keys[i - 1], keys[i]);
+    out.assign(scratch.data(), end);
 }
 
 namespace {

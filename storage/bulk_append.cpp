@@ -115,8 +115,7 @@ std::uint64_t BulkAppender::finish() {
                 auto& sorter = sorters_[static_cast<std::size_t>(perm)];
                 Chunk chunk{perm, {}, false};
                 chunk.keys.reserve(KEYS_PER_WRITE);
-                while (auto key = sorter->next()) {
-                    chunk.keys.push_back(*key);
+                while (sorter->read(chunk.keys, KEYS_PER_WRITE - chunk.keys.size())) {
                     if (chunk.keys.size() == KEYS_PER_WRITE) {
                         if (!queue.push(std::move(chunk)))
                             return;

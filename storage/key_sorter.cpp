@@ -155,31 +155,62 @@ void KeySorter::start_merge() {
     std::make_heap(heap_.begin(), heap_.end(), [](const Run* a, const Run* b) { return KeyLess()(b->current(), a->current()); });
 }
 
+bool KeySorter::step(Key& key) {
+    if (runs_.empty()) {
+        if (position_ == buffer_.size())
+            return false;
+        key = buffer_[position_++];
+        return true;
+    }
+    if (heap_.empty())
+        return false;
+    Run* run = heap_.front();
+    key = run->current();
+    if (!run->advance()) {
+        std::pop_heap(heap_.begin(), heap_.end(),
+                      [](const Run* a, const Run* b) { return KeyLess()(b->current(), a->current()); });
+        heap_.pop_back();
+        return true;
+    }
+    // The run at the top moved on: sift it down to its place (the smallest key on top).
+    const std::size_t size = heap_.size();
+    for (std::size_t i = 0;;) {
+        std::size_t child = 2 * i + 1;
+        if (child >= size)
+            break;
+        if (child + 1 < size && KeyLess()(heap_[child + 1]->current(), heap_[child]->current()))
+            ++child;
+        if (!KeyLess()(heap_[child]->current(), heap_[i]->current()))
+            break;
+        std::swap(heap_[i], heap_[child]);
+        i = child;
+    }
+    return true;
+}
+
 std::optional<Key> KeySorter::next() {
     prepare();
-    const auto later = [](const Run* a, const Run* b) { return KeyLess()(b->current(), a->current()); };
-    for (;;) {
-        Key key;
-        if (runs_.empty()) {
-            if (position_ == buffer_.size())
-                return std::nullopt;
-            key = buffer_[position_++];
-        } else {
-            if (heap_.empty())
-                return std::nullopt;
-            std::pop_heap(heap_.begin(), heap_.end(), later);
-            Run* run = heap_.back();
-            key = run->current();
-            if (run->advance())
-                std::push_heap(heap_.begin(), heap_.end(), later);
-            else
-                heap_.pop_back();
-        }
+    Key key;
+    while (step(key)) {
         if (last_ && same_key(*last_, key))
             continue;
         last_ = key;
         return key;
     }
+    return std::nullopt;
+}
+
+bool KeySorter::read(std::vector<Key>& out, std::size_t max) {
+    prepare();
+    const std::size_t before = out.size();
+    Key key;
+    while (out.size() - before < max && step(key)) {
+        if (last_ && same_key(*last_, key))
+            continue;
+        last_ = key;
+        out.push_back(key);
+    }
+    return out.size() > before;
 }
 
 } // namespace quarry::storage

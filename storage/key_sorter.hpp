@@ -36,12 +36,16 @@ public:
     void prepare();
     // The next distinct key in order, or nullopt at the end.
     std::optional<Key> next();
+    // Appends the next distinct keys in order to `out`, up to `max`; false if there were
+    // none left. The same keys as next(), without its cost per key.
+    bool read(std::vector<Key>& out, std::size_t max);
 
     std::size_t runs() const noexcept { return runs_.size(); }
 
 private:
     struct Run;
     void spill();
+    bool step(Key& key); // the next key, duplicates included; false at the end
     void finish_spill(); // waits for the run being written, and keeps it
     void start_merge();
 

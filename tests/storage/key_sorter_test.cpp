@@ -13,8 +13,21 @@ using quarry::testing::TempDir;
 
 namespace {
 
-std::vector<Key> drain(KeySorter& sorter) {
+// Every key, through next() or through read() in batches of 1, 7 and 1,000 in turn.
+std::vector<Key> drain(KeySorter& sorter, bool batches) {
     std::vector<Key> out;
+    if (batches) {
+        for (std::size_t round = 0;; ++round) {
+            const std::size_t before = out.size();
+            const std::size_t max = round % 3 == 0 ? 1 : round % 3 == 1 ? 7 : 1000;
+            if (!sorter.read(out, max)) {
+                CHECK(out.size() == before);
+                break;
+            }
+            CHECK(out.size() - before <= max);
+        }
+        return out;
+    }
     while (auto key = sorter.next())
         out.push_back(*key);
     return out;
@@ -27,6 +40,7 @@ TEST_CASE("the key sorter yields each distinct key once, in order, whatever the 
     std::mt19937_64 random(3);
     // Small components, so that duplicates are common, and one large one.
     const auto draw = [&] { return Key{random() % 50, random() % 7, random() % 3000, random() % 1000000}; };
+    for (const bool batches : {false, true})
     for (const std::size_t keys : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, std::size_t{60'000}}) {
         for (const std::size_t memory : {std::size_t{1}, std::size_t{64 * 1024}, std::size_t{1} << 30}) {
             KeySorter sorter(memory, dir.path());
@@ -38,10 +52,13 @@ TEST_CASE("the key sorter yields each distinct key once, in order, whatever the 
                 expected.insert(key);
                 sorter.add(key);
             }
-            INFO(keys << " keys in " << memory << " bytes, " << sorter.runs() << " runs before reading");
-            const std::vector<Key> got = drain(sorter);
+            INFO(keys << " keys in " << memory << " bytes, " << sorter.runs() << " runs before reading"
+                      << (batches ? ", read in batches" : ""));
+            const std::vector<Key> got = drain(sorter, batches);
             CHECK(got == std::vector<Key>(expected.begin(), expected.end()));
             CHECK_FALSE(sorter.next()); // stays at the end
+            std::vector<Key> more;
+            CHECK_FALSE(sorter.read(more, 10));
             if (memory == (std::size_t{1} << 30))
                 CHECK(sorter.runs() == 0); // fits: no file at all
             if (keys == 60'000 && memory == 64 * 1024)
