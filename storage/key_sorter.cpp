@@ -110,7 +110,7 @@ void KeySorter::spill() {
     }
     spilling_ = std::async(std::launch::async, [run = std::move(run), keys = std::move(buffer_),
                                                 dir = temp_dir_.string()]() mutable {
-        std::sort(keys.begin(), keys.end(), KeyLess());
+        sort_keys(keys);
         keys.erase(std::unique(keys.begin(), keys.end(), same_key), keys.end());
         if (!Run::write(run->file, keys))
             throw StorageError(fmt::format("cannot write a sort run in {}: {}", dir, std::strerror(errno)), errno);
@@ -133,7 +133,7 @@ void KeySorter::start_merge() {
     merging_ = true;
     finish_spill();
     if (runs_.empty()) { // everything fits: sort in place, no files
-        std::sort(buffer_.begin(), buffer_.end(), KeyLess());
+        sort_keys(buffer_);
         return;
     }
     if (!buffer_.empty()) {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -75,4 +76,32 @@ TEST_CASE("the key sorter reports a directory it cannot write runs in", "[storag
         sorter.add({i, 0, 0, 0});
     CHECK_THROWS_AS(sorter.add({0, 0, 0, 0}), StorageError);
     CHECK_THROWS_WITH(sorter.add({0, 0, 0, 0}), Catch::Contains("cannot create a sort run in /nonexistent-quarry-dir"));
+}
+
+TEST_CASE("sort_keys puts keys in the order std::sort does", "[storage][sort]") {
+    std::mt19937_64 random(11);
+    // Shapes of ids: small dictionary ids under a tag, full 64-bit values, few distinct
+    // values (many equal keys), and a mix of tags in the top bits.
+    const auto draw = [&](int shape) -> TermId {
+        switch (shape) {
+        case 0: return make_id(IdTag::NAME, random() % 2'000'000);
+        case 1: return random();
+        case 2: return random() % 3;
+        default: return make_id(static_cast<IdTag>(1 + random() % 10), random() % 100'000);
+        }
+    };
+    for (const std::size_t size : {0, 1, 2, 63, 64, 65, 1000, 100'000}) {
+        for (int shape = 0; shape < 4; ++shape) {
+            INFO(size << " keys of shape " << shape);
+            std::vector<Key> keys(size);
+            for (Key& key : keys)
+                key = {draw(shape), draw((shape + 1) % 4), draw(shape), draw((shape + 3) % 4)};
+            std::vector<Key> expected = keys;
+            std::sort(expected.begin(), expected.end());
+            sort_keys(keys);
+            // Where they part, rather than both vectors in full.
+            const auto parted = std::mismatch(keys.begin(), keys.end(), expected.begin()).first - keys.begin();
+            CHECK(static_cast<std::size_t>(parted) == size);
+        }
+    }
 }
