@@ -17,6 +17,7 @@
 
 #include "parser/ast.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -70,14 +71,20 @@ void append_utf8(std::string& out, char32_t cp);
 // Whether `c` may stand unescaped in an IRI, as N-Triples and the query language have
 // it: not a space or control character, nor one of < > " { } | ^ ` \ .
 constexpr bool iri_char_allowed(char32_t c) noexcept {
+    // The characters not allowed above the controls and space, as bits: LOW from 0x20,
+    // HIGH from 0x60.
+    constexpr std::uint64_t LOW = std::uint64_t{1} << ('<' - 0x20) | std::uint64_t{1} << ('>' - 0x20) |
+                                  std::uint64_t{1} << ('"' - 0x20) | std::uint64_t{1} << ('\\' - 0x20) |
+                                  std::uint64_t{1} << ('^' - 0x20);
+    constexpr std::uint64_t HIGH = std::uint64_t{1} << ('`' - 0x60) | std::uint64_t{1} << ('{' - 0x60) |
+                                   std::uint64_t{1} << ('|' - 0x60) | std::uint64_t{1} << ('}' - 0x60);
     if (c <= 0x20)
         return false;
-    switch (c) {
-    case '<': case '>': case '"': case '{': case '}': case '|': case '^': case '`': case '\\':
-        return false;
-    default:
-        return true;
-    }
+    if (c < 0x60)
+        return (LOW >> (c - 0x20) & 1) == 0;
+    if (c < 0xA0)
+        return (HIGH >> (c - 0x60) & 1) == 0;
+    return true;
 }
 
 // The offset of the first byte of `text` that is not well-formed UTF-8, or npos.

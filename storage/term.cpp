@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstring>
 
 namespace quarry::storage {
 
@@ -74,6 +75,18 @@ bool is_valid_utf8(std::string_view text) {
     const char* p = text.data();
     const char* end = p + text.size();
     while (p != end) {
+        // ASCII, the common case, eight bytes at a time.
+        for (std::uint64_t word; end - p >= 8; p += 8) {
+            std::memcpy(&word, p, 8);
+            if (word & 0x8080808080808080ULL)
+                break;
+        }
+        if (p == end)
+            break;
+        if (static_cast<unsigned char>(*p) < 0x80) {
+            ++p;
+            continue;
+        }
         const auto cp = traits::decode(p, end);
         if (cp == boost::locale::utf::illegal || cp == boost::locale::utf::incomplete)
             return false;

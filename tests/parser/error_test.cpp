@@ -2,6 +2,7 @@
 // a user should see. Positions are 1-based and count UTF-8 characters; the column is where
 // the offending token starts, or the end of the statement when something is missing there.
 
+#include "parser/lexer.hpp"
 #include "parser/parse.hpp"
 
 #include <catch2/catch.hpp>
@@ -471,4 +472,16 @@ TEST_CASE("errors point at the offending token and name what was expected in wor
         {"match (?a, b, ?c) return ?", 1, 26, "a wildcard has no value: use a variable"},
         {"match (?a, b, ?c) where _ = 1", 1, 25, "a wildcard has no value: use a variable"},
     });
+}
+
+TEST_CASE("find_invalid_utf8 finds the first bad byte wherever it falls in a run of ASCII",
+          "[parser][errors]") {
+    for (std::size_t offset = 0; offset < 20; ++offset) {
+        const std::string ascii(offset, 'a');
+        INFO("offset " << offset);
+        CHECK(quarry::parser::find_invalid_utf8(ascii + "\xC3" + "bbbbbbbbb") == offset);     // cut short
+        CHECK(quarry::parser::find_invalid_utf8(ascii + "\xFF" + "bbbbbbbbb") == offset);     // never valid
+        CHECK(quarry::parser::find_invalid_utf8(ascii + "\xC3\xA9" + "bbbbbbbbb\xE2\x82") == offset + 11);
+        CHECK(quarry::parser::find_invalid_utf8(ascii + "Türkiye 北京 bbbbbbbbbbb") == std::string_view::npos);
+    }
 }

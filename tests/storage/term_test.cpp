@@ -200,3 +200,14 @@ TEST_CASE("corrupt encodings and ids are reported, not misread", "[storage][term
     CHECK_THROWS_WITH(decode_inline(make_id(IdTag::NAME, 1)), Catch::Contains("not an inline"));
     CHECK_THROWS_WITH(decode_inline(make_id(IdTag::BOOLEAN, 2)), Catch::Contains("not an inline"));
 }
+
+TEST_CASE("is_valid_utf8 rejects a bad byte wherever it falls in a run of ASCII", "[storage][term]") {
+    for (std::size_t offset = 0; offset < 20; ++offset) {
+        const std::string ascii(offset, 'a');
+        INFO("offset " << offset);
+        CHECK_FALSE(quarry::storage::is_valid_utf8(ascii + "\xC3" + "bbbbbbbbb"));
+        CHECK_FALSE(quarry::storage::is_valid_utf8(ascii + "\xFF" + "bbbbbbbbb"));
+        CHECK_FALSE(quarry::storage::is_valid_utf8(ascii + "\xC3\xA9" + "bbbbbbbbb\xE2\x82"));
+        CHECK(quarry::storage::is_valid_utf8(ascii + "Türkiye 北京 bbbbbbbbbbb"));
+    }
+}
