@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <future>
-#include <numeric>
 #include <unordered_map>
 
 namespace quarry::storage {
@@ -157,13 +156,25 @@ void DictionaryBatch::flush() {
             return encoding_of(fresh_[i].offset, fresh_[i].length);
         return std::string_view(long_keys.at(i));
     };
-    std::vector<std::size_t> order(fresh_.size());
+    // Keys are sorted by their first eight bytes as a number, and only where those are
+    // equal by the whole key.
+    struct Ordered {
+        std::uint64_t prefix; // big-endian, padded with zeros
+        std::size_t index;    // in fresh_
+    };
+    std::vector<Ordered> order(fresh_.size());
     auto ordering = std::async(std::launch::async, [&] {
-        for (std::size_t i = 0; i < fresh_.size(); ++i)
+        for (std::size_t i = 0; i < fresh_.size(); ++i) {
             if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
                 long_keys.emplace(i, Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length)));
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+            const std::string_view key = key_of(i);
+            char prefix[8] = {};
+            std::memcpy(prefix, key.data(), std::min<std::size_t>(key.size(), 8));
+            order[i] = {read_be64(prefix), i};
+        }
+        std::sort(order.begin(), order.end(), [&](const Ordered& a, const Ordered& b) {
+            return a.prefix != b.prefix ? a.prefix < b.prefix : key_of(a.index) < key_of(b.index);
+        });
     });
     std::string id;
     put_sorted(txn_, dictionary_.id2term_, fresh_.size(), [&](std::size_t i) {
@@ -174,8 +185,8 @@ void DictionaryBatch::flush() {
     ordering.get();
     put_sorted(txn_, dictionary_.term2id_, order.size(), [&](std::size_t i) {
         id.clear();
-        append_be64(id, fresh_[order[i]].id);
-        return std::pair<std::string_view, std::string_view>(key_of(order[i]), id);
+        append_be64(id, fresh_[order[i].index].id);
+        return std::pair<std::string_view, std::string_view>(key_of(order[i].index), id);
     });
     // Give the memory back, not just the contents: what follows a load needs it.
     fresh_ = {};

@@ -57,8 +57,8 @@ bool has_scheme(const std::string& iri) {
 
 } // namespace
 
-NQuadsReader::NQuadsReader(std::istream& in, std::string name, bool quads)
-    : in_(in), name_(std::move(name)), quads_(quads) {}
+NQuadsReader::NQuadsReader(std::istream& in, std::string name, bool quads, std::size_t first_line)
+    : in_(in), name_(std::move(name)), quads_(quads), line_number_(first_line - 1) {}
 
 void NQuadsReader::fail(std::size_t column, const std::string& message) const {
     // Columns count characters, as in the query language's errors.

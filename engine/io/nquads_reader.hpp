@@ -50,8 +50,10 @@ struct RdfQuad {
 
 class NQuadsReader {
 public:
-    // `quads`: accept a graph label (N-Quads); otherwise N-Triples. `name` labels errors.
-    NQuadsReader(std::istream& in, std::string name, bool quads);
+    // `quads`: accept a graph label (N-Quads); otherwise N-Triples. `name` labels errors;
+    // `first_line` is the number of the stream's first line (more than 1 when the stream
+    // is a block of a larger file).
+    NQuadsReader(std::istream& in, std::string name, bool quads, std::size_t first_line = 1);
 
     // The next statement; false at the end. Throws ImportError.
     bool next(RdfQuad& quad);

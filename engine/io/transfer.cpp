@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <memory>
 #include <random>
+#include <thread>
 
 namespace quarry::engine::io {
 
@@ -34,7 +37,6 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                        const std::string& name, const LoadOptions& options, const PrefixMap& prefixes) {
     LoadSummary summary;
     const bool rdf = options.format == ImportFormat::NQUADS || options.format == ImportFormat::NTRIPLES;
-    NQuadsReader reader(in, name, options.format == ImportFormat::NQUADS);
     TableReader table(in, name, options.format == ImportFormat::CSV, options.header, prefixes);
     const std::string load_id = fmt::format("{:08x}", static_cast<std::uint32_t>(std::random_device{}()));
     const storage::TermId default_context =
@@ -65,24 +67,35 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         if (quads.size() >= chunk)
             flush();
     };
-    // Statements are parsed, and their terms prepared, a batch ahead on another thread.
-    ReadAhead::Source source;
-    if (rdf)
-        source = [&reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
-            if (!reader.next(quad))
-                return false;
-            statement[0] = from_rdf(quad.subject, load_id);
-            statement[1] = from_rdf(quad.predicate, load_id);
-            statement[2] = from_rdf(quad.object, load_id);
-            if (quad.graph)
-                statement[3] = from_rdf(*quad.graph, load_id);
-            else
-                statement[3].reset();
-            return true;
-        };
-    else
-        source = [&table](ReadAhead::Statement& statement) { return table.next(statement); };
-    ReadAhead ahead(std::move(source), in, options.skip_bad);
+    // Statements are parsed, and their terms prepared, ahead on other threads: N-Triples
+    // and N-Quads in blocks of lines on as many threads as there are cores (up to four),
+    // CSV and TSV (whose header applies throughout) on one.
+    std::optional<ReadAhead> reading;
+    if (rdf) {
+        const bool nquads = options.format == ImportFormat::NQUADS;
+        const unsigned parsers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+        reading.emplace(
+            [&name, &load_id, nquads](std::istream& block, std::size_t first_line) {
+                auto reader = std::make_shared<NQuadsReader>(block, name, nquads, first_line);
+                return ReadAhead::Source([reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
+                    if (!reader->next(quad))
+                        return false;
+                    statement[0] = from_rdf(quad.subject, load_id);
+                    statement[1] = from_rdf(quad.predicate, load_id);
+                    statement[2] = from_rdf(quad.object, load_id);
+                    if (quad.graph)
+                        statement[3] = from_rdf(*quad.graph, load_id);
+                    else
+                        statement[3].reset();
+                    return true;
+                });
+            },
+            in, options.skip_bad, parsers);
+    } else {
+        reading.emplace([&table](ReadAhead::Statement& statement) { return table.next(statement); }, in,
+                        options.skip_bad);
+    }
+    ReadAhead& ahead = *reading;
     ReadAhead::Batch batch;
     std::vector<const storage::PreparedTerm*> batch_terms; // of a batch, in order
     std::vector<storage::TermId> ids;

@@ -99,3 +99,115 @@ TEST_CASE("read-ahead stops reading when the loader leaves early", "[engine][tra
     } // must return: the reading thread waits for room, sees the loader gone, and stops
     SUCCEED();
 }
+
+namespace {
+
+// Lines "1", "2", …: line n holds n (then, on line `long_line`, more than a block of
+// spaces); the last line has no line break.
+std::string numbered_lines(std::uint64_t count, std::uint64_t long_line) {
+    std::string text;
+    for (std::uint64_t n = 1; n <= count; ++n) {
+        text += std::to_string(n);
+        if (n == long_line)
+            text += std::string(ReadAhead::BLOCK_BYTES + 1000, ' ');
+        if (n < count)
+            text += '\n';
+    }
+    return text;
+}
+
+// A block's source: each line's number must be the line it is on; `bad(n)` lines throw
+// ImportError. The statement is (n, p, o).
+ReadAhead::BlockSource checked_lines(std::function<bool(std::uint64_t)> bad = [](std::uint64_t) { return false; }) {
+    return [bad](std::istream& block, std::size_t first_line) {
+        return ReadAhead::Source([&block, bad, line = first_line - 1](ReadAhead::Statement& statement) mutable {
+            std::string text;
+            if (!std::getline(block, text))
+                return false;
+            ++line;
+            const auto n = std::stoull(text);
+            if (n != line)
+                throw std::logic_error("line " + std::to_string(line) + " holds " + text);
+            if (bad(n))
+                throw ImportError("f.nt", line, 1, "bad");
+            statement = {Term::integer(static_cast<std::int64_t>(n)), Term::name("p"), Term::name("o"), std::nullopt};
+            return true;
+        });
+    };
+}
+
+} // namespace
+
+TEST_CASE("read-ahead in blocks hands over every line in order, numbered as in the input", "[engine][transfer]") {
+    const std::uint64_t count = 400'000; // about 2.6 MB: three blocks and more
+    const std::string text = numbered_lines(count, 123'456);
+    for (const unsigned parsers : {1u, 3u}) {
+        INFO(parsers << " parsers");
+        std::istringstream in(text);
+        ReadAhead ahead(checked_lines(), in, false, parsers);
+        ReadAhead::Batch batch;
+        std::uint64_t seen = 0;
+        std::vector<engine::io::LoadProgress> progress;
+        while (ahead.next(batch)) {
+            progress.insert(progress.end(), batch.progress.begin(), batch.progress.end());
+            for (std::size_t i = 0; i < batch.size; ++i) {
+                ++seen;
+                REQUIRE(batch.facts[i].terms[0].inline_id == storage::inline_id(Term::integer(static_cast<std::int64_t>(seen))));
+            }
+        }
+        CHECK(seen == count);
+        CHECK(ahead.read() == count);
+        // A point at the start and where each multiple of PROGRESS_EVERY was reached.
+        REQUIRE(progress.size() == count / engine::io::LoadOptions::PROGRESS_EVERY + 1);
+        for (std::size_t i = 0; i < progress.size(); ++i) {
+            CHECK(progress[i].statements == i * engine::io::LoadOptions::PROGRESS_EVERY);
+            // Line k ends at the offset of line k + 1's start: check against the text.
+            const std::uint64_t k = progress[i].statements;
+            if (k > 0 && k < 123'456)
+                CHECK(text.compare(progress[i].bytes, std::to_string(k + 1).size() + 1, std::to_string(k + 1) + "\n") == 0);
+        }
+    }
+}
+
+TEST_CASE("read-ahead in blocks stops at the first error, after the lines before it", "[engine][transfer]") {
+    const std::string text = numbered_lines(300'000, 0);
+    std::istringstream in(text);
+    ReadAhead ahead(checked_lines([](std::uint64_t n) { return n == 250'000; }), in, false, 2);
+    ReadAhead::Batch batch;
+    std::uint64_t seen = 0;
+    CHECK_THROWS_WITH(
+        [&] {
+            while (ahead.next(batch))
+                seen += batch.size;
+        }(),
+        "f.nt:250000:1: bad");
+    CHECK(seen == 249'999);
+    CHECK_THROWS_WITH(ahead.next(batch), "f.nt:250000:1: bad"); // and again, not a hang
+}
+
+TEST_CASE("read-ahead in blocks skips malformed lines when asked, in order across blocks", "[engine][transfer]") {
+    const std::string text = numbered_lines(300'000, 0);
+    std::istringstream in(text);
+    ReadAhead ahead(checked_lines([](std::uint64_t n) { return n % 25'000 == 0; }), in, true, 2);
+    ReadAhead::Batch batch;
+    std::uint64_t seen = 0;
+    while (ahead.next(batch))
+        seen += batch.size;
+    CHECK(seen == 300'000 - 12);
+    CHECK(ahead.skipped() == 12);
+    REQUIRE(ahead.first_skipped().size() == 10);
+    for (std::size_t i = 0; i < 10; ++i)
+        CHECK(ahead.first_skipped()[i] == "f.nt:" + std::to_string((i + 1) * 25'000) + ":1: bad");
+}
+
+TEST_CASE("read-ahead in blocks stops when the loader leaves early", "[engine][transfer]") {
+    const std::string text = numbered_lines(1'000'000, 0);
+    std::istringstream in(text);
+    {
+        ReadAhead ahead(checked_lines(), in, false, 2);
+        ReadAhead::Batch batch;
+        REQUIRE(ahead.next(batch));
+        CHECK(batch.size > 0);
+    } // must return: the cutting and parsing threads see the loader gone and stop
+    SUCCEED();
+}
