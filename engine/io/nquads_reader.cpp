@@ -103,16 +103,15 @@ char32_t NQuadsReader::escape(bool allow_echar) {
     fail(start, allow_echar ? "unknown escape" : "only \\u and \\U escapes are allowed in an IRI");
 }
 
-RdfTerm NQuadsReader::iri() {
+void NQuadsReader::iri_text(std::string& out) {
     const std::size_t start = pos_;
-    RdfTerm term;
-    term.kind = RdfTerm::IRI;
+    out.clear();
     ++pos_; // '<'
     for (;;) {
         std::size_t end = pos_; // a run of plain characters, copied at once
         while (end < line_.size() && parser::iri_char_allowed(static_cast<unsigned char>(line_[end])))
             ++end;
-        term.value.append(line_, pos_, end - pos_);
+        out.append(line_, pos_, end - pos_);
         pos_ = end;
         if (pos_ >= line_.size())
             fail(start, "unterminated IRI: expected '>'");
@@ -124,21 +123,18 @@ RdfTerm NQuadsReader::iri() {
         const char32_t cp = escape(false);
         if (!parser::iri_char_allowed(cp))
             fail(start, "character not allowed in an IRI");
-        append_utf8(term.value, cp);
+        append_utf8(out, cp);
     }
     ++pos_;
-    if (!has_scheme(term.value))
+    if (!has_scheme(out))
         fail(start, "relative IRI: N-Triples and N-Quads need absolute IRIs");
-    return term;
 }
 
-RdfTerm NQuadsReader::blank() {
+void NQuadsReader::blank(RdfTerm& term) {
     const std::size_t start = pos_;
     if (line_.compare(pos_, 2, "_:") != 0)
         fail(start, "expected a blank node label _:name");
     pos_ += 2;
-    RdfTerm term;
-    term.kind = RdfTerm::BLANK;
     std::size_t length = 0;
     char32_t c = pos_ < line_.size() ? decode(line_, pos_, length) : 0;
     if (!(pn_chars_u(c) || (c >= '0' && c <= '9')) || c == ':')
@@ -156,32 +152,28 @@ RdfTerm NQuadsReader::blank() {
         term.value.pop_back();
         --pos_;
     }
-    return term;
 }
 
-RdfTerm NQuadsReader::literal() {
+void NQuadsReader::literal(RdfTerm& term) {
     const std::size_t start = pos_;
-    RdfTerm term;
-    term.kind = RdfTerm::LITERAL;
     ++pos_; // '"'
     for (;;) {
+        std::size_t end = pos_; // a run of plain characters, copied at once
+        while (end < line_.size() && line_[end] != '"' && line_[end] != '\\')
+            ++end;
+        term.value.append(line_, pos_, end - pos_);
+        pos_ = end;
         if (pos_ >= line_.size())
             fail(start, "unterminated string: expected '\"'");
-        const char c = line_[pos_];
-        if (c == '"')
+        if (line_[pos_] == '"')
             break;
-        if (c == '\\') {
-            append_utf8(term.value, escape(true));
-            continue;
-        }
-        term.value.push_back(c);
-        ++pos_;
+        append_utf8(term.value, escape(true));
     }
     ++pos_;
     if (pos_ < line_.size() && line_[pos_] == '@') {
         const std::size_t at = pos_++;
-        auto alpha = [&](std::size_t i) { return i < line_.size() && std::isalpha(static_cast<unsigned char>(line_[i])); };
-        auto alnum = [&](std::size_t i) { return i < line_.size() && std::isalnum(static_cast<unsigned char>(line_[i])); };
+        auto alpha = [&](std::size_t i) { return i < line_.size() && ascii_alpha(line_[i]); };
+        auto alnum = [&](std::size_t i) { return alpha(i) || (i < line_.size() && line_[i] >= '0' && line_[i] <= '9'); };
         if (!alpha(pos_))
             fail(at, "expected a language tag after '@'");
         while (alpha(pos_))
@@ -195,20 +187,31 @@ RdfTerm NQuadsReader::literal() {
         pos_ += 2;
         if (pos_ >= line_.size() || line_[pos_] != '<')
             fail(pos_, "expected a datatype IRI after '^^'");
-        term.datatype = iri().value;
+        iri_text(term.datatype);
     }
-    return term;
 }
 
-RdfTerm NQuadsReader::term(bool allow_literal, bool allow_blank, const char* what) {
+void NQuadsReader::term(RdfTerm& out, bool allow_literal, bool allow_blank, const char* what) {
     skip_blanks();
+    out.value.clear();
+    out.lang.clear();
+    out.datatype.clear();
     if (pos_ < line_.size()) {
-        if (line_[pos_] == '<')
-            return iri();
-        if (allow_blank && line_[pos_] == '_')
-            return blank();
-        if (allow_literal && line_[pos_] == '"')
-            return literal();
+        if (line_[pos_] == '<') {
+            out.kind = RdfTerm::IRI;
+            iri_text(out.value);
+            return;
+        }
+        if (allow_blank && line_[pos_] == '_') {
+            out.kind = RdfTerm::BLANK;
+            blank(out);
+            return;
+        }
+        if (allow_literal && line_[pos_] == '"') {
+            out.kind = RdfTerm::LITERAL;
+            literal(out);
+            return;
+        }
     }
     fail(pos_, std::string("expected ") + what);
 }
@@ -227,13 +230,18 @@ bool NQuadsReader::next(RdfQuad& quad) {
         skip_blanks();
         if (pos_ == line_.size() || line_[pos_] == '#')
             continue;
-        quad.subject = term(false, true, "a subject (an IRI or a blank node)");
-        quad.predicate = term(false, false, "a predicate (an IRI)");
-        quad.object = term(true, true, "an object (an IRI, a blank node or a literal)");
-        quad.graph.reset();
+        // Into the quad's terms, whose strings keep their capacity from line to line.
+        term(quad.subject, false, true, "a subject (an IRI or a blank node)");
+        term(quad.predicate, false, false, "a predicate (an IRI)");
+        term(quad.object, true, true, "an object (an IRI, a blank node or a literal)");
         skip_blanks();
-        if (quads_ && pos_ < line_.size() && line_[pos_] != '.')
-            quad.graph = term(false, true, "a graph label (an IRI or a blank node) or '.'");
+        if (quads_ && pos_ < line_.size() && line_[pos_] != '.') {
+            if (!quad.graph)
+                quad.graph.emplace();
+            term(*quad.graph, false, true, "a graph label (an IRI or a blank node) or '.'");
+        } else {
+            quad.graph.reset();
+        }
         skip_blanks();
         if (pos_ >= line_.size() || line_[pos_] != '.')
             fail(pos_, quads_ ? "expected a graph label or '.'" : "expected '.'");

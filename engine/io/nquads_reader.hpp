@@ -64,10 +64,11 @@ private:
     [[noreturn]] void fail(std::size_t column, const std::string& message) const;
     void skip_blanks();
     bool at_end_of_statement();
-    RdfTerm iri();
-    RdfTerm blank();
-    RdfTerm literal();
-    RdfTerm term(bool allow_literal, bool allow_blank, const char* what);
+    // Each reads one kind of term at pos_ into its argument (whose strings it reuses).
+    void iri_text(std::string& out);
+    void blank(RdfTerm& term);
+    void literal(RdfTerm& term);
+    void term(RdfTerm& out, bool allow_literal, bool allow_blank, const char* what);
     char32_t escape(bool allow_echar);
 
     std::istream& in_;

@@ -139,7 +139,7 @@ void ReadAhead::run() {
 }
 
 void ReadAhead::cut_blocks() {
-    const std::size_t ahead = parsers_ + BATCHES_AHEAD; // blocks cut, being parsed or waiting
+    const std::size_t ahead = 2 * parsers_; // blocks cut, being parsed, or parsed and waiting
     std::uint64_t sequence = 0, offset = 0;
     std::size_t line = 1;
     std::string carry; // the start of a line the last read cut off

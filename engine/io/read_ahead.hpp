@@ -69,7 +69,7 @@ public:
 
     static constexpr std::size_t BATCH_FACTS = 4096;
     static constexpr std::size_t BATCHES_AHEAD = 4;
-    static constexpr std::size_t BLOCK_BYTES = std::size_t{1} << 20; // about 8,000 statements
+    static constexpr std::size_t BLOCK_BYTES = std::size_t{1} << 18; // about 2,000 statements
 
 private:
     // What a reading thread hands over: a batch, in the input's order by `sequence`.
