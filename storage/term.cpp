@@ -143,37 +143,55 @@ bool is_iri_char(unsigned char c) {
 
 } // namespace
 
-Term Term::name(std::string_view text) {
+void Term::set(TermKind kind, std::string_view text, std::string_view aux) {
+    kind_ = kind;
+    has_offset_ = false;
+    offset_ = 0;
+    number_ = 0;
+    decimal_ = 0.0;
+    text_.assign(text.data(), text.size()); // safe even if `text` is in text_
+    aux_.assign(aux.data(), aux.size());
+}
+
+void Term::assign_name(std::string_view text) {
     if (text.empty())
         throw TermError("a name cannot be empty");
     require_utf8(text, "name");
-    Term term;
-    term.kind_ = TermKind::NAME;
-    term.text_ = text;
-    return term;
+    set(TermKind::NAME, text, {});
 }
 
-Term Term::iri(std::string_view text) {
+void Term::assign_iri(std::string_view text) {
     require_utf8(text, "IRI");
     for (unsigned char c : text)
         if (!is_iri_char(c))
             throw TermError(fmt::format("IRI <{}> holds a character not allowed in an IRI "
                                         "(space, control or one of <>\"{{}}|^`\\)",
                                         text));
+    set(TermKind::IRI, text, {});
+}
+
+void Term::assign_string(std::string_view text, std::string_view lang) {
+    require_utf8(text, "string");
+    if (!lang.empty() && !is_valid_lang(lang))
+        throw TermError(fmt::format("'{}' is not a valid language tag", lang));
+    set(TermKind::STRING, text, lang);
+}
+
+Term Term::name(std::string_view text) {
     Term term;
-    term.kind_ = TermKind::IRI;
-    term.text_ = text;
+    term.assign_name(text);
+    return term;
+}
+
+Term Term::iri(std::string_view text) {
+    Term term;
+    term.assign_iri(text);
     return term;
 }
 
 Term Term::string(std::string_view text, std::string_view lang) {
-    require_utf8(text, "string");
-    if (!lang.empty() && !is_valid_lang(lang))
-        throw TermError(fmt::format("'{}' is not a valid language tag", lang));
     Term term;
-    term.kind_ = TermKind::STRING;
-    term.text_ = text;
-    term.aux_ = lang;
+    term.assign_string(text, lang);
     return term;
 }
 

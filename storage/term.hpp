@@ -90,6 +90,13 @@ public:
                          unsigned minute, unsigned second, unsigned millisecond,
                          std::optional<int> offset_minutes);
 
+    // The same, made in place: this term becomes the name, IRI or string, keeping its
+    // strings' capacity (for loaders that make millions of terms). The same checks; on an
+    // error this term is left unchanged.
+    void assign_name(std::string_view text);
+    void assign_iri(std::string_view text);
+    void assign_string(std::string_view text, std::string_view lang = {});
+
     TermKind kind() const noexcept { return kind_; }
 
     // NAME, IRI, STRING: the text; TYPED: the lexical form.
@@ -116,6 +123,9 @@ public:
     friend bool operator==(const Term&, const Term&) = default;
 
 private:
+    // Becomes a term of `kind` with these strings and no other value, reusing capacity.
+    void set(TermKind kind, std::string_view text, std::string_view aux);
+
     TermKind kind_ = TermKind::DEFAULT_CONTEXT;
     bool has_offset_ = false;
     std::int16_t offset_ = 0;

@@ -38,10 +38,10 @@ int hex_value(char c) {
     return -1;
 }
 
-// %XX escapes decoded; a '%' not followed by two hex digits is kept as it is.
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
+// `text` with %XX escapes decoded into `out`; a '%' not followed by two hex digits is kept
+// as it is.
+void percent_decode(std::string_view text, std::string& out) {
+    out.clear();
     std::size_t done = 0; // text before this is in `out`
     for (std::size_t i = text.find('%'); i != std::string_view::npos && i + 2 < text.size(); i = text.find('%', i)) {
         const int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
@@ -54,7 +54,6 @@ std::string percent_decode(std::string_view text) {
         done = i += 3;
     }
     out.append(text, done);
-    return out;
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
@@ -84,32 +83,56 @@ std::optional<storage::Term> canonical(const std::string& lexical, parser::ast::
 
 } // namespace
 
-storage::Term from_rdf(const RdfTerm& term, const std::string& load_id) {
+void from_rdf(const RdfTerm& term, const std::string& load_id, std::optional<storage::Term>& out) {
     using parser::ast::TermKind;
+    if (!out)
+        out.emplace();
+    thread_local std::string scratch; // a decoded name or a blank node's IRI
     switch (term.kind) {
     case RdfTerm::IRI:
-        if (starts_with(term.value, NAME_NAMESPACE))
-            return storage::Term::name(percent_decode(std::string_view(term.value).substr(std::strlen(NAME_NAMESPACE))));
-        return storage::Term::iri(term.value);
+        if (starts_with(term.value, NAME_NAMESPACE)) {
+            percent_decode(std::string_view(term.value).substr(std::strlen(NAME_NAMESPACE)), scratch);
+            out->assign_name(scratch);
+        } else {
+            out->assign_iri(term.value);
+        }
+        return;
     case RdfTerm::BLANK:
-        return storage::Term::iri(BLANK_NAMESPACE + load_id + "-" + term.value);
+        scratch.assign(BLANK_NAMESPACE);
+        scratch += load_id;
+        scratch += '-';
+        scratch += term.value;
+        out->assign_iri(scratch);
+        return;
     case RdfTerm::LITERAL:
         break;
     }
-    if (!term.lang.empty())
-        return storage::Term::string(term.value, term.lang);
+    if (!term.lang.empty()) {
+        out->assign_string(term.value, term.lang);
+        return;
+    }
     const std::string& dt = term.datatype;
     const std::string_view xsd = xsd_name(dt);
-    if (dt.empty() || xsd == "string")
-        return storage::Term::string(term.value);
+    if (dt.empty() || xsd == "string") {
+        out->assign_string(term.value);
+        return;
+    }
     const std::pair<std::string_view, TermKind> INLINE[] = {{"integer", TermKind::INTEGER}, {"double", TermKind::DECIMAL},
                                                             {"boolean", TermKind::BOOLEAN}, {"date", TermKind::DATE},
                                                             {"dateTime", TermKind::DATETIME}};
     for (const auto& [name, kind] : INLINE)
         if (xsd == name)
-            if (auto value = canonical(term.value, kind))
-                return *value;
-    return storage::Term::typed(term.value, dt);
+            if (auto value = canonical(term.value, kind)) {
+                out = std::move(value);
+                return;
+            }
+    out = storage::Term::typed(term.value, dt);
+}
+
+storage::Term from_rdf(const RdfTerm& term, const std::string& load_id) {
+    std::optional<storage::Term> out;
+    from_rdf(term, load_id, out);
+    return std::move(*out);
 }
 
 RdfTerm to_rdf(const storage::Term& term) {

@@ -14,6 +14,7 @@
 #include "engine/io/nquads_reader.hpp"
 #include "storage/term.hpp"
 
+#include <optional>
 #include <string>
 
 namespace quarry::engine::io {
@@ -25,6 +26,8 @@ constexpr const char* XSD = "http://www.w3.org/2001/XMLSchema#";
 // The stored term of an RDF term; `load_id` makes blank nodes of one load distinct from
 // those of another. Throws ImportError-free TermError for values the model refuses.
 storage::Term from_rdf(const RdfTerm& term, const std::string& load_id);
+// The same into `out`, reusing the strings of the term it holds (loads make millions).
+void from_rdf(const RdfTerm& term, const std::string& load_id, std::optional<storage::Term>& out);
 
 // The RDF term of a stored term (not the default context).
 RdfTerm to_rdf(const storage::Term& term);

@@ -80,11 +80,11 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                 return ReadAhead::Source([reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
                     if (!reader->next(quad))
                         return false;
-                    statement[0] = from_rdf(quad.subject, load_id);
-                    statement[1] = from_rdf(quad.predicate, load_id);
-                    statement[2] = from_rdf(quad.object, load_id);
+                    from_rdf(quad.subject, load_id, statement[0]);
+                    from_rdf(quad.predicate, load_id, statement[1]);
+                    from_rdf(quad.object, load_id, statement[2]);
                     if (quad.graph)
-                        statement[3] = from_rdf(*quad.graph, load_id);
+                        from_rdf(*quad.graph, load_id, statement[3]);
                     else
                         statement[3].reset();
                     return true;

@@ -211,3 +211,23 @@ TEST_CASE("is_valid_utf8 rejects a bad byte wherever it falls in a run of ASCII"
         CHECK(quarry::storage::is_valid_utf8(ascii + "Türkiye 北京 bbbbbbbbbbb"));
     }
 }
+
+TEST_CASE("a term made in place equals the one its factory makes", "[storage][term]") {
+    Term term = Term::datetime(1'700'000'000'000, 180); // every field set
+    term.assign_name("Syrian delegation");
+    CHECK(term == Term::name("Syrian delegation"));
+    term.assign_string("IRNA reported", "en");
+    CHECK(term == Term::string("IRNA reported", "en"));
+    term.assign_iri("http://example.org/e/Khaji");
+    CHECK(term == Term::iri("http://example.org/e/Khaji"));
+    term.assign_string("plain");
+    CHECK(term == Term::string("plain"));
+    term.assign_name(term.text()); // from its own text
+    CHECK(term == Term::name("plain"));
+    // A refused value leaves the term as it was.
+    CHECK_THROWS_AS(term.assign_name(""), TermError);
+    CHECK_THROWS_AS(term.assign_iri("http://e/a b"), TermError);
+    CHECK_THROWS_AS(term.assign_string("x", "e n"), TermError);
+    CHECK_THROWS_AS(term.assign_string("\xFF"), TermError);
+    CHECK(term == Term::name("plain"));
+}
