@@ -1,5 +1,7 @@
 #include "storage/dictionary_batch.hpp"
 
+#include "storage/error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,6 +62,41 @@ void put_sorted(const lmdb::WriteTxn& txn, const lmdb::Dbi& dbi, std::size_t cou
         const bool after = i == 0 || std::string_view(previous) < key;
         cursor.put(key, value, append && after ? MDB_APPEND : 0);
         previous.assign(key);
+    }
+}
+
+// An entry of a sort by key: the key's bytes from the sort's depth, eight of them as a
+// number, and how many remain (up to 9: more than eight).
+struct Ordered {
+    std::uint64_t chunk = 0;
+    std::uint8_t remaining = 0;
+    std::size_t index = 0; // in the batch's new terms
+};
+
+// Sorts [first, last), whose keys agree on their first `depth` bytes, by key: by the next
+// eight bytes as a number (read once per entry), then, where those tie and the keys go on,
+// by the eight after, and so on. Shared prefixes (http://…) cost a pass each, and no
+// comparison reads the keys themselves.
+template <typename KeyOf>
+void sort_by_key(Ordered* first, Ordered* last, std::size_t depth, const KeyOf& key_of) {
+    for (Ordered* entry = first; entry != last; ++entry) {
+        const std::string_view key = key_of(entry->index);
+        const std::size_t left = key.size() - depth;
+        char bytes[8] = {};
+        std::memcpy(bytes, key.data() + depth, std::min<std::size_t>(left, 8));
+        entry->chunk = read_be64(bytes);
+        entry->remaining = static_cast<std::uint8_t>(std::min<std::size_t>(left, 9));
+    }
+    std::sort(first, last, [](const Ordered& a, const Ordered& b) {
+        return a.chunk != b.chunk ? a.chunk < b.chunk : a.remaining < b.remaining;
+    });
+    for (Ordered* run = first; run != last;) {
+        Ordered* end = run + 1;
+        while (end != last && end->chunk == run->chunk && end->remaining == run->remaining)
+            ++end;
+        if (end - run > 1 && run->remaining > 8) // tied so far, and the keys go on
+            sort_by_key(run, end, depth + 8, key_of);
+        run = end;
     }
 }
 
@@ -156,25 +193,17 @@ void DictionaryBatch::flush() {
             return encoding_of(fresh_[i].offset, fresh_[i].length);
         return std::string_view(long_keys.at(i));
     };
-    // Keys are sorted by their first eight bytes as a number, and only where those are
-    // equal by the whole key.
-    struct Ordered {
-        std::uint64_t prefix; // big-endian, padded with zeros
-        std::size_t index;    // in fresh_
-    };
     std::vector<Ordered> order(fresh_.size());
     auto ordering = std::async(std::launch::async, [&] {
         for (std::size_t i = 0; i < fresh_.size(); ++i) {
             if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
                 long_keys.emplace(i, Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length)));
-            const std::string_view key = key_of(i);
-            char prefix[8] = {};
-            std::memcpy(prefix, key.data(), std::min<std::size_t>(key.size(), 8));
-            order[i] = {read_be64(prefix), i};
+            order[i].index = i;
         }
-        std::sort(order.begin(), order.end(), [&](const Ordered& a, const Ordered& b) {
-            return a.prefix != b.prefix ? a.prefix < b.prefix : key_of(a.index) < key_of(b.index);
-        });
+        sort_by_key(order.data(), order.data() + order.size(), 0, key_of);
+        QUARRY_DEBUG_ASSERT(std::is_sorted(order.begin(), order.end(),
+                                           [&](const Ordered& a, const Ordered& b) { return key_of(a.index) < key_of(b.index); }),
+                            "new terms out of key order");
     });
     std::string id;
     put_sorted(txn_, dictionary_.id2term_, fresh_.size(), [&](std::size_t i) {
