@@ -178,31 +178,39 @@ void decode_block(const Key& first, std::string_view value, const Key& from, con
     });
 }
 
-std::vector<std::size_t> plan_blocks(std::span<const Key> keys) {
-    std::vector<std::size_t> starts;
+PlannedBlocks plan_blocks(std::span<const Key> keys) {
+    PlannedBlocks plan;
     if (keys.empty())
-        return starts;
-    std::vector<std::size_t> sizes(keys.size(), 0);
-    std::size_t total = 0;
+        return plan;
+    plan.ends.resize(keys.size());
+    // Written into a buffer with room for the longest deltas (kept, so that no call pays
+    // for zeroing it), then copied.
+    thread_local std::vector<char> scratch;
+    if (scratch.size() < (keys.size() - 1) * MAX_DELTA_BYTES)
+        scratch.resize((keys.size() - 1) * MAX_DELTA_BYTES);
+    char* out = scratch.data();
     for (std::size_t i = 1; i < keys.size(); ++i) {
-        sizes[i] = delta_size(keys[i - 1], keys[i]);
-        total += sizes[i];
+        out = write_delta(out, keys[i - 1], keys[i]);
+        plan.ends[i] = static_cast<std::size_t>(out - scratch.data());
     }
+    plan.deltas.assign(scratch.data(), out);
+    const std::size_t total = plan.ends.back();
     // Aim for equal blocks; a block may pass the aim by one quad, never MAX_BLOCK_BYTES.
     const std::size_t capacity = MAX_BLOCK_BYTES - MAX_DELTA_BYTES;
     const std::size_t count = (total + capacity - 1) / capacity;
     const std::size_t aim = count <= 1 ? MAX_BLOCK_BYTES : (total + count - 1) / count;
-    starts.push_back(0);
+    plan.starts.push_back(0);
     std::size_t filled = 0;
     for (std::size_t i = 1; i < keys.size(); ++i) {
-        if (filled >= aim || filled + sizes[i] > MAX_BLOCK_BYTES) {
-            starts.push_back(i); // keys[i] opens a block and costs nothing in its value
+        const std::size_t size = plan.ends[i] - plan.ends[i - 1];
+        if (filled >= aim || filled + size > MAX_BLOCK_BYTES) {
+            plan.starts.push_back(i); // keys[i] opens a block and costs nothing in its value
             filled = 0;
         } else {
-            filled += sizes[i];
+            filled += size;
         }
     }
-    return starts;
+    return plan;
 }
 
 } // namespace quarry::storage

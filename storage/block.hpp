@@ -49,8 +49,23 @@ void decode_block(const Key& first, std::string_view value, std::vector<Key>& ou
 void decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
                   std::vector<Key>& out);
 
-// Splits sorted keys into runs that each encode within MAX_BLOCK_BYTES, as evenly as the
-// sizes allow. Returns the start index of each run.
-std::vector<std::size_t> plan_blocks(std::span<const Key> keys);
+// Sorted keys cut into blocks that each encode within MAX_BLOCK_BYTES, as evenly as the
+// sizes allow. Every key's delta from the one before is encoded once, back to back: a
+// block's value (its keys after the first, which is the LMDB key) is a slice of them.
+struct PlannedBlocks {
+    std::vector<std::size_t> starts; // the index of each block's first key
+    std::string deltas;
+    std::vector<std::size_t> ends;   // where key i's delta ends in `deltas` (key 0 has none)
+
+    // Block b's keys run from starts[b] to the next start (the last, to `key_count`).
+    std::size_t end(std::size_t b, std::size_t key_count) const {
+        return b + 1 < starts.size() ? starts[b + 1] : key_count;
+    }
+    std::string_view value(std::size_t b, std::size_t key_count) const {
+        const std::size_t first = ends[starts[b]], last = ends[end(b, key_count) - 1];
+        return std::string_view(deltas).substr(first, last - first);
+    }
+};
+PlannedBlocks plan_blocks(std::span<const Key> keys);
 
 } // namespace quarry::storage

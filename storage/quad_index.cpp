@@ -88,15 +88,12 @@ QuadIndex::QuadIndex(const lmdb::Txn& txn, Permutation perm) : perm_(perm) {
 
 void QuadIndex::write_blocks(const lmdb::WriteTxn& txn, std::span<const Key> keys,
                              bool append) const {
-    const std::vector<std::size_t> starts = plan_blocks(keys);
-    std::string value;
+    const PlannedBlocks plan = plan_blocks(keys);
     char key[KEY_BYTES];
-    for (std::size_t b = 0; b < starts.size(); ++b) {
-        const std::size_t end = b + 1 < starts.size() ? starts[b + 1] : keys.size();
-        const auto block = keys.subspan(starts[b], end - starts[b]);
-        encode_block(block, value);
+    for (std::size_t b = 0; b < plan.starts.size(); ++b) {
+        const std::string_view value = plan.value(b, keys.size());
         QUARRY_ASSERT(value.size() <= MAX_BLOCK_BYTES, "block larger than planned");
-        write_key(key, block.front());
+        write_key(key, keys[plan.starts[b]]);
         dbi_.put(txn, std::string_view(key, KEY_BYTES), value, append ? MDB_APPEND : 0);
     }
 }

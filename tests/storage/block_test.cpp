@@ -80,12 +80,15 @@ TEST_CASE("adjacent keys that share a prefix take one byte", "[storage][block]")
 TEST_CASE("block planning keeps every block within the size limit", "[storage][block]") {
     std::mt19937_64 random(5);
     const auto keys = random_sorted_keys(random, 5000, 1u << 20);
-    const auto starts = plan_blocks(keys);
+    const PlannedBlocks plan = plan_blocks(keys);
+    const auto& starts = plan.starts;
     REQUIRE(starts.size() > 1);
     std::string value;
     for (std::size_t b = 0; b < starts.size(); ++b) {
         const std::size_t end = b + 1 < starts.size() ? starts[b + 1] : keys.size();
+        CHECK(plan.end(b, keys.size()) == end);
         encode_block(std::span<const Key>(keys).subspan(starts[b], end - starts[b]), value);
+        CHECK(plan.value(b, keys.size()) == value); // the planned slice is the block's encoding
         CHECK(value.size() <= MAX_BLOCK_BYTES);
         if (b + 1 < starts.size())
             CHECK(value.size() >= MAX_BLOCK_BYTES / 2); // no needlessly small blocks
