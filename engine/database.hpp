@@ -155,6 +155,9 @@ private:
 // A parameter ($name) stands for a value given at each run, anywhere a value can stand in
 // a match: in a tuple (not inside a property path) or in an expression. A value that is
 // not stored matches no fact but still compares in where and shows in return.
+//
+// A PreparedQuery belongs to its Database: it must not outlive it, and runs on the
+// Database's thread like any statement.
 class PreparedQuery {
 public:
     // The parameters' names (without '$'), in order of first appearance: the patterns,
