@@ -614,10 +614,10 @@ std::unique_ptr<Rows> Database::query(const std::string& text) {
 }
 
 std::unique_ptr<PreparedQuery> Database::prepare(const std::string& text) {
-    return std::unique_ptr<PreparedQuery>(new PreparedQuery(*this, parse_match(text, "prepare()")));
+    return std::make_unique<PreparedQuery>(PreparedQuery::Key(), *this, parse_match(text, "prepare()"));
 }
 
-PreparedQuery::PreparedQuery(Database& database, parser::ParsedStatements script)
+PreparedQuery::PreparedQuery(Key, Database& database, parser::ParsedStatements script)
     : database_(database), script_(std::move(script)),
       query_(&*script_.statements()[0].statement->query), parameters_(parser::parameters(*query_)) {
     for (const ast::Term* parameter : parameters_)

@@ -170,13 +170,17 @@ public:
     // Database::query.
     std::unique_ptr<Rows> run(const std::vector<storage::Term>& values = {});
 
+    // Made by Database::prepare only (the key is Database's to give).
+    class Key {
+        friend class Database;
+        Key() = default;
+    };
+    PreparedQuery(Key, Database& database, parser::ParsedStatements script);
     PreparedQuery(const PreparedQuery&) = delete;
     PreparedQuery& operator=(const PreparedQuery&) = delete;
     ~PreparedQuery();
 
 private:
-    friend class Database;
-    PreparedQuery(Database& database, parser::ParsedStatements script);
 
     Database& database_;
     parser::ParsedStatements script_;
