@@ -142,31 +142,50 @@ Fixture& fixture() {
 // favouritism for one key, few enough to prepare in a blink.
 constexpr std::size_t SAMPLES = 1 << 14;
 
+// The subjects the point queries ask about: random people, the same for every benchmark.
+std::vector<Term> point_subjects() {
+    std::mt19937_64 random(7);
+    std::vector<Term> subjects;
+    subjects.reserve(SAMPLES);
+    for (std::size_t sample_idx = 0; sample_idx < SAMPLES; ++sample_idx)
+        subjects.push_back(numbered("person", random() % PEOPLE));
+    return subjects;
+}
+
+// Reads every row into `row`; returns how many there were.
+std::int64_t read_all(quarry::engine::Rows& rows, quarry::engine::Row& row) {
+    std::int64_t count = 0;
+    while (rows.read(row)) {
+        benchmark::DoNotOptimize(row);
+        ++count;
+    }
+    return count;
+}
+
+// Items: queries, and the rows each read.
+void report_queries(benchmark::State& state, std::int64_t rows_seen) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    state.counters["rows/query"] =
+        static_cast<double>(rows_seen) / static_cast<double>(state.iterations());
+}
+
 // match (<subject>, ?p, ?o) for a random person, every row read; parsing and planning
 // included. Items: queries.
 void BM_PointQuery(benchmark::State& state) {
     Database& db = fixture().db();
-    std::mt19937_64 random(7);
     std::vector<std::string> queries;
     queries.reserve(SAMPLES);
-    for (std::size_t sample_idx = 0; sample_idx < SAMPLES; ++sample_idx) {
-        const Term subject = numbered("person", random() % PEOPLE);
+    for (const Term& subject : point_subjects())
         queries.push_back(fmt::format("match ({}, ?p, ?o)", quarry::engine::format_term(subject)));
-    }
 
     std::size_t query_idx = 0;
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query(queries[query_idx++ % SAMPLES]);
         quarry::engine::Row row;
-        while (rows->read(row)) {
-            benchmark::DoNotOptimize(row);
-            ++rows_seen;
-        }
+        rows_seen += read_all(*rows, row);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    state.counters["rows/query"] =
-        static_cast<double>(rows_seen) / static_cast<double>(state.iterations());
+    report_queries(state, rows_seen);
 }
 BENCHMARK(BM_PointQuery);
 
@@ -174,12 +193,7 @@ BENCHMARK(BM_PointQuery);
 // once, each run given its subject. Items: queries.
 void BM_PointQueryPrepared(benchmark::State& state) {
     Database& db = fixture().db();
-    std::mt19937_64 random(7);
-    std::vector<Term> subjects;
-    subjects.reserve(SAMPLES);
-    for (std::size_t sample_idx = 0; sample_idx < SAMPLES; ++sample_idx)
-        subjects.push_back(numbered("person", random() % PEOPLE));
-
+    const std::vector<Term> subjects = point_subjects();
     const auto query = db.prepare("match ($s, ?p, ?o)");
     std::vector<Term> values(1);
     quarry::engine::Row row;
@@ -188,14 +202,9 @@ void BM_PointQueryPrepared(benchmark::State& state) {
     for (auto _ : state) {
         values[0] = subjects[query_idx++ % SAMPLES];
         auto rows = query->run(values);
-        while (rows->read(row)) {
-            benchmark::DoNotOptimize(row);
-            ++rows_seen;
-        }
+        rows_seen += read_all(*rows, row);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    state.counters["rows/query"] =
-        static_cast<double>(rows_seen) / static_cast<double>(state.iterations());
+    report_queries(state, rows_seen);
 }
 BENCHMARK(BM_PointQueryPrepared);
 
@@ -206,10 +215,7 @@ void BM_FullScan(benchmark::State& state) {
     for (auto _ : state) {
         auto rows = db.query("match (?s, ?p, ?o, ?g)");
         quarry::engine::Row row;
-        while (rows->read(row)) {
-            benchmark::DoNotOptimize(row);
-            ++rows_seen;
-        }
+        rows_seen += read_all(*rows, row);
     }
     state.SetItemsProcessed(rows_seen);
     state.counters["rows/scan"] =

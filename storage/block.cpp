@@ -108,24 +108,28 @@ char* write_delta(char* out, const Key& prev, const Key& cur) {
     return out;
 }
 
-} // namespace
-
-void append_delta(std::string& out, const Key& prev, const Key& cur) {
-    char delta[MAX_DELTA_BYTES];
-    out.append(delta, write_delta(delta, prev, cur));
-}
-
-void encode_block(std::span<const Key> keys, std::string& out) {
-    // Written into a buffer with room for the longest deltas (kept, so that no call pays
-    // for zeroing it), then copied.
+// Every key's delta from the one before, back to back (the first key has none), in a
+// buffer kept per thread with room for the longest deltas, so that no call pays for
+// zeroing it; valid until the thread's next call. `ends`, if given, receives where each
+// key's delta ends.
+std::string_view encode_deltas(std::span<const Key> keys, std::size_t* ends) {
     thread_local std::vector<char> scratch;
     const std::size_t room = keys.empty() ? 0 : (keys.size() - 1) * MAX_DELTA_BYTES;
     if (scratch.size() < room)
         scratch.resize(room);
-    char* end = scratch.data();
-    for (std::size_t i = 1; i < keys.size(); ++i)
-        end = write_delta(end, keys[i - 1], keys[i]);
-    out.assign(scratch.data(), end);
+    char* out = scratch.data();
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+        out = write_delta(out, keys[i - 1], keys[i]);
+        if (ends)
+            ends[i] = static_cast<std::size_t>(out - scratch.data());
+    }
+    return std::string_view(scratch.data(), static_cast<std::size_t>(out - scratch.data()));
+}
+
+} // namespace
+
+void encode_block(std::span<const Key> keys, std::string& out) {
+    out.assign(encode_deltas(keys, nullptr));
 }
 
 namespace {
@@ -183,17 +187,7 @@ PlannedBlocks plan_blocks(std::span<const Key> keys) {
     if (keys.empty())
         return plan;
     plan.ends.resize(keys.size());
-    // Written into a buffer with room for the longest deltas (kept, so that no call pays
-    // for zeroing it), then copied.
-    thread_local std::vector<char> scratch;
-    if (scratch.size() < (keys.size() - 1) * MAX_DELTA_BYTES)
-        scratch.resize((keys.size() - 1) * MAX_DELTA_BYTES);
-    char* out = scratch.data();
-    for (std::size_t i = 1; i < keys.size(); ++i) {
-        out = write_delta(out, keys[i - 1], keys[i]);
-        plan.ends[i] = static_cast<std::size_t>(out - scratch.data());
-    }
-    plan.deltas.assign(scratch.data(), out);
+    plan.deltas.assign(encode_deltas(keys, plan.ends.data()));
     const std::size_t total = plan.ends.back();
     // Aim for equal blocks; a block may pass the aim by one quad, never MAX_BLOCK_BYTES.
     const std::size_t capacity = MAX_BLOCK_BYTES - MAX_DELTA_BYTES;

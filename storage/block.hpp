@@ -36,7 +36,6 @@ Key read_key(std::string_view bytes);
 
 // Bytes that `cur` takes when encoded after `prev` (precondition: prev < cur).
 std::size_t delta_size(const Key& prev, const Key& cur);
-void append_delta(std::string& out, const Key& prev, const Key& cur);
 
 // Encodes keys[1..] as one block value (keys[0] is the LMDB key).
 void encode_block(std::span<const Key> keys, std::string& out);

@@ -15,35 +15,6 @@ namespace {
 
 constexpr std::size_t INITIAL_SLOTS = 1024; // a power of two
 
-// A hash of an encoding, 8 bytes at a time, each word mixed in by a multiply and the
-// whole finished with MurmurHash3's fmix64: a few cycles per word, and its low bits (the
-// slot) depend on every byte.
-std::uint64_t hash_encoding(std::string_view bytes) noexcept {
-    constexpr std::uint64_t MULTIPLIER = 0x9E3779B97F4A7C15ULL;
-    std::uint64_t h = bytes.size() * MULTIPLIER;
-    const auto mix = [&](std::uint64_t word) {
-        h = (h ^ word) * MULTIPLIER;
-        h ^= h >> 32;
-    };
-    std::size_t i = 0;
-    for (; i + 8 <= bytes.size(); i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, bytes.data() + i, 8);
-        mix(word);
-    }
-    if (i < bytes.size()) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, bytes.data() + i, bytes.size() - i);
-        mix(word);
-    }
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 // Puts `count` entries, in key order (`entry(i)` gives the i-th key and value), into
 // `dbi`: appended when every key sorts after the table's last one (always so for a fresh
 // table), otherwise one insertion each.
@@ -124,7 +95,7 @@ void PreparedTerm::prepare(const Term& term) {
     if (!inline_id) {
         tag = dictionary_tag(term);
         encode_term(term, encoding);
-        hash = hash_encoding(encoding);
+        hash = Dictionary::hash(encoding);
     }
 }
 

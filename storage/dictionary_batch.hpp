@@ -26,7 +26,7 @@ struct PreparedTerm {
     std::optional<TermId> inline_id;
     IdTag tag{};
     std::string encoding;
-    std::uint64_t hash = 0; // of the encoding
+    std::uint64_t hash = 0; // Dictionary::hash of the encoding
 
     // Reuses this object's buffer for the encoding.
     void prepare(const Term& term);
