@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace quarry::storage {
@@ -60,8 +61,12 @@ struct PlannedBlocks {
     std::size_t end(std::size_t b, std::size_t key_count) const {
         return b + 1 < starts.size() ? starts[b + 1] : key_count;
     }
+    // Where block b's value lies in `deltas`: [first, second).
+    std::pair<std::size_t, std::size_t> bounds(std::size_t b, std::size_t key_count) const {
+        return {ends[starts[b]], ends[end(b, key_count) - 1]};
+    }
     std::string_view value(std::size_t b, std::size_t key_count) const {
-        const std::size_t first = ends[starts[b]], last = ends[end(b, key_count) - 1];
+        const auto [first, last] = bounds(b, key_count);
         return std::string_view(deltas).substr(first, last - first);
     }
 };

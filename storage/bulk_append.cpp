@@ -1,11 +1,14 @@
 #include "storage/bulk_append.hpp"
 
+#include "storage/block.hpp"
 #include "storage/error.hpp"
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <latch>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -14,77 +17,69 @@ namespace quarry::storage {
 
 namespace {
 
-constexpr std::size_t KEYS_PER_WRITE = 1 << 16;
+// Keys merged, and cut into blocks, at a time.
+constexpr std::size_t KEYS_PER_CHUNK = 1 << 16;
 
-} // namespace
+// Blocks of one index, encoded ahead of the writes: each block's first key, and where
+// its value (the rest, encoded: block.hpp) lies in the chunk's deltas.
+struct Blocks {
+    std::vector<Key> firsts;
+    std::string deltas;
+    std::vector<std::pair<std::size_t, std::size_t>> values; // [begin, end) in `deltas`
+    std::size_t keys = 0;
 
-BulkAppender::BulkAppender(const Store& store, const lmdb::WriteTxn& txn, std::size_t memory,
-                           const std::filesystem::path& temp_dir)
-    : store_(store), txn_(txn) {
-    if (store.fact_count(txn) != 0)
-        throw StorageError("a bulk append needs a store without facts");
-    for (auto& sorter : sorters_)
-        sorter = std::make_unique<KeySorter>(memory / PERMUTATION_COUNT, temp_dir);
-}
-
-void BulkAppender::add(const Quad& quad) {
-    for (Permutation perm : ALL_PERMUTATIONS)
-        sorters_[static_cast<std::size_t>(perm)]->add(to_key(perm, quad));
-}
-
-void BulkAppender::start_sorting() {
-    // Sorting the six orders is independent work: two threads take half each.
-    for (std::size_t half = 0; half < 2; ++half)
-        if (!sorting_[half].valid())
-            sorting_[half] = std::async(std::launch::async, [this, half] {
-                for (std::size_t i = half; i < sorters_.size(); i += 2)
-                    sorters_[i]->prepare();
-            });
-}
-
-namespace {
-
-// Sorted keys of one index, merged ahead of the writes.
-struct Chunk {
-    Permutation perm = Permutation::SPOC;
-    std::vector<Key> keys;
-    bool last = false; // the index's last chunk
+    std::size_t bytes() const {
+        return firsts.size() * sizeof(Key) + deltas.size() + values.size() * sizeof(values[0]);
+    }
+    std::string_view value(std::size_t b) const {
+        return std::string_view(deltas).substr(values[b].first, values[b].second - values[b].first);
+    }
 };
 
-// Chunks passed from the merging thread to the writing one, a few at most in between.
-class ChunkQueue {
+// Blocks passed from the merging threads to the writing one, an index's queue for each,
+// up to a number of bytes in all. A chunk always goes into an empty queue, so the queue
+// the writer waits on never waits for the others to drain.
+class BlockQueues {
 public:
-    static constexpr std::size_t AHEAD = 4;
-    // False if the reader has gone.
-    bool push(Chunk chunk) {
+    explicit BlockQueues(std::size_t limit) : limit_(limit) {}
+
+    // False if the writer has gone.
+    bool push(Permutation perm, Blocks blocks) {
+        Queue& queue = queues_[static_cast<std::size_t>(perm)];
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return gone_ || chunks_.size() < AHEAD; });
+        changed_.wait(lock, [&] { return gone_ || queue.chunks.empty() || bytes_ + blocks.bytes() <= limit_; });
         if (gone_)
             return false;
-        chunks_.push_back(std::move(chunk));
+        bytes_ += blocks.bytes();
+        queue.chunks.push_back(std::move(blocks));
         changed_.notify_all();
         return true;
     }
-    void close(std::exception_ptr error) {
+    // No more blocks for the index: it is complete, or `error` stopped its merge.
+    void close(Permutation perm, std::exception_ptr error) {
         std::lock_guard lock(mutex_);
-        closed_ = true;
-        error_ = error;
+        Queue& queue = queues_[static_cast<std::size_t>(perm)];
+        queue.closed = true;
+        queue.error = error;
         changed_.notify_all();
     }
-    // False at the end; rethrows the merging thread's error.
-    bool pop(Chunk& chunk) {
+    // False at the index's end; rethrows its merging thread's error.
+    bool pop(Permutation perm, Blocks& blocks) {
+        Queue& queue = queues_[static_cast<std::size_t>(perm)];
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return closed_ || !chunks_.empty(); });
-        if (chunks_.empty()) {
-            if (error_)
-                std::rethrow_exception(error_);
+        changed_.wait(lock, [&] { return queue.closed || !queue.chunks.empty(); });
+        if (queue.chunks.empty()) {
+            if (queue.error)
+                std::rethrow_exception(queue.error);
             return false;
         }
-        chunk = std::move(chunks_.front());
-        chunks_.pop_front();
+        blocks = std::move(queue.chunks.front());
+        queue.chunks.pop_front();
+        bytes_ -= blocks.bytes();
         changed_.notify_all();
         return true;
     }
+    // The writer goes: pushes return false from now on.
     void leave() {
         std::lock_guard lock(mutex_);
         gone_ = true;
@@ -92,97 +87,173 @@ public:
     }
 
 private:
+    struct Queue {
+        std::deque<Blocks> chunks;
+        bool closed = false;
+        std::exception_ptr error;
+    };
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<Chunk> chunks_;
-    bool closed_ = false, gone_ = false;
-    std::exception_ptr error_;
+    std::array<Queue, PERMUTATION_COUNT> queues_;
+    std::size_t bytes_ = 0;
+    const std::size_t limit_;
+    bool gone_ = false;
 };
 
 } // namespace
 
-std::uint64_t BulkAppender::finish() {
-    start_sorting();
-    for (auto& half : sorting_)
-        half.get();
-
-    // Merging the sorted runs goes on a thread of its own, a few chunks ahead of the
-    // writes, which stay on the transaction's thread.
-    ChunkQueue queue;
-    std::thread merger([&] {
-        try {
-            for (Permutation perm : ALL_PERMUTATIONS) {
-                auto& sorter = sorters_[static_cast<std::size_t>(perm)];
-                Chunk chunk{perm, {}, false};
-                chunk.keys.reserve(KEYS_PER_WRITE);
-                while (sorter->read(chunk.keys, KEYS_PER_WRITE - chunk.keys.size())) {
-                    if (chunk.keys.size() == KEYS_PER_WRITE) {
-                        if (!queue.push(std::move(chunk)))
-                            return;
-                        chunk = Chunk{perm, {}, false};
-                        chunk.keys.reserve(KEYS_PER_WRITE);
-                    }
-                }
-                sorter.reset(); // its runs' files go now
-                chunk.last = true;
-                if (!queue.push(std::move(chunk)))
-                    return;
-            }
-            queue.close(nullptr);
-        } catch (...) {
-            queue.close(std::current_exception());
-        }
-    });
-    struct Join {
-        ChunkQueue& queue;
-        std::thread& thread;
-        ~Join() {
-            queue.leave();
-            thread.join();
-        }
-    } join{queue, merger};
-
-    // The statistics: facts per predicate and context and distinct subjects per predicate
-    // from SPOC, distinct objects per predicate from POSC (counted in hash maps, moved to
-    // the ordered delta at the end).
+// Two threads, which prepare the sorters and then merge them into their queues; the
+// statistics are counted as SPOC and POSC go by.
+struct BulkAppender::Merging {
+    BlockQueues queues;
+    // Facts per predicate and context and distinct subjects per predicate, from SPOC;
+    // distinct objects per predicate, from POSC. Each is complete when its index's queue
+    // has closed.
     std::unordered_map<TermId, StatsDelta::Predicate> predicates;
     std::unordered_map<TermId, std::int64_t> contexts;
-    std::uint64_t facts = 0, written = 0;
-    Key previous{};
-    bool first = true; // of its index
-    Chunk chunk;
-    while (queue.pop(chunk)) {
-        const QuadIndex& index = store_.index(chunk.perm);
-        for (const Key& key : chunk.keys) {
-            if (chunk.perm == Permutation::SPOC) {
-                auto& predicate = predicates[key[P]];
-                ++predicate.facts;
-                ++contexts[key[C]];
-                if (first || previous[S] != key[S] || previous[P] != key[P])
-                    ++predicate.distinct_subjects;
-            } else if (chunk.perm == Permutation::POSC) {
-                if (first || previous[0] != key[0] || previous[1] != key[1])
-                    ++predicates[key[0]].distinct_objects;
-            }
-            previous = key;
-            first = false;
+    std::unordered_map<TermId, std::int64_t> distinct_objects;
+    // Each thread first prepares half of the sorters (sorting what they buffer), noting a
+    // failure for the thread that merges that index.
+    std::array<std::exception_ptr, PERMUTATION_COUNT> unprepared;
+    std::latch prepared{2};
+    std::atomic<std::size_t> next{0}; // the next index to merge
+    std::thread threads[2];
+
+    // The sorters' buffers are gone once they are merged: a quarter of their memory holds
+    // blocks.
+    Merging(std::array<std::unique_ptr<KeySorter>, PERMUTATION_COUNT>& sorters, std::size_t memory)
+        : queues(memory / 4) {
+        try {
+            for (std::size_t half = 0; half < 2; ++half)
+                threads[half] = std::thread([this, &sorters, half] { run(sorters, half); });
+        } catch (...) {
+            prepared.count_down(); // for the thread that did not start
+            stop();
+            throw;
         }
-        written += index.insert(txn_, chunk.keys);
-        if (!chunk.last)
-            continue;
-        if (chunk.perm == Permutation::SPOC)
+    }
+    ~Merging() { stop(); }
+    void stop() {
+        queues.leave();
+        for (auto& thread : threads)
+            if (thread.joinable())
+                thread.join();
+    }
+
+    void run(std::array<std::unique_ptr<KeySorter>, PERMUTATION_COUNT>& sorters, std::size_t half) {
+        for (std::size_t i = half; i < sorters.size(); i += 2)
+            try {
+                sorters[i]->prepare();
+            } catch (...) {
+                unprepared[i] = std::current_exception();
+            }
+        prepared.arrive_and_wait();
+        // Then each thread merges the next index not yet taken, in the order they are
+        // written, so that neither waits while there is work. After an error, the indexes
+        // a thread takes close with it.
+        std::exception_ptr error;
+        for (std::size_t i; (i = next++) < sorters.size();) {
+            if (!error)
+                error = unprepared[i];
+            if (!error) {
+                try {
+                    if (!merge(static_cast<Permutation>(i), *sorters[i]))
+                        return;
+                    sorters[i].reset(); // its runs' files go now
+                } catch (...) {
+                    error = std::current_exception();
+                }
+            }
+            queues.close(static_cast<Permutation>(i), error);
+        }
+    }
+
+    // False if the writer has gone.
+    bool merge(Permutation perm, KeySorter& sorter) {
+        std::vector<Key> keys;
+        keys.reserve(KEYS_PER_CHUNK);
+        Key previous{};
+        bool first = true;
+        while (sorter.read(keys, KEYS_PER_CHUNK)) {
+            for (const Key& key : keys) {
+                if (perm == Permutation::SPOC) {
+                    auto& predicate = predicates[key[P]];
+                    ++predicate.facts;
+                    ++contexts[key[C]];
+                    if (first || previous[S] != key[S] || previous[P] != key[P])
+                        ++predicate.distinct_subjects;
+                } else if (perm == Permutation::POSC) {
+                    if (first || previous[0] != key[0] || previous[1] != key[1])
+                        ++distinct_objects[key[0]];
+                }
+                previous = key;
+                first = false;
+            }
+            PlannedBlocks plan = plan_blocks(keys);
+            Blocks blocks;
+            blocks.keys = keys.size();
+            blocks.firsts.reserve(plan.starts.size());
+            blocks.values.reserve(plan.starts.size());
+            for (std::size_t b = 0; b < plan.starts.size(); ++b) {
+                blocks.firsts.push_back(keys[plan.starts[b]]);
+                blocks.values.push_back(plan.bounds(b, keys.size()));
+            }
+            blocks.deltas = std::move(plan.deltas);
+            if (!queues.push(perm, std::move(blocks)))
+                return false;
+            keys.clear();
+        }
+        return true;
+    }
+};
+
+BulkAppender::BulkAppender(const Store& store, const lmdb::WriteTxn& txn, std::size_t memory,
+                           const std::filesystem::path& temp_dir)
+    : store_(store), txn_(txn), memory_(memory) {
+    if (store.fact_count(txn) != 0)
+        throw StorageError("a bulk append needs a store without facts");
+    for (auto& sorter : sorters_)
+        sorter = std::make_unique<KeySorter>(memory / PERMUTATION_COUNT, temp_dir);
+}
+
+BulkAppender::~BulkAppender() = default;
+
+void BulkAppender::add(const Quad& quad) {
+    for (Permutation perm : ALL_PERMUTATIONS)
+        sorters_[static_cast<std::size_t>(perm)]->add(to_key(perm, quad));
+}
+
+void BulkAppender::start_merging() {
+    if (!merging_)
+        merging_ = std::make_unique<Merging>(sorters_, memory_);
+}
+
+std::uint64_t BulkAppender::finish() {
+    start_merging();
+    std::uint64_t facts = 0;
+    Blocks blocks;
+    for (Permutation perm : ALL_PERMUTATIONS) {
+        const QuadIndex& index = store_.index(perm);
+        std::uint64_t written = 0;
+        while (merging_->queues.pop(perm, blocks)) {
+            for (std::size_t b = 0; b < blocks.firsts.size(); ++b)
+                index.append_block(txn_, blocks.firsts[b], blocks.value(b));
+            written += blocks.keys;
+        }
+        if (perm == Permutation::SPOC)
             facts = written;
         else if (written != facts)
-            throw StorageError(fmt::format("bulk append: index {} got {} keys, SPOC {}", permutation_name(chunk.perm),
-                                           written, facts));
-        written = 0;
-        first = true;
+            throw StorageError(
+                fmt::format("bulk append: index {} got {} keys, SPOC {}", permutation_name(perm), written, facts));
     }
     StatsDelta delta;
     delta.facts = static_cast<std::int64_t>(facts);
-    delta.predicates.insert(predicates.begin(), predicates.end());
-    delta.contexts.insert(contexts.begin(), contexts.end());
+    for (const auto& [predicate, objects] : merging_->distinct_objects)
+        merging_->predicates[predicate].distinct_objects += objects;
+    delta.predicates.insert(merging_->predicates.begin(), merging_->predicates.end());
+    delta.contexts.insert(merging_->contexts.begin(), merging_->contexts.end());
     store_.statistics().apply(txn_, delta);
+    merging_.reset();
     return facts;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <future>
+#include <limits>
 #include <unordered_map>
 
 namespace quarry::storage {
@@ -15,58 +16,66 @@ namespace {
 
 constexpr std::size_t INITIAL_SLOTS = 1024; // a power of two
 
-// Puts `count` entries, in key order (`entry(i)` gives the i-th key and value), into
-// `dbi`: appended when every key sorts after the table's last one (always so for a fresh
-// table), otherwise one insertion each.
-template <typename Entry>
-void put_sorted(const lmdb::WriteTxn& txn, const lmdb::Dbi& dbi, std::size_t count, Entry entry) {
+// Puts `count` entries, in key order (`entry(i)` gives the i-th key and value; `follows(i)`
+// whether key i sorts after key i - 1), into `dbi`: appended when every key sorts after
+// the table's last one (always so for a fresh table), otherwise one insertion each.
+template <typename Entry, typename Follows>
+void put_sorted(const lmdb::WriteTxn& txn, const lmdb::Dbi& dbi, std::size_t count, Entry entry, Follows follows) {
     if (count == 0)
         return;
     lmdb::Cursor cursor(txn, dbi);
     const auto last = cursor.get(MDB_LAST);
     const bool append = !last || last->first < entry(0).first;
-    std::string previous;
     for (std::size_t i = 0; i < count; ++i) {
         const auto [key, value] = entry(i);
         // Equal keys (long terms whose prefix and hash both collide) are duplicates of a
         // DUPSORT table: those go in the ordinary way.
-        const bool after = i == 0 || std::string_view(previous) < key;
-        cursor.put(key, value, append && after ? MDB_APPEND : 0);
-        previous.assign(key);
+        cursor.put(key, value, append && (i == 0 || follows(i)) ? MDB_APPEND : 0);
     }
 }
 
-// An entry of a sort by key: the key's bytes from the sort's depth, eight of them as a
-// number, and how many remain (up to 9: more than eight).
+// An entry of a sort by key: the key, and its bytes from the sort's depth, eight of them
+// as a number.
 struct Ordered {
     std::uint64_t chunk = 0;
-    std::uint8_t remaining = 0;
-    std::size_t index = 0; // in the batch's new terms
+    const char* key = nullptr;
+    std::uint32_t length = 0;
+    std::uint32_t index = 0; // in the batch's new terms
+
+    std::string_view view() const { return {key, length}; }
+    // How many bytes the key has from `depth` on, up to 9 (more than a chunk).
+    std::size_t remaining(std::size_t depth) const { return std::min<std::size_t>(length - depth, 9); }
 };
 
 // Sorts [first, last), whose keys agree on their first `depth` bytes, by key: by the next
 // eight bytes as a number (read once per entry), then, where those tie and the keys go on,
-// by the eight after, and so on. Shared prefixes (http://…) cost a pass each, and no
-// comparison reads the keys themselves.
-template <typename KeyOf>
-void sort_by_key(Ordered* first, Ordered* last, std::size_t depth, const KeyOf& key_of) {
+// by the eight after, and so on. No comparison reads the keys themselves; reading each
+// key's next eight bytes is a cache miss, so keys are fetched a few entries ahead. A range
+// whose keys all share those bytes (a prefix such as http://…) needs no sorting.
+void sort_by_key(Ordered* first, Ordered* last, std::size_t depth) {
+    constexpr std::ptrdiff_t AHEAD = 8;
+    bool alike = true;
     for (Ordered* entry = first; entry != last; ++entry) {
-        const std::string_view key = key_of(entry->index);
-        const std::size_t left = key.size() - depth;
+        if (last - entry > AHEAD)
+            __builtin_prefetch(entry[AHEAD].key + depth);
         char bytes[8] = {};
-        std::memcpy(bytes, key.data() + depth, std::min<std::size_t>(left, 8));
+        std::memcpy(bytes, entry->key + depth, entry->remaining(depth) > 8 ? 8 : entry->remaining(depth));
         entry->chunk = read_be64(bytes);
-        entry->remaining = static_cast<std::uint8_t>(std::min<std::size_t>(left, 9));
+        alike = alike && entry->chunk == first->chunk && entry->remaining(depth) == first->remaining(depth);
     }
-    std::sort(first, last, [](const Ordered& a, const Ordered& b) {
-        return a.chunk != b.chunk ? a.chunk < b.chunk : a.remaining < b.remaining;
-    });
+    const auto tied = [depth](const Ordered& a, const Ordered& b) {
+        return a.chunk == b.chunk && a.remaining(depth) == b.remaining(depth);
+    };
+    if (!alike)
+        std::sort(first, last, [depth](const Ordered& a, const Ordered& b) {
+            return a.chunk != b.chunk ? a.chunk < b.chunk : a.remaining(depth) < b.remaining(depth);
+        });
     for (Ordered* run = first; run != last;) {
         Ordered* end = run + 1;
-        while (end != last && end->chunk == run->chunk && end->remaining == run->remaining)
+        while (end != last && tied(*end, *run))
             ++end;
-        if (end - run > 1 && run->remaining > 8) // tied so far, and the keys go on
-            sort_by_key(run, end, depth + 8, key_of);
+        if (end - run > 1 && run->remaining(depth) > 8) // tied so far, and the keys go on
+            sort_by_key(run, end, depth + 8);
         run = end;
     }
 }
@@ -149,50 +158,66 @@ TermId DictionaryBatch::intern(const PreparedTerm& term) {
     const TermId id = slot.id;
     if (++used_slots_ * 2 > slots_.size())
         grow();
-    if (arena_.size() + slots_.size() * sizeof(Slot) + fresh_.size() * sizeof(Fresh) > memory_)
+    if (arena_.size() + slots_.size() * sizeof(Slot) + fresh_.size() * sizeof(Fresh) > memory_ ||
+        fresh_.size() == std::numeric_limits<std::uint32_t>::max()) // flush() numbers them in 32 bits
         flush();
     return id;
 }
 
 void DictionaryBatch::flush() {
+    // The table is not needed to write the new terms, and goes first: its memory is for
+    // what runs meanwhile (the merges of a bulk load).
+    slots_ = std::vector<Slot>(INITIAL_SLOTS);
+    used_slots_ = 0;
     std::sort(fresh_.begin(), fresh_.end(), [](const Fresh& a, const Fresh& b) { return a.id < b.id; });
     // term2id goes in key order: a short encoding is its own key, a long one is hashed.
     // That order is worked out on another thread while id2term is written.
-    std::unordered_map<std::size_t, std::string> long_keys; // few: by index in fresh_
-    const auto key_of = [&](std::size_t i) {
-        if (fresh_[i].length <= Dictionary::MAX_DIRECT_KEY)
-            return encoding_of(fresh_[i].offset, fresh_[i].length);
-        return std::string_view(long_keys.at(i));
-    };
+    std::vector<std::string> long_keys; // few
     std::vector<Ordered> order(fresh_.size());
     auto ordering = std::async(std::launch::async, [&] {
-        for (std::size_t i = 0; i < fresh_.size(); ++i) {
+        for (std::size_t i = 0; i < fresh_.size(); ++i)
             if (fresh_[i].length > Dictionary::MAX_DIRECT_KEY)
-                long_keys.emplace(i, Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length)));
-            order[i].index = i;
+                long_keys.push_back(Dictionary::lookup_key(encoding_of(fresh_[i].offset, fresh_[i].length)));
+        for (std::size_t i = 0, long_key = 0; i < fresh_.size(); ++i) {
+            const std::string_view key = fresh_[i].length <= Dictionary::MAX_DIRECT_KEY
+                                             ? encoding_of(fresh_[i].offset, fresh_[i].length)
+                                             : std::string_view(long_keys[long_key++]);
+            order[i].key = key.data();
+            order[i].length = static_cast<std::uint32_t>(key.size());
+            order[i].index = static_cast<std::uint32_t>(i);
         }
-        sort_by_key(order.data(), order.data() + order.size(), 0, key_of);
+        sort_by_key(order.data(), order.data() + order.size(), 0);
         QUARRY_DEBUG_ASSERT(std::is_sorted(order.begin(), order.end(),
-                                           [&](const Ordered& a, const Ordered& b) { return key_of(a.index) < key_of(b.index); }),
+                                           [](const Ordered& a, const Ordered& b) { return a.view() < b.view(); }),
                             "new terms out of key order");
     });
     std::string id;
-    put_sorted(txn_, dictionary_.id2term_, fresh_.size(), [&](std::size_t i) {
-        id.clear();
-        append_be64(id, fresh_[i].id);
-        return std::pair<std::string_view, std::string_view>(id, encoding_of(fresh_[i].offset, fresh_[i].length));
-    });
+    put_sorted(
+        txn_, dictionary_.id2term_, fresh_.size(),
+        [&](std::size_t i) {
+            id.clear();
+            append_be64(id, fresh_[i].id);
+            return std::pair<std::string_view, std::string_view>(id, encoding_of(fresh_[i].offset, fresh_[i].length));
+        },
+        [](std::size_t) { return true; }); // ids are distinct, and sorted
     ordering.get();
-    put_sorted(txn_, dictionary_.term2id_, order.size(), [&](std::size_t i) {
-        id.clear();
-        append_be64(id, fresh_[order[i].index].id);
-        return std::pair<std::string_view, std::string_view>(key_of(order[i].index), id);
-    });
+    put_sorted(
+        txn_, dictionary_.term2id_, order.size(),
+        [&](std::size_t i) {
+            // The id and the key are cache misses: fetched a few entries ahead.
+            constexpr std::size_t AHEAD = 8;
+            if (i + AHEAD < order.size()) {
+                __builtin_prefetch(&fresh_[order[i + AHEAD].index]);
+                __builtin_prefetch(order[i + AHEAD].key);
+            }
+            id.clear();
+            append_be64(id, fresh_[order[i].index].id);
+            return std::pair<std::string_view, std::string_view>(order[i].view(), id);
+        },
+        [&](std::size_t i) { return order[i].view() != order[i - 1].view(); });
     // Give the memory back, not just the contents: what follows a load needs it.
     fresh_ = {};
     arena_ = {};
-    slots_ = std::vector<Slot>(INITIAL_SLOTS);
-    used_slots_ = 0;
 }
 
 } // namespace quarry::storage

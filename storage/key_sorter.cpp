@@ -16,10 +16,12 @@ namespace quarry::storage {
 namespace {
 
 constexpr std::size_t MIN_KEYS = 1024;
-// A run is a sequence of chunks of up to this many keys: the first key (32 bytes), the
-// byte length of the rest (4 bytes), and the rest delta-encoded as index blocks are
-// (block.hpp), a quarter of the bytes or less. A merge reads a chunk at a time.
-constexpr std::size_t RUN_CHUNK_KEYS = 4096;
+// A run is a sequence of chunks of up to 4096 keys: the first key (32 bytes), the byte
+// length of the rest (4 bytes), and the rest delta-encoded as index blocks are
+// (block.hpp), a quarter of the bytes or less. A merge reads a chunk of every run at a
+// time, so a sorter with a small budget, which makes many runs, writes smaller chunks
+// (down to 1024 keys): a sixty-fourth of the buffer.
+std::size_t run_chunk_keys(std::size_t capacity) { return std::clamp<std::size_t>(capacity / 64, 1024, 4096); }
 
 } // namespace
 
@@ -61,10 +63,10 @@ struct KeySorter::Run {
     }
 
     // Writes sorted, distinct keys as the run's chunks.
-    static bool write(std::FILE* file, std::span<const Key> keys) {
+    static bool write(std::FILE* file, std::span<const Key> keys, std::size_t chunk_keys) {
         std::string encoded;
-        for (std::size_t start = 0; start < keys.size(); start += RUN_CHUNK_KEYS) {
-            const auto part = keys.subspan(start, std::min(RUN_CHUNK_KEYS, keys.size() - start));
+        for (std::size_t start = 0; start < keys.size(); start += chunk_keys) {
+            const auto part = keys.subspan(start, std::min(chunk_keys, keys.size() - start));
             encode_block(part, encoded);
             const auto length = static_cast<std::uint32_t>(encoded.size());
             if (std::fwrite(part.data(), sizeof(Key), 1, file) != 1 ||
@@ -109,10 +111,10 @@ void KeySorter::spill() {
         throw StorageError(fmt::format("cannot open a sort run: {}", std::strerror(errno)), errno);
     }
     spilling_ = std::async(std::launch::async, [run = std::move(run), keys = std::move(buffer_),
-                                                dir = temp_dir_.string()]() mutable {
+                                                dir = temp_dir_.string(), chunk_keys = run_chunk_keys(capacity_)]() mutable {
         sort_keys(keys);
         keys.erase(std::unique(keys.begin(), keys.end(), same_key), keys.end());
-        if (!Run::write(run->file, keys))
+        if (!Run::write(run->file, keys, chunk_keys))
             throw StorageError(fmt::format("cannot write a sort run in {}: {}", dir, std::strerror(errno)), errno);
         keys.clear();
         return std::pair(std::move(run), std::move(keys));
@@ -142,8 +144,8 @@ void KeySorter::start_merge() {
     }
     buffer_ = {};
     spare_ = {};
-    // Each run is read a chunk (128 KiB decoded) at a time: the rest of the budget stays
-    // free for the index pages the merge is written to.
+    // Each run is read a chunk (32 to 128 KiB decoded) at a time: the rest of the budget
+    // stays free for the index pages the merge is written to.
     for (auto& run : runs_) {
         if (std::fseek(run->file, 0, SEEK_SET) != 0)
             throw StorageError(fmt::format("cannot read a sort run: {}", std::strerror(errno)), errno);

@@ -98,6 +98,13 @@ void QuadIndex::write_blocks(const lmdb::WriteTxn& txn, std::span<const Key> key
     }
 }
 
+void QuadIndex::append_block(const lmdb::WriteTxn& txn, const Key& first, std::string_view value) const {
+    char key[KEY_BYTES];
+    write_key(key, first);
+    if (!dbi_.put(txn, std::string_view(key, KEY_BYTES), value, MDB_APPEND))
+        throw StorageError(fmt::format("index {}: a block appended out of order", permutation_name(perm_)));
+}
+
 std::size_t QuadIndex::insert(const lmdb::WriteTxn& txn, std::span<const Key> keys,
                               std::vector<char>* inserted, std::vector<char>* new_pair) const {
     if (inserted)

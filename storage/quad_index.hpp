@@ -34,6 +34,11 @@ public:
     std::size_t remove(const lmdb::WriteTxn& txn, std::span<const Key> keys,
                        std::vector<char>* removed = nullptr) const;
 
+    // Appends one block, `first` and the encoded rest (block.hpp), after every block the
+    // index has: for bulk writes, whose keys all sort after the index's last. Throws
+    // StorageError if `first` does not sort after the last block's first key.
+    void append_block(const lmdb::WriteTxn& txn, const Key& first, std::string_view value) const;
+
     // True if some key starts with the first `length` components of `prefix`.
     bool contains_prefix(const lmdb::Txn& txn, const Key& prefix, unsigned length) const;
 

@@ -122,7 +122,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     summary.skipped = ahead.skipped();
     summary.first_skipped = ahead.first_skipped();
     if (bulk)
-        bulk->start_sorting(); // meanwhile, the new terms are written
+        bulk->start_merging(); // meanwhile, the new terms are written
     terms.flush();
     if (!quads.empty())
         flush();

@@ -71,3 +71,27 @@ TEST_CASE("a bulk append refuses a store that holds facts", "[storage][bulk]") {
     CHECK_THROWS_WITH(store.write([&](lmdb::WriteTxn& txn) { BulkAppender appender(store, txn, 1 << 20); }),
                       Catch::Contains("needs a store without facts"));
 }
+
+TEST_CASE("a bulk append given up while its blocks wait leaves the store as it was", "[storage][bulk]") {
+    TempDir dir;
+    std::mt19937_64 random(5);
+    const IdPools pools(random, 300, 10, 700, 6);
+    Store store(dir.file("db.qdb"));
+    // A small budget: runs spill, and the merging threads soon wait for the writer, which
+    // never comes; giving up must stop them.
+    for (const bool started : {false, true}) {
+        CHECK_THROWS_WITH(store.write([&](lmdb::WriteTxn& txn) {
+            BulkAppender appender(store, txn, 6 * 64 * 1024, dir.path());
+            for (int i = 0; i < 60'000; ++i)
+                appender.add(pools.quad(random));
+            if (started)
+                appender.start_merging();
+            throw std::runtime_error("given up");
+        }),
+                          "given up");
+        auto txn = store.begin_read();
+        CHECK(store.fact_count(txn) == 0);
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        CHECK(entry.path().filename().string().rfind("quarry-sort-", 0) != 0);
+}

@@ -128,52 +128,59 @@ TEST_CASE("a dictionary batch gives the ids intern would, and writes new terms o
             terms.push_back(Term::name(long_text_2 + std::to_string(i)));
         }
     }
-    const std::vector<Term> existing = {Term::name("person 3"), Term::string("quote 7", "en"), Term::name("elsewhere")};
     // The memory budget decides only how often the batch flushes, and interning many terms
-    // at once is interning each in turn: the ids are the same.
-    for (const bool at_once : {false, true}) {
-        for (const std::size_t memory : {std::size_t{4096}, std::size_t{64} << 20}) {
-            INFO("memory " << memory << (at_once ? ", terms interned 4,000 at once" : ", one by one"));
-            Store direct(dir.file(fmt::format("direct-{}-{}.qdb", memory, at_once)));
-            Store batched(dir.file(fmt::format("batched-{}-{}.qdb", memory, at_once)));
-            std::vector<TermId> want, got;
-            direct.write([&](lmdb::WriteTxn& txn) {
-                for (const Term& term : existing)
-                    direct.intern(txn, term);
-                for (const Term& term : terms)
-                    want.push_back(direct.intern(txn, term));
-            });
-            batched.write([&](lmdb::WriteTxn& txn) {
-                for (const Term& term : existing)
-                    batched.intern(txn, term);
-                DictionaryBatch batch(batched.dictionary(), txn, memory);
-                if (at_once) {
-                    std::vector<PreparedTerm> prepared(terms.size());
-                    std::vector<const PreparedTerm*> pointers;
-                    for (std::size_t i = 0; i < terms.size(); ++i) {
-                        prepared[i].prepare(terms[i]);
-                        pointers.push_back(&prepared[i]);
+    // at once is interning each in turn: the ids are the same. Into an empty dictionary
+    // the first flush appends every new term; where the tables have terms already, some
+    // go in one by one.
+    for (const bool empty : {true, false}) {
+        const std::vector<Term> existing =
+            empty ? std::vector<Term>{}
+                  : std::vector<Term>{Term::name("person 3"), Term::string("quote 7", "en"), Term::name("elsewhere")};
+        for (const bool at_once : {false, true}) {
+            for (const std::size_t memory : {std::size_t{4096}, std::size_t{64} << 20}) {
+                INFO("memory " << memory << (at_once ? ", terms interned 4,000 at once" : ", one by one")
+                               << (empty ? ", empty" : ""));
+                Store direct(dir.file(fmt::format("direct-{}-{}-{}.qdb", memory, at_once, empty)));
+                Store batched(dir.file(fmt::format("batched-{}-{}-{}.qdb", memory, at_once, empty)));
+                std::vector<TermId> want, got;
+                direct.write([&](lmdb::WriteTxn& txn) {
+                    for (const Term& term : existing)
+                        direct.intern(txn, term);
+                    for (const Term& term : terms)
+                        want.push_back(direct.intern(txn, term));
+                });
+                batched.write([&](lmdb::WriteTxn& txn) {
+                    for (const Term& term : existing)
+                        batched.intern(txn, term);
+                    DictionaryBatch batch(batched.dictionary(), txn, memory);
+                    if (at_once) {
+                        std::vector<PreparedTerm> prepared(terms.size());
+                        std::vector<const PreparedTerm*> pointers;
+                        for (std::size_t i = 0; i < terms.size(); ++i) {
+                            prepared[i].prepare(terms[i]);
+                            pointers.push_back(&prepared[i]);
+                        }
+                        got.resize(terms.size());
+                        for (std::size_t first = 0; first < terms.size(); first += 4000)
+                            batch.intern(pointers.data() + first, std::min<std::size_t>(4000, terms.size() - first),
+                                         got.data() + first);
+                    } else {
+                        PreparedTerm prepared;
+                        for (const Term& term : terms) {
+                            prepared.prepare(term);
+                            got.push_back(batch.intern(prepared));
+                        }
                     }
-                    got.resize(terms.size());
-                    for (std::size_t first = 0; first < terms.size(); first += 4000)
-                        batch.intern(pointers.data() + first, std::min<std::size_t>(4000, terms.size() - first),
-                                     got.data() + first);
-                } else {
-                    PreparedTerm prepared;
-                    for (const Term& term : terms) {
-                        prepared.prepare(term);
-                        got.push_back(batch.intern(prepared));
-                    }
+                    batch.flush();
+                });
+                CHECK(got == want);
+                const auto txn = batched.begin_read();
+                CHECK(batched.dictionary().size(txn) == direct.dictionary().size(direct.begin_read()));
+                for (std::size_t i = 0; i < terms.size(); i += 7) {
+                    INFO(terms[i].text());
+                    CHECK(batched.find(txn, terms[i]) == got[i]);
+                    CHECK(batched.resolve(txn, got[i]) == terms[i]);
                 }
-                batch.flush();
-            });
-            CHECK(got == want);
-            const auto txn = batched.begin_read();
-            CHECK(batched.dictionary().size(txn) == direct.dictionary().size(direct.begin_read()));
-            for (std::size_t i = 0; i < terms.size(); i += 7) {
-                INFO(terms[i].text());
-                CHECK(batched.find(txn, terms[i]) == got[i]);
-                CHECK(batched.resolve(txn, got[i]) == terms[i]);
             }
         }
     }
