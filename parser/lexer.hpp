@@ -87,6 +87,11 @@ constexpr bool iri_char_allowed(char32_t c) noexcept {
     return true;
 }
 
+// The end of the run of bytes from `from` that may stand unescaped in an IRI
+// (iri_char_allowed, the bytes of UTF-8 sequences included): the offset of the first byte
+// that may not, or text.size(). Sixteen bytes at a time.
+std::size_t iri_plain_run(std::string_view text, std::size_t from);
+
 // The offset of the first byte of `text` that is not well-formed UTF-8, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 

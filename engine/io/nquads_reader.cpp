@@ -108,9 +108,7 @@ void NQuadsReader::iri_text(std::string& out) {
     out.clear();
     ++pos_; // '<'
     for (;;) {
-        std::size_t end = pos_; // a run of plain characters, copied at once
-        while (end < line_.size() && parser::iri_char_allowed(static_cast<unsigned char>(line_[end])))
-            ++end;
+        const std::size_t end = parser::iri_plain_run(line_, pos_); // copied at once
         out.append(line_, pos_, end - pos_);
         pos_ = end;
         if (pos_ >= line_.size())

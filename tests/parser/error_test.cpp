@@ -485,3 +485,26 @@ TEST_CASE("find_invalid_utf8 finds the first bad byte wherever it falls in a run
         CHECK(quarry::parser::find_invalid_utf8(ascii + "Türkiye 北京 bbbbbbbbbbb") == std::string_view::npos);
     }
 }
+
+TEST_CASE("iri_plain_run stops at the first byte an IRI may not hold unescaped, wherever it falls",
+          "[parser][errors]") {
+    using quarry::parser::iri_char_allowed;
+    using quarry::parser::iri_plain_run;
+    // Every byte value, at every offset of a run longer than a vector of sixteen, and from
+    // several starting points: the run ends where the character-by-character rule says.
+    for (unsigned byte = 0; byte < 256; ++byte) {
+        for (std::size_t offset = 0; offset < 40; ++offset) {
+            std::string text = "http://e/Ümlaut-" + std::string(30, 'a');
+            text.insert(offset, 1, static_cast<char>(byte));
+            for (const std::size_t from : {std::size_t{0}, std::size_t{3}, std::size_t{17}}) {
+                std::size_t want = from;
+                while (want < text.size() && iri_char_allowed(static_cast<unsigned char>(text[want])))
+                    ++want;
+                INFO("byte " << byte << ", offset " << offset << ", from " << from);
+                REQUIRE(iri_plain_run(text, from) == want);
+            }
+        }
+    }
+    CHECK(iri_plain_run("", 0) == 0);
+    CHECK(iri_plain_run("abc", 3) == 3);
+}
