@@ -20,16 +20,31 @@ namespace {
 // Keys merged, and cut into blocks, at a time.
 constexpr std::size_t KEYS_PER_CHUNK = 1 << 16;
 
-// Blocks of one index, encoded ahead of the writes: each block's first key, and where
-// its value (the rest, encoded: block.hpp) lies in the chunk's deltas.
+// A chunk of one index's keys on their way to be written: either the keys themselves, or
+// the blocks they make, encoded (each block's first key, and where its value, the rest
+// encoded as block.hpp has it, lies in the chunk's deltas).
 struct Blocks {
+    std::vector<Key> keys;     // not yet encoded
     std::vector<Key> firsts;
     std::string deltas;
     std::vector<std::pair<std::size_t, std::size_t>> values; // [begin, end) in `deltas`
-    std::size_t keys = 0;
+    std::size_t key_count = 0;
 
+    // Cuts `sorted` (distinct keys) into blocks.
+    void encode(std::span<const Key> sorted) {
+        PlannedBlocks plan = plan_blocks(sorted);
+        firsts.clear();
+        values.clear();
+        for (std::size_t b = 0; b < plan.starts.size(); ++b) {
+            firsts.push_back(sorted[plan.starts[b]]);
+            values.push_back(plan.bounds(b, sorted.size()));
+        }
+        deltas = std::move(plan.deltas);
+        key_count = sorted.size();
+    }
     std::size_t bytes() const {
-        return firsts.size() * sizeof(Key) + deltas.size() + values.size() * sizeof(values[0]);
+        return keys.size() * sizeof(Key) + firsts.size() * sizeof(Key) + deltas.size() +
+               values.size() * sizeof(values[0]);
     }
     std::string_view value(std::size_t b) const {
         return std::string_view(deltas).substr(values[b].first, values[b].second - values[b].first);
@@ -67,6 +82,7 @@ public:
     bool pop(Permutation perm, Blocks& blocks) {
         Queue& queue = queues_[static_cast<std::size_t>(perm)];
         std::unique_lock lock(mutex_);
+        queue.waited = queue.chunks.empty();
         changed_.wait(lock, [&] { return queue.closed || !queue.chunks.empty(); });
         if (queue.chunks.empty()) {
             if (queue.error)
@@ -79,6 +95,12 @@ public:
         changed_.notify_all();
         return true;
     }
+    // Whether the writer found the index's queue empty when it last came for a chunk: it
+    // has time to spare, and can encode keys itself.
+    bool writer_waited(Permutation perm) {
+        std::lock_guard lock(mutex_);
+        return queues_[static_cast<std::size_t>(perm)].waited;
+    }
     // The writer goes: pushes return false from now on.
     void leave() {
         std::lock_guard lock(mutex_);
@@ -89,6 +111,7 @@ public:
 private:
     struct Queue {
         std::deque<Blocks> chunks;
+        bool waited = false;
         bool closed = false;
         std::exception_ptr error;
     };
@@ -189,19 +212,19 @@ struct BulkAppender::Merging {
                 previous = key;
                 first = false;
             }
-            PlannedBlocks plan = plan_blocks(keys);
+            // Encoding falls to whichever thread has time: the writer, if it came to an
+            // empty queue last time, otherwise this one.
             Blocks blocks;
-            blocks.keys = keys.size();
-            blocks.firsts.reserve(plan.starts.size());
-            blocks.values.reserve(plan.starts.size());
-            for (std::size_t b = 0; b < plan.starts.size(); ++b) {
-                blocks.firsts.push_back(keys[plan.starts[b]]);
-                blocks.values.push_back(plan.bounds(b, keys.size()));
+            if (queues.writer_waited(perm)) {
+                blocks.keys = std::move(keys);
+                keys = std::vector<Key>();
+                keys.reserve(KEYS_PER_CHUNK);
+            } else {
+                blocks.encode(keys);
+                keys.clear();
             }
-            blocks.deltas = std::move(plan.deltas);
             if (!queues.push(perm, std::move(blocks)))
                 return false;
-            keys.clear();
         }
         return true;
     }
@@ -236,9 +259,11 @@ std::uint64_t BulkAppender::finish() {
         const QuadIndex& index = store_.index(perm);
         std::uint64_t written = 0;
         while (merging_->queues.pop(perm, blocks)) {
+            if (!blocks.keys.empty())
+                blocks.encode(blocks.keys);
             for (std::size_t b = 0; b < blocks.firsts.size(); ++b)
                 index.append_block(txn_, blocks.firsts[b], blocks.value(b));
-            written += blocks.keys;
+            written += blocks.key_count;
         }
         if (perm == Permutation::SPOC)
             facts = written;
