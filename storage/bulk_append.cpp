@@ -142,10 +142,10 @@ struct BulkAppender::Merging {
     std::atomic<std::size_t> next{0}; // the next index to merge
     std::thread threads[2];
 
-    // The sorters' buffers are gone once they are merged: a quarter of their memory holds
-    // blocks.
+    // The sorters' buffers are gone once they are merged: an eighth of their memory holds
+    // blocks (more would raise the peak, which comes at the end, with the index pages).
     Merging(std::array<std::unique_ptr<KeySorter>, PERMUTATION_COUNT>& sorters, std::size_t memory)
-        : queues(memory / 4) {
+        : queues(memory / 8) {
         try {
             for (std::size_t half = 0; half < 2; ++half)
                 threads[half] = std::thread([this, &sorters, half] { run(sorters, half); });
