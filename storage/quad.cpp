@@ -45,56 +45,69 @@ unsigned bound_prefix_length(Permutation perm, const QuadPattern& pattern) {
 
 namespace {
 
-// Ranges this short are left to std::sort.
+// Ranges this short are finished by insertion.
 constexpr std::size_t RADIX_MIN_KEYS = 64;
 
-// Byte `b` (0 the most significant) of a key read as 32 big-endian bytes.
-unsigned key_byte(const Key& key, unsigned b) {
-    return static_cast<unsigned>(key[b >> 3] >> (56 - 8 * (b & 7))) & 0xFF;
+// The eight bits of `key`, read as 256 bits, most significant first, that start at bit
+// `bit` (past the end: zeros).
+unsigned key_digit(const Key& key, unsigned bit) {
+    const unsigned word = bit / 64, offset = bit % 64;
+    std::uint64_t bits = key[word] << offset;
+    if (offset > 56 && word < 3)
+        bits |= key[word + 1] >> (64 - offset);
+    return static_cast<unsigned>(bits >> 56);
 }
 
-// Sorts keys that agree on every byte before `byte`.
-void sort_keys_from(Key* first, Key* last, unsigned byte) {
+// Sorts keys by a radix sort, most significant digit first, in place (American flag):
+// each range is split on the eight bits that start at the first bit in which its keys
+// differ, so that no pass is spent on bits every key shares (ids use few of their 64).
+void sort_keys_from(Key* first, Key* last) {
     const std::size_t size = static_cast<std::size_t>(last - first);
     if (size < RADIX_MIN_KEYS) {
-        std::sort(first, last, KeyLess());
+        for (Key* key = first + 1; key < last; ++key) {
+            const Key moving = *key;
+            Key* to = key;
+            for (; to != first && KeyLess()(moving, to[-1]); --to)
+                *to = to[-1];
+            *to = moving;
+        }
         return;
     }
-    // The first byte, from `byte` on, in which the keys differ.
     Key differ{};
     for (const Key* key = first; key != last; ++key)
         for (unsigned w = 0; w < 4; ++w)
             differ[w] |= (*key)[w] ^ (*first)[w];
-    while (byte < 32 && key_byte(differ, byte) == 0)
-        ++byte;
-    if (byte == 32)
+    unsigned word = 0;
+    while (word < 4 && differ[word] == 0)
+        ++word;
+    if (word == 4)
         return; // all equal
-    // American flag sort on that byte: count, then swap each key into its bucket.
+    const unsigned bit = word * 64 + static_cast<unsigned>(std::countl_zero(differ[word]));
     std::array<std::size_t, 257> start{};
     for (const Key* key = first; key != last; ++key)
-        ++start[key_byte(*key, byte) + 1];
-    for (unsigned b = 0; b < 256; ++b)
-        start[b + 1] += start[b];
+        ++start[key_digit(*key, bit) + 1];
+    for (unsigned d = 0; d < 256; ++d)
+        start[d + 1] += start[d];
     std::array<std::size_t, 256> next;
     std::copy(start.begin(), start.end() - 1, next.begin());
-    for (unsigned b = 0; b < 256; ++b) {
-        while (next[b] < start[b + 1]) {
-            const unsigned home = key_byte(first[next[b]], byte);
-            if (home == b)
-                ++next[b];
+    for (unsigned d = 0; d < 256; ++d) {
+        while (next[d] < start[d + 1]) {
+            const unsigned home = key_digit(first[next[d]], bit);
+            if (home == d)
+                ++next[d];
             else
-                std::swap(first[next[b]], first[next[home]++]);
+                std::swap(first[next[d]], first[next[home]++]);
         }
     }
-    if (byte == 31)
-        return;
-    for (unsigned b = 0; b < 256; ++b)
-        if (start[b + 1] - start[b] > 1)
-            sort_keys_from(first + start[b], first + start[b + 1], byte + 1);
+    if (bit + 8 >= 256)
+        return; // the digit reached the last bit: each range holds equal keys
+    for (unsigned d = 0; d < 256; ++d)
+        if (start[d + 1] - start[d] > 1)
+            sort_keys_from(first + start[d], first + start[d + 1]);
 }
 
 } // namespace
 
-void sort_keys(std::span<Key> keys) { sort_keys_from(keys.data(), keys.data() + keys.size(), 0); }
+void sort_keys(std::span<Key> keys) { sort_keys_from(keys.data(), keys.data() + keys.size()); }
 
 } // namespace quarry::storage

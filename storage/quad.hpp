@@ -83,10 +83,10 @@ struct KeyLess {
     }
 };
 
-// Sorts keys into KeyLess order, in place: a radix sort on the bytes in which the keys
-// differ (most significant first), finishing small ranges with std::sort. Ids use few of
-// their 64 bits, so a few passes split millions of keys into ranges a cache holds, where
-// comparison sorts cost a fraction of what they cost over the whole.
+// Sorts keys into KeyLess order, in place: a radix sort on eight bits at a time, most
+// significant first, each range split where its keys start to differ, and small ranges
+// finished by insertion. Ids use few of their 64 bits, so a few passes split millions of
+// keys into ranges a cache holds.
 void sort_keys(std::span<Key> keys);
 
 inline Key to_key(Permutation perm, const Quad& quad) {
