@@ -54,18 +54,18 @@ struct Ordered {
 // whose keys all share those bytes (a prefix such as http://…) needs no sorting.
 void sort_by_key(Ordered* first, Ordered* last, std::size_t depth) {
     constexpr std::ptrdiff_t AHEAD = 8;
+    const auto tied = [depth](const Ordered& a, const Ordered& b) {
+        return a.chunk == b.chunk && a.remaining(depth) == b.remaining(depth);
+    };
     bool alike = true;
     for (Ordered* entry = first; entry != last; ++entry) {
         if (last - entry > AHEAD)
             __builtin_prefetch(entry[AHEAD].key + depth);
         char bytes[8] = {};
-        std::memcpy(bytes, entry->key + depth, entry->remaining(depth) > 8 ? 8 : entry->remaining(depth));
+        std::memcpy(bytes, entry->key + depth, std::min<std::size_t>(entry->remaining(depth), 8));
         entry->chunk = read_be64(bytes);
-        alike = alike && entry->chunk == first->chunk && entry->remaining(depth) == first->remaining(depth);
+        alike = alike && tied(*entry, *first);
     }
-    const auto tied = [depth](const Ordered& a, const Ordered& b) {
-        return a.chunk == b.chunk && a.remaining(depth) == b.remaining(depth);
-    };
     if (!alike)
         std::sort(first, last, [depth](const Ordered& a, const Ordered& b) {
             return a.chunk != b.chunk ? a.chunk < b.chunk : a.remaining(depth) < b.remaining(depth);

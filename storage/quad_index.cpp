@@ -89,19 +89,22 @@ QuadIndex::QuadIndex(const lmdb::Txn& txn, Permutation perm) : perm_(perm) {
 void QuadIndex::write_blocks(const lmdb::WriteTxn& txn, std::span<const Key> keys,
                              bool append) const {
     const PlannedBlocks plan = plan_blocks(keys);
-    char key[KEY_BYTES];
     for (std::size_t b = 0; b < plan.starts.size(); ++b) {
         const std::string_view value = plan.value(b, keys.size());
         QUARRY_ASSERT(value.size() <= MAX_BLOCK_BYTES, "block larger than planned");
-        write_key(key, keys[plan.starts[b]]);
-        dbi_.put(txn, std::string_view(key, KEY_BYTES), value, append ? MDB_APPEND : 0);
+        put_block(txn, keys[plan.starts[b]], value, append ? MDB_APPEND : 0);
     }
 }
 
 void QuadIndex::append_block(const lmdb::WriteTxn& txn, const Key& first, std::string_view value) const {
+    put_block(txn, first, value, MDB_APPEND);
+}
+
+void QuadIndex::put_block(const lmdb::WriteTxn& txn, const Key& first, std::string_view value,
+                          unsigned flags) const {
     char key[KEY_BYTES];
     write_key(key, first);
-    if (!dbi_.put(txn, std::string_view(key, KEY_BYTES), value, MDB_APPEND))
+    if (!dbi_.put(txn, std::string_view(key, KEY_BYTES), value, flags)) // only MDB_APPEND refuses
         throw StorageError(fmt::format("index {}: a block appended out of order", permutation_name(perm_)));
 }
 

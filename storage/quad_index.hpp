@@ -47,6 +47,8 @@ public:
 
 private:
     void write_blocks(const lmdb::WriteTxn& txn, std::span<const Key> keys, bool append) const;
+    // Stores one block under its first key; `flags` as for mdb_put.
+    void put_block(const lmdb::WriteTxn& txn, const Key& first, std::string_view value, unsigned flags) const;
 
     Permutation perm_ = Permutation::SPOC;
     lmdb::Dbi dbi_;
