@@ -63,6 +63,16 @@ void reserve_a_slot(SlotMap& slots) {
         slots.emplace("", 0);
 }
 
+// The text of each aggregate of `expr`, in the order compile_expression numbers them.
+void aggregate_texts(const ast::Expr& expr, std::vector<std::string>& out) {
+    if (expr.op == ast::ExprOp::AGGREGATE) {
+        out.push_back(parser::print(expr));
+        return;
+    }
+    for (const auto& arg : expr.args)
+        aggregate_texts(arg, out);
+}
+
 std::string column_name(const ast::ReturnItem& item) {
     if (!item.alias.empty())
         return item.alias;
@@ -110,16 +120,20 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
             item.slot = slots.at(name);
             plan->items.push_back(std::move(item));
             plan->columns.push_back(name);
+            plan->item_texts.push_back("?" + name);
         }
     } else {
         for (const auto& item : query.returns) {
             plan->items.push_back(engine::compile_expression(item.expr, slots, prefixes, &plan->aggregates));
             plan->columns.push_back(column_name(item));
+            plan->item_texts.push_back(parser::print(item.expr) + (item.alias.empty() ? "" : " as " + item.alias));
+            aggregate_texts(item.expr, plan->aggregate_texts);
         }
     }
     for (const auto& key : query.order) {
         QueryPlan::Key compiled;
         compiled.descending = key.descending;
+        compiled.text = parser::print(key.expr) + (key.descending ? " desc" : "");
         // A bare name that is an alias, or a variable that is one, orders by that column.
         if (key.expr.op == ast::ExprOp::TERM &&
             (key.expr.term.kind == ast::TermKind::NAME || key.expr.term.kind == ast::TermKind::VARIABLE)) {
@@ -129,8 +143,10 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
                      !std::count(visible.begin(), visible.end(), key.expr.term.text)))
                     compiled.column = i;
         }
-        if (!compiled.column)
+        if (!compiled.column) {
             compiled.expr = engine::compile_expression(key.expr, slots, prefixes, &plan->aggregates);
+            aggregate_texts(key.expr, plan->aggregate_texts);
+        }
         plan->order.push_back(std::move(compiled));
     }
     plan->grouped = !plan->aggregates.empty();
@@ -138,6 +154,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
     plan->limit = query.limit;
     plan->offset = query.offset.value_or(0);
     planner.count_from_statistics(query, *plan);
+    engine::plan_result_stage(*plan, options);
     return plan;
 }
 

@@ -45,6 +45,17 @@ void TermCache::clear() {
     terms_.clear();
 }
 
+TermId ExecContext::intern(const Value& value) {
+    if (!value)
+        return UNBOUND;
+    if (const auto id = storage::inline_id(*value))
+        return *id;
+    auto [it, added] = computed_.try_emplace(storage::encode_term(*value), 0);
+    if (added)
+        it->second = unstored_id(*value);
+    return it->second;
+}
+
 const storage::Term& ExecContext::term(TermId id) {
     if (storage::id_tag(id) == storage::IdTag::SPECIAL && id != storage::DEFAULT_CONTEXT_ID)
         return unstored_.at(storage::id_payload(id) - 1);

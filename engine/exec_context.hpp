@@ -8,9 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
-#include <string>
 #include <deque>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace quarry::engine {
@@ -84,6 +85,7 @@ public:
     void rebind(const storage::lmdb::Txn& txn) {
         txn_ = &txn;
         unstored_.clear();
+        computed_.clear();
     }
 
     // An id for a value that is not stored (a parameter's): no fact has it, so it matches
@@ -93,9 +95,23 @@ public:
         return storage::make_id(storage::IdTag::SPECIAL, unstored_.size());
     }
 
+    // An id for a computed value (a result expression's, an aggregate's): UNBOUND for
+    // nothing, the inline id of an inline term, otherwise an unstored id, the same one for
+    // equal values within the statement. Two computed ids are equal exactly when their
+    // values are the same term, so the result stage groups and removes duplicates of
+    // computed columns by id. (A computed id may differ from the stored id of the same
+    // term: compare ids only within one column.)
+    TermId intern(const Value& value);
+
     // The term of an id, decoded once per statement (or once, with a shared cache).
     const storage::Term& term(TermId id);
-    Value value(TermId id) { return id == UNBOUND ? Value() : Value(term(id)); }
+    Value value(TermId id) {
+        if (id == UNBOUND)
+            return Value();
+        if (storage::is_inline(id))
+            return storage::decode_inline(id); // no look-up
+        return Value(term(id));
+    }
     // The id of a term, if stored (inline terms always are).
     std::optional<TermId> find(const storage::Term& term) const { return store_.find(*txn_, term); }
 
@@ -109,7 +125,8 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
-    std::vector<storage::Term> unstored_; // unstored_id(): payload - 1
+    std::deque<storage::Term> unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
+    std::unordered_map<std::string, TermId> computed_; // intern(): canonical encoding → id
     std::unique_ptr<TermCache> own_terms_; // only without a shared one
     TermCache& terms_;
 };

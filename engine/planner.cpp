@@ -1,16 +1,23 @@
 #include "engine/planner.hpp"
 
 #include "engine/error.hpp"
+#include "engine/op/aggregate.hpp"
 #include "engine/op/block_join.hpp"
+#include "engine/op/distinct.hpp"
 #include "engine/op/filter.hpp"
 #include "engine/op/hash_join.hpp"
 #include "engine/op/index_join.hpp"
 #include "engine/op/leapfrog_join.hpp"
+#include "engine/op/limit.hpp"
 #include "engine/op/merge_join.hpp"
+#include "engine/op/order.hpp"
 #include "engine/op/path_join.hpp"
+#include "engine/op/projection.hpp"
 #include "engine/op/statistics_scan.hpp"
 #include "engine/rows.hpp"
 #include "parser/printer.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
@@ -641,6 +648,102 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
         aggregate.args = {count};
     }
     return true;
+}
+
+namespace {
+
+bool contains_aggregate(const Expression& expr) {
+    return expr.op == ast::ExprOp::AGGREGATE || std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
+}
+
+// Replaces each aggregate of `expr` by the slot that holds its value.
+void aggregates_to_slots(Expression& expr, std::size_t first_slot) {
+    if (expr.op == ast::ExprOp::AGGREGATE) {
+        Expression slot;
+        slot.slot = first_slot + expr.aggregate_index;
+        expr = std::move(slot);
+        return;
+    }
+    for (Expression& arg : expr.args)
+        aggregates_to_slots(arg, first_slot);
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const std::string& part : parts)
+        out += (out.empty() ? "" : ", ") + part;
+    return out;
+}
+
+} // namespace
+
+void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
+    OperatorPtr root = std::move(plan.root);
+    std::size_t width = plan.width;
+    std::vector<Expression> columns = plan.items;
+    std::vector<Expression> key_exprs;
+    for (const QueryPlan::Key& key : plan.order)
+        key_exprs.push_back(key.expr);
+    if (plan.grouped) {
+        std::vector<Expression> keys;
+        std::vector<std::string> key_texts;
+        for (std::size_t i = 0; i < plan.items.size(); ++i)
+            if (!contains_aggregate(plan.items[i])) {
+                keys.push_back(plan.items[i]);
+                key_texts.push_back(plan.item_texts[i]);
+            }
+        std::string text = joined(plan.aggregate_texts);
+        if (!keys.empty())
+            text = "by " + joined(key_texts) + ": " + text;
+        auto aggregate = std::make_unique<HashAggregate>(std::move(root), width, std::move(keys), plan.aggregates,
+                                                         std::move(text));
+        for (Expression& column : columns)
+            aggregates_to_slots(column, width);
+        for (Expression& key : key_exprs)
+            aggregates_to_slots(key, width);
+        width = aggregate->output_width();
+        root = std::move(aggregate);
+    }
+    // Order keys that are not a returned column are computed as extra columns.
+    const std::size_t returned = columns.size();
+    std::vector<Order::Key> keys;
+    std::vector<std::string> key_texts;
+    for (std::size_t k = 0; k < plan.order.size(); ++k) {
+        const QueryPlan::Key& key = plan.order[k];
+        std::optional<std::size_t> column = key.column;
+        const Expression& expr = key_exprs[k];
+        if (!column && expr.op == ast::ExprOp::TERM && expr.slot != SIZE_MAX) // a returned variable
+            for (std::size_t i = 0; i < returned && !column; ++i)
+                if (columns[i].op == ast::ExprOp::TERM && columns[i].slot == expr.slot)
+                    column = i;
+        if (!column) {
+            column = columns.size();
+            columns.push_back(std::move(key_exprs[k]));
+        }
+        keys.push_back({*column, key.descending});
+        key_texts.push_back(key.text);
+    }
+    if (columns.empty()) { // rows of no columns still count: carry a slot (a batch has width)
+        Expression first;
+        first.slot = 0;
+        columns.push_back(std::move(first));
+    }
+    std::string text = joined(plan.item_texts);
+    if (columns.size() > returned && !plan.order.empty())
+        text += fmt::format(" (+{} order key{})", columns.size() - returned, columns.size() - returned == 1 ? "" : "s");
+    plan.output_width = columns.size();
+    root = std::make_unique<Projection>(std::move(root), width, std::move(columns), std::move(text));
+    if (plan.distinct)
+        root = std::make_unique<Distinct>(std::move(root), returned);
+    if (!keys.empty()) {
+        std::optional<std::uint64_t> keep;
+        if (plan.limit && options.top_n)
+            keep = *plan.limit > UINT64_MAX - plan.offset ? UINT64_MAX : *plan.limit + plan.offset;
+        root = std::make_unique<Order>(std::move(root), std::move(keys), keep, joined(key_texts));
+    }
+    if (plan.limit || plan.offset)
+        root = std::make_unique<Limit>(std::move(root), plan.limit, plan.offset);
+    plan.root = std::move(root);
 }
 
 } // namespace quarry::engine

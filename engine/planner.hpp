@@ -32,6 +32,9 @@ struct PlannerOptions {
     double hash_join_max_build = 2'000'000;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
+    // `order by … limit N` keeps only the best offset + N rows while sorting (a bounded
+    // heap), instead of sorting every row.
+    bool top_n = true;
     // The plan is for explain: estimate the rows of every step and keep each tuple's text
     // for describe(). Otherwise the last tuple of a block goes unestimated (nothing is
     // decided by its estimate, and estimating a selective tuple costs about as much as
@@ -91,6 +94,12 @@ private:
     SlotMap& slots_;
     PlannerOptions options_;
 };
+
+// Puts the result of a planned match (QueryPlan's items, aggregates, distinct, order,
+// limit) into its operator tree, on top of the joins: HashAggregate when it aggregates,
+// then Projection, Distinct, Order (top-N with a limit) and Limit, and sets
+// `output_width`. Aggregates in items and order keys become the HashAggregate's slots.
+void plan_result_stage(QueryPlan& plan, const PlannerOptions& options);
 
 // True if the tuples, seen as hyperedges over their free variables, form a cyclic
 // hypergraph (GYO reduction does not remove them all): a triangle is cyclic, a chain or

@@ -134,8 +134,9 @@ Truth compare(const Value& a, const Value& b, Comparison op) {
     case Comparison::NE: return comparable && c == 0 ? Truth::FALSE : Truth::TRUE;
     default: break;
     }
+    // Incomparable kinds are false, not an error, so that `not (?b > 5)` holds for a name.
     if (!comparable || a->kind() == TermKind::DEFAULT_CONTEXT)
-        return Truth::ERROR;
+        return Truth::FALSE;
     switch (op) {
     case Comparison::LT: return c < 0 ? Truth::TRUE : Truth::FALSE;
     case Comparison::LE: return c <= 0 ? Truth::TRUE : Truth::FALSE;
@@ -147,24 +148,28 @@ Truth compare(const Value& a, const Value& b, Comparison op) {
 int total_order(const Value& a, const Value& b) {
     if (!a || !b)
         return a ? 1 : b ? -1 : 0;
-    const int ga = group_of(*a), gb = group_of(*b);
+    return total_order(*a, *b);
+}
+
+int total_order(const Term& a, const Term& b) {
+    const int ga = group_of(a), gb = group_of(b);
     if (ga != gb)
         return ga < gb ? -1 : 1;
     int c = 0;
     if (ga == 6)
-        c = compare_numbers(*a, *b);
+        c = compare_numbers(a, b);
     else if (ga == 7)
-        c = compare_temporal(*a, *b);
+        c = compare_temporal(a, b);
     else
-        c = compare_same_kind(*a, *b);
+        c = compare_same_kind(a, b);
     if (c != 0)
         return c;
     // Equal in value but maybe different terms (2 and 2.0, 08:30+03:00 and 05:30Z).
-    if (a->kind() != b->kind())
-        return a->kind() < b->kind() ? -1 : 1;
-    if (a->kind() == TermKind::DATETIME) {
-        const int oa = a->offset_minutes() ? *a->offset_minutes() + 10000 : 0;
-        const int ob = b->offset_minutes() ? *b->offset_minutes() + 10000 : 0;
+    if (a.kind() != b.kind())
+        return a.kind() < b.kind() ? -1 : 1;
+    if (a.kind() == TermKind::DATETIME) {
+        const int oa = a.offset_minutes() ? *a.offset_minutes() + 10000 : 0;
+        const int ob = b.offset_minutes() ? *b.offset_minutes() + 10000 : 0;
         return oa < ob ? -1 : oa > ob;
     }
     return 0;

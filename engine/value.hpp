@@ -28,9 +28,10 @@ Value boolean_value(Truth truth);
 enum class Comparison { EQ, NE, LT, LE, GT, GE };
 
 // `=` and `!=` compare numbers by value across integer and decimal, dates and datetimes
-// chronologically, everything else by identity of kind and value. `<` `<=` `>` `>=` need
-// comparable kinds: numbers, dates and datetimes, or two of a kind (names, strings, IRIs,
-// booleans); anything else is an error. An unbound operand is an error.
+// chronologically, everything else by identity of kind and value. `<` `<=` `>` `>=` hold
+// only between comparable kinds: numbers, dates and datetimes, or two of a kind (names,
+// strings, IRIs, booleans); between any others they are false (SPEC §2), so their
+// negation is true. An unbound operand is an error.
 Truth compare(const Value& a, const Value& b, Comparison op);
 
 // The total order of `order by`: unbound first, then by kind group (default context,
@@ -38,6 +39,7 @@ Truth compare(const Value& a, const Value& b, Comparison op);
 // value (numbers numerically, dates chronologically, text by code point); ties broken so
 // that distinct terms never compare equal. Returns <0, 0, >0.
 int total_order(const Value& a, const Value& b);
+int total_order(const storage::Term& a, const storage::Term& b);
 
 enum class Arithmetic { ADD, SUBTRACT, MULTIPLY, DIVIDE };
 // Numbers only. Integer op integer stays an integer unless it overflows (then decimal);

@@ -40,7 +40,7 @@ void RowOperator::reset(const TermId* input) {
 }
 
 bool RowOperator::produce(ExecContext& context, RowBatch& out) {
-    input_.width = out.width;
+    input_.width = child_width(out.width);
     while (out.size() < BATCH_ROWS) {
         if (!active_) {
             if (position_ >= input_.size()) {

@@ -6,6 +6,10 @@
 // Operators are built for one run of one statement (the plan is made per statement), so
 // each holds its own run state. A sub-plan (the block of optional, not, or) is reset with
 // each row of its parent and then drained.
+//
+// A batch's width is set by whoever asks for it: an operator gives its child batches of
+// the child's width. Join operators keep the width of their input (one slot per variable
+// of the statement); the result stage (HashAggregate, Projection) reshapes rows.
 
 #include "engine/exec_context.hpp"
 
@@ -72,7 +76,10 @@ protected:
     // Appends rows for the current input row; false when it has no more.
     virtual bool step(ExecContext& context, RowBatch& out) = 0;
     virtual void reset_state() {}
-    // Slots per row.
+    // Slots per row of the child's batches, given those of the output's: the same, except
+    // for an operator that reshapes rows (Projection).
+    virtual std::size_t child_width(std::size_t out_width) const { return out_width; }
+    // Slots per row of the child's batches.
     std::size_t width() const { return input_.width; }
 
     OperatorPtr child_;

@@ -26,10 +26,16 @@ TEST_CASE("comparisons are by value across numeric kinds and by identity otherwi
                   v(Term::datetime(2024, 11, 12, 5, 30, 0, 0, 0)), Comparison::EQ) == Truth::TRUE);
     CHECK(compare(v(Term::name("b")), v(Term::name("a")), Comparison::GT) == Truth::TRUE);
     CHECK(compare(v(Term::integer(-1)), v(Term::decimal(0.5)), Comparison::LE) == Truth::TRUE);
-    SECTION("ordering incomparable kinds, or unbound values, is an error, not a failure") {
-        CHECK(compare(v(Term::name("a")), v(Term::integer(1)), Comparison::LT) == Truth::ERROR);
+    SECTION("ordering incomparable kinds is false, so its negation holds") {
+        CHECK(compare(v(Term::name("a")), v(Term::integer(1)), Comparison::LT) == Truth::FALSE);
+        CHECK(compare(v(Term::name("a")), v(Term::integer(5)), Comparison::GT) == Truth::FALSE);
+        CHECK(logical_not(compare(v(Term::name("a")), v(Term::integer(5)), Comparison::GT)) == Truth::TRUE);
+        CHECK(compare(v(Term::boolean(true)), v(Term::integer(1)), Comparison::GE) == Truth::FALSE);
+        CHECK(compare(v(Term::default_context()), v(Term::default_context()), Comparison::LE) == Truth::FALSE);
+    }
+    SECTION("comparing an unbound value is an error") {
         CHECK(compare(UNBOUND_VALUE, v(Term::integer(1)), Comparison::EQ) == Truth::ERROR);
-        CHECK(compare(v(Term::boolean(true)), v(Term::integer(1)), Comparison::GE) == Truth::ERROR);
+        CHECK(compare(UNBOUND_VALUE, v(Term::integer(1)), Comparison::GT) == Truth::ERROR);
     }
 }
 

@@ -1,0 +1,56 @@
+#pragma once
+
+// `order by`: sorts rows of ids by key columns in the total order of SPEC §1, ties kept in
+// input order (a stable sort). Ids of one inline kind (booleans, integers, dates) compare
+// as ids, which sort in value order; other keys are decoded once per term (the statement's
+// term cache) and compared by value.
+//
+// With `keep` (offset + limit of `order by … limit`), only the best `keep` rows are held,
+// in a bounded heap: top-N in O(input · log keep) time and O(keep) memory. Blocking.
+
+#include "engine/op/operator.hpp"
+
+#include <optional>
+
+namespace quarry::engine {
+
+class Order : public Operator {
+public:
+    struct Key {
+        std::size_t column;
+        bool descending = false;
+    };
+    Order(OperatorPtr child, std::vector<Key> keys, std::optional<std::uint64_t> keep, std::string text)
+        : child_(std::move(child)), keys_(std::move(keys)), keep_(keep), text_(std::move(text)) {}
+
+    void reset(const TermId* input) override;
+    std::string describe() const override;
+    std::vector<const Operator*> inputs() const override { return {child_.get()}; }
+
+protected:
+    bool produce(ExecContext& context, RowBatch& out) override;
+
+private:
+    void consume(ExecContext& context, std::size_t width);
+    // Whether held row `a` comes before held row `b`.
+    bool before(ExecContext& context, std::size_t a, std::size_t b) const;
+
+    OperatorPtr child_;
+    std::vector<Key> keys_;
+    std::optional<std::uint64_t> keep_;
+    std::string text_;
+
+    // Run state.
+    std::size_t width_ = 0;
+    std::vector<TermId> rows_;          // held rows, flat
+    std::vector<std::uint64_t> serial_; // each held row's place in the input
+    std::vector<std::size_t> order_;    // held rows (a heap while consuming with keep_)
+    RowBatch input_;
+    bool consumed_ = false;
+    std::size_t emitted_ = 0;
+};
+
+// The total order of two ids, as engine::total_order of their terms.
+int compare_ids(ExecContext& context, TermId a, TermId b);
+
+} // namespace quarry::engine
