@@ -1,6 +1,6 @@
 // Micro-benchmarks of the C++ API (Google Benchmark): point queries (parsed each time, and
-// prepared), a full scan,
-// dictionary look-ups and batched adds, on a news-like graph of about 200k facts over 20k
+// prepared), a full scan, the result stage's operators alone and in queries (distinct,
+// grouping, top-N), dictionary look-ups and batched adds, on a news-like graph of about 200k facts over 20k
 // people. Not part of ctest: run by hand; any Google Benchmark flag works, e.g.
 //
 //   quarry-micro-bench --benchmark_filter=Add --benchmark_min_time=2
@@ -11,6 +11,9 @@
 // lives in one temporary directory, removed at exit.
 
 #include "engine/database.hpp"
+#include "engine/op/aggregate.hpp"
+#include "engine/op/distinct.hpp"
+#include "engine/op/order.hpp"
 
 #include <benchmark/benchmark.h>
 #include <chrono>
@@ -306,5 +309,142 @@ void BM_AddBatch(benchmark::State& state) {
 BENCHMARK(BM_AddBatch)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
+
+// The result stage alone: Distinct, HashAggregate and a top-N Order over 1M rows of two
+// ids, replayed from memory, so that the time is the operator's and nothing else's.
+// Argument: the number of distinct values of the first column. Items: input rows, so
+// the time per item is the cost per input row.
+constexpr std::size_t STAGE_ROWS = 1 << 20;
+
+// Emits prepared batches, as a join would.
+class Replay : public quarry::engine::Operator {
+public:
+    explicit Replay(const std::vector<quarry::engine::RowBatch>& batches) : batches_(batches) {}
+    void reset(const quarry::engine::TermId*) override { next_ = 0; }
+    std::string describe() const override { return "Replay"; }
+    std::vector<const Operator*> inputs() const override { return {}; }
+
+protected:
+    bool produce(quarry::engine::ExecContext&, quarry::engine::RowBatch& out) override {
+        if (next_ >= batches_.size())
+            return false;
+        out.ids = batches_[next_++].ids;
+        return true;
+    }
+
+private:
+    const std::vector<quarry::engine::RowBatch>& batches_;
+    std::size_t next_ = 0;
+};
+
+// Rows (value, other): `distinct` values in the first column, inline integers (ids only),
+// in random order; the second column unique.
+std::vector<quarry::engine::RowBatch> stage_input(std::size_t distinct) {
+    std::mt19937_64 random(7);
+    std::vector<quarry::engine::RowBatch> batches;
+    for (std::size_t row = 0; row < STAGE_ROWS; ++row) {
+        if (row % quarry::engine::BATCH_ROWS == 0)
+            batches.push_back({2, {}});
+        const quarry::engine::TermId ids[2] = {
+            quarry::storage::inline_integer_id(static_cast<std::int64_t>(random() % distinct)),
+            quarry::storage::inline_integer_id(static_cast<std::int64_t>(row))};
+        batches.back().push(ids);
+    }
+    return batches;
+}
+
+// Runs `op` to the end in a context on an empty store; returns the rows it gave.
+std::int64_t drain(quarry::engine::Operator& op, std::size_t width) {
+    static quarry::storage::Store store(scratch_dir().path() / "stage.qdb");
+    static const std::atomic<bool> cancelled{false};
+    auto txn = store.begin_read();
+    quarry::engine::ExecContext context(store, txn, cancelled);
+    const std::vector<quarry::engine::TermId> input(width, quarry::engine::UNBOUND);
+    op.reset(input.data());
+    quarry::engine::RowBatch out{width, {}};
+    std::int64_t rows = 0;
+    while (op.next(context, out))
+        rows += static_cast<std::int64_t>(out.size());
+    return rows;
+}
+
+quarry::engine::Expression slot_expression(std::size_t slot) {
+    quarry::engine::Expression e;
+    e.slot = slot;
+    return e;
+}
+
+void report_stage(benchmark::State& state, std::int64_t rows_out) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * STAGE_ROWS));
+    state.counters["rows out"] = static_cast<double>(rows_out);
+}
+
+void BM_StageDistinct(benchmark::State& state) {
+    const auto batches = stage_input(static_cast<std::size_t>(state.range(0)));
+    quarry::engine::Distinct op(std::make_unique<Replay>(batches), 1);
+    std::int64_t rows_out = 0;
+    for (auto _ : state)
+        rows_out = drain(op, 2);
+    report_stage(state, rows_out);
+}
+BENCHMARK(BM_StageDistinct)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+// Grouped by the first column: count(*), count(distinct) of the second.
+void BM_StageGroupCount(benchmark::State& state) {
+    const auto batches = stage_input(static_cast<std::size_t>(state.range(0)));
+    using quarry::engine::Expression;
+    Expression count_star, count_distinct;
+    count_star.op = count_distinct.op = quarry::parser::ast::ExprOp::AGGREGATE;
+    count_star.function = count_distinct.function = "count";
+    count_star.star = true;
+    count_distinct.distinct = true;
+    count_distinct.args = {slot_expression(1)};
+    const bool with_distinct = state.range(1) != 0;
+    std::vector<Expression> aggregates{count_star};
+    if (with_distinct)
+        aggregates.push_back(count_distinct);
+    quarry::engine::HashAggregate op(std::make_unique<Replay>(batches), 2, {slot_expression(0)}, aggregates, "");
+    std::int64_t rows_out = 0;
+    for (auto _ : state)
+        rows_out = drain(op, op.output_width());
+    report_stage(state, rows_out);
+}
+BENCHMARK(BM_StageGroupCount)
+    ->ArgsProduct({{1'000, 100'000}, {0, 1}})
+    ->ArgNames({"groups", "count_distinct"})
+    ->Unit(benchmark::kMillisecond);
+
+// order by the first column, then the second, limit 10.
+void BM_StageTopN(benchmark::State& state) {
+    const auto batches = stage_input(100'000);
+    quarry::engine::Order op(std::make_unique<Replay>(batches), {{0, true}, {1, false}}, 10, "");
+    std::int64_t rows_out = 0;
+    for (auto _ : state)
+        rows_out = drain(op, 2);
+    report_stage(state, rows_out);
+}
+BENCHMARK(BM_StageTopN)->Unit(benchmark::kMillisecond);
+
+// The same through the whole engine: the 100k `met` facts' objects, distinct (about 20k
+// of them) or grouped, against the plain scan. Items: input rows.
+void query_rows(benchmark::State& state, const char* text) {
+    Database& db = fixture().db();
+    std::int64_t rows_seen = 0;
+    for (auto _ : state) {
+        auto rows = db.query(text);
+        quarry::engine::Row row;
+        rows_seen = read_all(*rows, row);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * PEOPLE * MEETINGS));
+    state.counters["rows out"] = static_cast<double>(rows_seen);
+}
+void BM_QueryScanMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return ?o"); }
+void BM_QueryDistinctMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return distinct ?o"); }
+void BM_QueryGroupMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return ?o, count(*)"); }
+void BM_QueryCountMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return count(distinct ?o)"); }
+BENCHMARK(BM_QueryScanMet)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueryDistinctMet)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueryGroupMet)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueryCountMet)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -19,84 +19,109 @@ TermId id_of(const Expression& expr, const TermId* row, ExecContext& context) {
 HashAggregate::HashAggregate(OperatorPtr child, std::size_t input_width, std::vector<Expression> keys,
                              std::vector<Expression> aggregates, std::string text)
     : child_(std::move(child)), input_width_(input_width), keys_(std::move(keys)),
-      aggregates_(std::move(aggregates)), text_(std::move(text)), groups_(keys_.size()),
-      key_(keys_.size()) {}
+      aggregates_(std::move(aggregates)), text_(std::move(text)), groups_(keys_.size()) {
+    for (const Expression& aggregate : aggregates_) {
+        Aggregate a{};
+        const std::string& f = aggregate.function;
+        a.kind = aggregate.star ? Kind::COUNT_ROWS
+               : f == "count"   ? Kind::COUNT
+               : f == "sum"     ? Kind::SUM
+               : f == "avg"     ? Kind::AVG
+               : f == "min"     ? Kind::MIN
+                                : Kind::MAX;
+        a.distinct = aggregate.distinct && !aggregate.star;
+        a.arg = aggregate.star ? nullptr : &aggregate.args[0];
+        a.slot = a.arg && a.arg->op == ExprOp::TERM ? a.arg->slot : SIZE_MAX;
+        a.value = a.kind == Kind::COUNT_ROWS || a.kind == Kind::COUNT ? SIZE_MAX : values_++;
+        plan_.push_back(a);
+    }
+    seen_.resize(aggregates_.size());
+}
 
 void HashAggregate::reset(const TermId* input) {
     child_->reset(input);
     groups_.clear();
     first_.clear();
-    totals_.clear();
-    seen_.clear();
+    counts_.clear();
+    running_.clear();
+    seen_.assign(aggregates_.size(), PairSet());
     input_.clear();
     consumed_ = false;
     emitted_ = 0;
 }
 
-void HashAggregate::accumulate(ExecContext& context, std::size_t group, const TermId* row) {
-    for (std::size_t a = 0; a < aggregates_.size(); ++a) {
-        const Expression& aggregate = aggregates_[a];
-        Accumulator& acc = totals_[group * aggregates_.size() + a];
-        if (aggregate.star) {
-            ++acc.count;
+void HashAggregate::accumulate(ExecContext& context, std::size_t rows) {
+    const std::size_t width = aggregates_.size();
+    for (std::size_t a = 0; a < width; ++a) {
+        const Aggregate& aggregate = plan_[a];
+        if (aggregate.kind == Kind::COUNT_ROWS) {
+            for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
+                ++counts_[group_of_[row_idx] * width + a];
             continue;
         }
-        const Expression& arg = aggregate.args[0];
-        const bool plain = arg.op == ExprOp::TERM && arg.slot != SIZE_MAX;
-        const std::string& f = aggregate.function;
-        if (f == "count" && !aggregate.distinct && plain) { // the common case: no value needed
-            acc.count += row[arg.slot] != UNBOUND;
+        if (aggregate.kind == Kind::COUNT && !aggregate.distinct && aggregate.slot != SIZE_MAX) {
+            for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) // no value needed
+                counts_[group_of_[row_idx] * width + a] += input_.row(row_idx)[aggregate.slot] != UNBOUND;
             continue;
         }
-        Value value;
-        TermId id;
-        if (plain) {
-            id = row[arg.slot];
-            if (id == UNBOUND)
-                continue;
-        } else {
-            value = evaluate(arg, row, context);
-            if (!value)
-                continue;
-            id = aggregate.distinct ? context.intern(value) : UNBOUND;
+        // The argument of each row: its id (UNBOUND: nothing to count), and its value when
+        // computed (or needed).
+        std::vector<Value> values(aggregate.slot == SIZE_MAX ? rows : 0);
+        arguments_.resize(rows);
+        for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+            const TermId* row = input_.row(row_idx);
+            TermId id;
+            if (aggregate.slot != SIZE_MAX) {
+                id = row[aggregate.slot];
+            } else {
+                values[row_idx] = evaluate(*aggregate.arg, row, context);
+                id = !values[row_idx] ? UNBOUND : aggregate.distinct ? context.intern(values[row_idx]) : 0;
+            }
+            arguments_[row_idx] = id;
         }
         if (aggregate.distinct) {
-            const TermId entry[3] = {group, a, id};
-            if (!seen_.insert(entry).second)
-                continue;
+            first_seen_.resize(rows);
+            seen_[a].insert_batch(group_of_.data(), arguments_.data(), rows, first_seen_.data());
         }
-        ++acc.count;
-        if (f == "count")
-            continue;
-        if (plain)
-            value = context.value(id);
-        if (f == "sum" || f == "avg") {
-            if (!acc.numeric)
+        for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+            const TermId id = arguments_[row_idx];
+            if (id == UNBOUND || (aggregate.distinct && !first_seen_[row_idx]))
                 continue;
-            Value total = arithmetic(acc.sum, value, Arithmetic::ADD);
-            if (!total)
-                acc.numeric = false;
-            else
-                acc.sum = std::move(total);
-        } else { // min, max
-            const int c = acc.best ? total_order(value, acc.best) : 0;
-            if (!acc.best || (f == "min" ? c < 0 : c > 0))
-                acc.best = std::move(value);
+            const std::size_t group = group_of_[row_idx];
+            ++counts_[group * width + a];
+            if (aggregate.kind == Kind::COUNT)
+                continue;
+            Value value = aggregate.slot != SIZE_MAX ? context.value(id) : std::move(values[row_idx]);
+            Running& acc = running_[group * values_ + aggregate.value];
+            if (aggregate.kind == Kind::SUM || aggregate.kind == Kind::AVG) {
+                if (!acc.numeric)
+                    continue;
+                Value total = arithmetic(acc.sum, value, Arithmetic::ADD);
+                if (!total)
+                    acc.numeric = false;
+                else
+                    acc.sum = std::move(total);
+            } else {
+                const int c = acc.best ? total_order(value, acc.best) : 0;
+                if (!acc.best || (aggregate.kind == Kind::MIN ? c < 0 : c > 0))
+                    acc.best = std::move(value);
+            }
         }
     }
 }
 
-Value HashAggregate::finish(const Expression& aggregate, const Accumulator& acc) const {
-    const std::string& f = aggregate.function;
-    if (f == "count")
-        return storage::Term::integer(static_cast<std::int64_t>(acc.count));
-    if (f == "sum")
+Value HashAggregate::finish(std::size_t group, std::size_t a) const {
+    const Aggregate& aggregate = plan_[a];
+    const std::uint64_t count = counts_[group * aggregates_.size() + a];
+    if (aggregate.kind == Kind::COUNT_ROWS || aggregate.kind == Kind::COUNT)
+        return storage::Term::integer(static_cast<std::int64_t>(count));
+    const Running& acc = running_[group * values_ + aggregate.value];
+    if (aggregate.kind == Kind::SUM)
         return acc.numeric ? acc.sum : Value();
-    if (f == "avg") {
-        if (!acc.numeric || acc.count == 0)
+    if (aggregate.kind == Kind::AVG) {
+        if (!acc.numeric || count == 0)
             return std::nullopt;
-        return arithmetic(acc.sum, storage::Term::integer(static_cast<std::int64_t>(acc.count)),
-                          Arithmetic::DIVIDE);
+        return arithmetic(acc.sum, storage::Term::integer(static_cast<std::int64_t>(count)), Arithmetic::DIVIDE);
     }
     return acc.best; // min, max
 }
@@ -104,23 +129,30 @@ Value HashAggregate::finish(const Expression& aggregate, const Accumulator& acc)
 void HashAggregate::consume(ExecContext& context) {
     consumed_ = true;
     input_.width = input_width_;
+    const std::size_t key_width = keys_.size();
     while (child_->next(context, input_)) {
-        for (std::size_t row_idx = 0; row_idx < input_.size(); ++row_idx) {
-            const TermId* row = input_.row(row_idx);
-            for (std::size_t k = 0; k < keys_.size(); ++k)
-                key_[k] = id_of(keys_[k], row, context);
-            const auto [group, added] = groups_.insert(key_.data());
-            if (added) {
+        const std::size_t rows = input_.size();
+        keys_of_batch_.resize(rows * key_width);
+        for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
+            for (std::size_t k = 0; k < key_width; ++k)
+                keys_of_batch_[row_idx * key_width + k] = id_of(keys_[k], input_.row(row_idx), context);
+        group_of_.resize(rows);
+        new_group_.resize(rows);
+        groups_.insert_batch(keys_of_batch_.data(), rows, key_width, group_of_.data(), new_group_.data());
+        for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
+            if (new_group_[row_idx]) { // groups are numbered in order, so this appends
+                const TermId* row = input_.row(row_idx);
                 first_.insert(first_.end(), row, row + input_width_);
-                totals_.resize(totals_.size() + aggregates_.size());
             }
-            accumulate(context, group, row);
-        }
+        counts_.resize(groups_.size() * aggregates_.size());
+        running_.resize(groups_.size() * values_);
+        accumulate(context, rows);
     }
     if (groups_.size() == 0 && keys_.empty()) { // one row even over no solutions
-        groups_.insert(key_.data());
+        groups_.insert(nullptr);
         first_.assign(input_width_, UNBOUND);
-        totals_.resize(aggregates_.size());
+        counts_.resize(aggregates_.size());
+        running_.resize(values_);
     }
 }
 
@@ -133,7 +165,7 @@ bool HashAggregate::produce(ExecContext& context, RowBatch& out) {
         const std::size_t group = emitted_++;
         std::copy_n(first_.data() + group * input_width_, input_width_, row.begin());
         for (std::size_t a = 0; a < aggregates_.size(); ++a)
-            row[input_width_ + a] = context.intern(finish(aggregates_[a], totals_[group * aggregates_.size() + a]));
+            row[input_width_ + a] = context.intern(finish(group, a));
         out.push(row.data());
     }
     return !out.empty();

@@ -32,30 +32,45 @@ protected:
     bool produce(ExecContext& context, RowBatch& out) override;
 
 private:
-    // The running value of one aggregate over one group.
-    struct Accumulator {
-        std::uint64_t count = 0;
+    enum class Kind { COUNT_ROWS, COUNT, SUM, AVG, MIN, MAX };
+    struct Aggregate {
+        Kind kind;
+        bool distinct;
+        const Expression* arg; // null for count(*)
+        std::size_t slot;      // the argument's slot if it is a variable, else SIZE_MAX
+        std::size_t value;     // SUM AVG MIN MAX: index among the values of a group
+    };
+    // The running value of sum, avg, min or max over one group; counts are kept apart, so
+    // that counting touches eight bytes per aggregate and group.
+    struct Running {
         Value sum = storage::Term::integer(0);
         bool numeric = true;
         Value best;
     };
     void consume(ExecContext& context);
-    void accumulate(ExecContext& context, std::size_t group, const TermId* row);
-    Value finish(const Expression& aggregate, const Accumulator& acc) const;
+    void accumulate(ExecContext& context, std::size_t rows);
+    Value finish(std::size_t group, std::size_t a) const;
 
     OperatorPtr child_;
     std::size_t input_width_;
     std::vector<Expression> keys_;
     std::vector<Expression> aggregates_;
     std::string text_;
+    std::vector<Aggregate> plan_; // one per aggregate
+    std::size_t values_ = 0;      // aggregates with a Running value
 
     // Run state, emptied by reset().
-    RowTable groups_;                  // the key ids of each group
-    std::vector<TermId> first_;        // the first row of each group, flat
-    std::vector<Accumulator> totals_;  // group * aggregates + aggregate
-    RowTable seen_{3};                 // (group, aggregate, id) of distinct aggregates
-    std::vector<TermId> key_;          // the current row's keys
+    RowTable groups_;               // the key ids of each group
+    std::vector<TermId> first_;     // the first row of each group, flat
+    std::vector<std::uint64_t> counts_; // group * aggregates + aggregate
+    std::vector<Running> running_;      // group * values_ + value
+    std::vector<PairSet> seen_;     // per aggregate: the (group, id) pairs a distinct one has seen
     RowBatch input_;
+    std::vector<TermId> keys_of_batch_;    // the input batch's key ids, row after row
+    std::vector<std::size_t> group_of_;    // the group of each row of the batch
+    std::vector<char> new_group_;          // whether each row of the batch began its group
+    std::vector<TermId> arguments_;        // the argument's id of each row (UNBOUND: none)
+    std::vector<char> first_seen_;
     bool consumed_ = false;
     std::size_t emitted_ = 0;
 };

@@ -3,32 +3,47 @@
 // Removes rows whose first `columns` ids repeat an earlier row's (the returned columns;
 // any after them are order keys, and the first row of each kind keeps its keys). Ids are
 // compared, not terms: equal ids are equal terms. Streams: a row passes as soon as it is
-// seen for the first time.
+// seen for the first time. A batch at a time (RowTable::insert_batch).
 
 #include "engine/op/operator.hpp"
 #include "engine/op/row_table.hpp"
 
+#include <vector>
+
 namespace quarry::engine {
 
-class Distinct : public RowOperator {
+class Distinct : public Operator {
 public:
-    Distinct(OperatorPtr child, std::size_t columns) : RowOperator(std::move(child)), seen_(columns) {}
+    Distinct(OperatorPtr child, std::size_t columns) : child_(std::move(child)), seen_(columns) {}
+
+    void reset(const TermId* input) override {
+        child_->reset(input);
+        seen_.clear();
+    }
     std::string describe() const override { return "Distinct"; }
+    std::vector<const Operator*> inputs() const override { return {child_.get()}; }
 
 protected:
-    void start(ExecContext&, const TermId* row) override {
-        row_ = seen_.insert(row).second ? row : nullptr;
+    bool produce(ExecContext& context, RowBatch& out) override {
+        input_.width = out.width;
+        while (out.empty()) {
+            if (!child_->next(context, input_))
+                return false;
+            const std::size_t rows = input_.size();
+            added_.resize(rows);
+            seen_.insert_batch(input_.ids.data(), rows, input_.width, nullptr, added_.data());
+            for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
+                if (added_[row_idx])
+                    out.push(input_.row(row_idx));
+        }
+        return true;
     }
-    bool step(ExecContext&, RowBatch& out) override {
-        if (row_)
-            out.push(row_);
-        return false;
-    }
-    void reset_state() override { seen_.clear(); }
 
 private:
+    OperatorPtr child_;
     RowTable seen_;
-    const TermId* row_ = nullptr; // the row to pass, valid until step returns
+    RowBatch input_;
+    std::vector<char> added_; // per row of the input batch: new to seen_
 };
 
 } // namespace quarry::engine

@@ -4,6 +4,14 @@
 
 namespace quarry::engine {
 
+namespace {
+
+// How many rows ahead insert_batch fetches slots: enough to cover a miss to memory, few
+// enough that the fetches in flight fit the core's fill buffers.
+constexpr std::size_t PREFETCH_AHEAD = 16;
+
+} // namespace
+
 std::uint64_t RowTable::hash(const TermId* row) const noexcept {
     // A multiply-xorshift mix of each id: ids of one kind differ in their low bits only.
     std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ width_;
@@ -12,11 +20,15 @@ std::uint64_t RowTable::hash(const TermId* row) const noexcept {
         h *= 0xBF58476D1CE4E5B9ULL;
         h ^= h >> 31;
     }
-    return h | 1; // never 0, so a zero hash marks nothing
+    return h | 1; // never 0
 }
 
-void RowTable::grow() {
-    const std::size_t size = std::max<std::size_t>(64, slots_.size() * 2);
+void RowTable::reserve(std::size_t more) {
+    if ((count_ + more) * 2 <= slots_.size())
+        return;
+    std::size_t size = std::max<std::size_t>(64, slots_.size());
+    while ((count_ + more) * 2 > size)
+        size *= 2;
     std::vector<Slot> old(size);
     old.swap(slots_);
     const std::size_t mask = size - 1;
@@ -29,10 +41,8 @@ void RowTable::grow() {
         }
 }
 
-std::pair<std::size_t, bool> RowTable::insert(const TermId* row) {
-    if ((count_ + 1) * 2 > slots_.size())
-        grow();
-    const std::uint64_t h = hash(row);
+std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h) {
+    reserve(1);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         Slot& slot = slots_[i];
@@ -46,9 +56,90 @@ std::pair<std::size_t, bool> RowTable::insert(const TermId* row) {
     }
 }
 
+void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t stride, std::size_t* numbers,
+                            char* added) {
+    reserve(count);
+    hashes_.resize(count);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx)
+        hashes_[row_idx] = hash(rows + row_idx * stride);
+    for (std::size_t row_idx = 0; row_idx < std::min(count, PREFETCH_AHEAD); ++row_idx)
+        __builtin_prefetch(&slots_[hashes_[row_idx] & mask]);
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx) {
+        if (row_idx + PREFETCH_AHEAD < count)
+            __builtin_prefetch(&slots_[hashes_[row_idx + PREFETCH_AHEAD] & mask]);
+        const auto [number, is_new] = insert(rows + row_idx * stride, hashes_[row_idx]);
+        if (numbers)
+            numbers[row_idx] = number;
+        if (added)
+            added[row_idx] = is_new;
+    }
+}
+
 void RowTable::clear() {
     count_ = 0;
     rows_.clear();
+    slots_.clear();
+}
+
+namespace {
+
+std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept {
+    std::uint64_t h = (group * 0x9E3779B97F4A7C15ULL) ^ id;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 31);
+}
+
+} // namespace
+
+void PairSet::reserve(std::size_t more) {
+    if ((count_ + more) * 2 <= slots_.size())
+        return;
+    std::size_t size = std::max<std::size_t>(64, slots_.size());
+    while ((count_ + more) * 2 > size)
+        size *= 2;
+    std::vector<Slot> old(size);
+    old.swap(slots_);
+    const std::size_t mask = size - 1;
+    for (const Slot& slot : old)
+        if (slot.group != 0) {
+            std::size_t i = pair_hash(slot.group, slot.id) & mask;
+            while (slots_[i].group != 0)
+                i = (i + 1) & mask;
+            slots_[i] = slot;
+        }
+}
+
+void PairSet::insert_batch(const std::size_t* groups, const TermId* ids, std::size_t count, char* added) {
+    reserve(count);
+    homes_.resize(count);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx)
+        homes_[row_idx] = pair_hash(groups[row_idx] + 1, ids[row_idx]) & mask;
+    for (std::size_t row_idx = 0; row_idx < std::min(count, PREFETCH_AHEAD); ++row_idx)
+        __builtin_prefetch(&slots_[homes_[row_idx]]);
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx) {
+        if (row_idx + PREFETCH_AHEAD < count)
+            __builtin_prefetch(&slots_[homes_[row_idx + PREFETCH_AHEAD]]);
+        const std::uint64_t group = groups[row_idx] + 1;
+        for (std::size_t i = homes_[row_idx];; i = (i + 1) & mask) {
+            Slot& slot = slots_[i];
+            if (slot.group == 0) {
+                slot = {group, ids[row_idx]};
+                ++count_;
+                added[row_idx] = 1;
+                break;
+            }
+            if (slot.group == group && slot.id == ids[row_idx]) {
+                added[row_idx] = 0;
+                break;
+            }
+        }
+    }
+}
+
+void PairSet::clear() {
+    count_ = 0;
     slots_.clear();
 }
 

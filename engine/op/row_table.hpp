@@ -4,6 +4,10 @@
 // (the result stage never decodes a term to tell two rows apart: equal ids are equal
 // terms). Rows are kept flat, one after another, and numbered in order of insertion;
 // open addressing with linear probing over (hash, index) slots, at most half full.
+//
+// insert_batch() takes a batch of rows at once: it hashes them all and fetches their slots
+// ahead before probing, so that the cache misses of a large table overlap instead of
+// coming one after another.
 
 #include "engine/exec_context.hpp"
 
@@ -23,11 +27,14 @@ public:
     const TermId* row(std::size_t index) const { return rows_.data() + index * width_; }
 
     // The number of `row` (width() ids), and true if it was not there before.
-    std::pair<std::size_t, bool> insert(const TermId* row);
+    std::pair<std::size_t, bool> insert(const TermId* row) { return insert(row, hash(row)); }
+
+    // insert() of `count` rows, the first width() ids of each row of `stride` ids from
+    // `rows`; their numbers go to `numbers` and whether each was new to `added` (either
+    // may be null). Rows of one batch may repeat each other.
+    void insert_batch(const TermId* rows, std::size_t count, std::size_t stride, std::size_t* numbers, char* added);
 
     void clear();
-    // Bytes held, for explain analyze and memory accounting.
-    std::size_t bytes() const noexcept { return rows_.capacity() * sizeof(TermId) + slots_.capacity() * sizeof(Slot); }
 
 private:
     struct Slot {
@@ -35,12 +42,38 @@ private:
         std::size_t index = 0; // the row's number plus one; 0: empty
     };
     std::uint64_t hash(const TermId* row) const noexcept;
-    void grow();
+    std::pair<std::size_t, bool> insert(const TermId* row, std::uint64_t hash);
+    // Makes room for `more` rows without growing while they go in.
+    void reserve(std::size_t more);
 
     std::size_t width_;
     std::size_t count_ = 0;
     std::vector<TermId> rows_;
     std::vector<Slot> slots_;
+    std::vector<std::uint64_t> hashes_; // insert_batch's, reused
+};
+
+// A set of (group, id) pairs, kept in its slots (one cache line touched per probe), for
+// the distinct aggregates: whether a group has seen an id before. Group numbers are below
+// 2^64 - 1.
+class PairSet {
+public:
+    // For each of `count` rows: whether (groups[i], ids[i]) is new (added[i]). Pairs of one
+    // batch may repeat each other.
+    void insert_batch(const std::size_t* groups, const TermId* ids, std::size_t count, char* added);
+    std::size_t size() const noexcept { return count_; }
+    void clear();
+
+private:
+    struct Slot {
+        std::uint64_t group = 0; // plus one; 0: empty
+        TermId id = 0;
+    };
+    void reserve(std::size_t more);
+
+    std::size_t count_ = 0;
+    std::vector<Slot> slots_;
+    std::vector<std::size_t> homes_; // insert_batch's, reused
 };
 
 } // namespace quarry::engine

@@ -215,15 +215,19 @@ TEST_CASE("explain shows the plan; explain analyze adds rows and times", "[engin
         return out;
     };
     const auto plan = lines("explain match (?who, met, ?whom, Astana), (?whom, part_of, ?country)");
-    REQUIRE(plan.size() == 3);
-    // The smaller pattern runs first (bottom), the other joins on ?whom through an index.
-    CHECK(plan[0] == "IndexJoin (?who, met, ?whom, Astana) index CPOS bound [POC] est. 1");
-    CHECK(plan[1] == "  IndexJoin (?whom, part_of, ?country) index POSC bound [P] triples est. 1");
-    CHECK(plan[2] == "    Input");
-    const auto analyzed = lines("explain analyze match (?who, met, ?whom, Astana)");
-    REQUIRE(analyzed.size() == 3);
-    CHECK_THAT(analyzed[0], Catch::StartsWith("IndexJoin (?who, met, ?whom, Astana) index CPOS bound [PC] est. 2 | rows 2 time "));
-    CHECK_THAT(analyzed[2], Catch::Matches("2 rows in [0-9.]+ ms"));
+    REQUIRE(plan.size() == 4);
+    // The result stage on top; the smaller pattern runs first (bottom), the other joins on
+    // ?whom through an index.
+    CHECK(plan[0] == "Project ?who, ?whom, ?country");
+    CHECK(plan[1] == "  IndexJoin (?who, met, ?whom, Astana) index CPOS bound [POC] est. 1");
+    CHECK(plan[2] == "    IndexJoin (?whom, part_of, ?country) index POSC bound [P] triples est. 1");
+    CHECK(plan[3] == "      Input");
+    const auto analyzed = lines("explain analyze match (?who, met, ?whom, Astana) return distinct ?who");
+    REQUIRE(analyzed.size() == 5);
+    CHECK_THAT(analyzed[0], Catch::StartsWith("Distinct | rows 2 time "));
+    CHECK_THAT(analyzed[1], Catch::StartsWith("  Project ?who | rows 2 time "));
+    CHECK_THAT(analyzed[2], Catch::StartsWith("    IndexJoin (?who, met, ?whom, Astana) index CPOS bound [PC] est. 2 | rows 2 time "));
+    CHECK_THAT(analyzed[4], Catch::Matches("2 rows in [0-9.]+ ms"));
 }
 
 TEST_CASE("cancel stops a huge cross product promptly, from another thread", "[engine][cancel]") {
