@@ -1,5 +1,6 @@
 // Engine measurements on a random graph: a triangle count and a 2-hop chain, with and
-// without the worst-case-optimal (leapfrog) join. Not part of ctest: run by hand. Point
+// without the worst-case-optimal (leapfrog) join; and a star of two large predicates
+// joined by seeks or by hashing, at several values of PlannerOptions::seek_cost. Not part of ctest: run by hand. Point
 // queries per second are measured by quarry-micro-bench, the comparison with SQLite by
 // bench/run.
 //
@@ -76,6 +77,50 @@ int main(int argc, char** argv) {
         fmt::print("{:<28} triangles {} in {:.2f} s; 2-hop paths {} in {:.2f} s\n",
                    leapfrog ? "with the leapfrog join:" : "without (nested loops/hash):", triangles,
                    t_triangle, paths, t_chain);
+    }
+    // A star of two large predicates sharing their subjects: every person has a role, and
+    // born_in for half of them. The first tuple's rows either seek the second's facts one
+    // by one, or probe a table of them built by one scan.
+    const auto star_path = dir / "star.qdb";
+    std::filesystem::remove(star_path);
+    {
+        quarry::Database db(star_path, quarry::DatabaseOptions{.no_sync = true});
+        std::mt19937_64 random(11);
+        std::vector<quarry::Fact> batch;
+        const std::size_t people = nodes * 2;
+        for (std::size_t i = 0; i < people; ++i) {
+            const auto person = quarry::storage::Term::name(fmt::format("person {}", i));
+            batch.push_back({person, quarry::storage::Term::name("role"),
+                             quarry::storage::Term::name(fmt::format("role {}", random() % 50))});
+            if (random() % 2)
+                batch.push_back({person, quarry::storage::Term::name("born_in"),
+                                 quarry::storage::Term::name(fmt::format("city {}", random() % 500))});
+        }
+        db.add(batch);
+    }
+    const std::string star = "match (?x, role, ?r), (?x, born_in, ?c) return count(distinct ?x)";
+    for (const double seek_cost : {0.0, 2.0, 8.0, 32.0}) {
+        quarry::engine::PlannerOptions planner;
+        planner.seek_cost = seek_cost;
+        quarry::Database db(star_path, quarry::DatabaseOptions{.read_only = true, .planner = planner});
+        double best = 1e9;
+        std::string people;
+        for (int run = 0; run < 3; ++run) {
+            double t = 0;
+            people = count_of(db, star, t);
+            best = std::min(best, t);
+        }
+        auto results = db.execute("explain " + star);
+        std::string join;
+        while (auto row = results.at(0).rows->next())
+            if ((*row)[0]->text().find("Join") != std::string::npos && join.empty())
+                join = (*row)[0]->text().substr((*row)[0]->text().find_first_not_of(' '), 9);
+        fmt::print("star, seek_cost {:>4}: {} people in {:.1f} ms ({})\n", seek_cost, people, best * 1e3, join);
+        if (std::getenv("QUARRY_BENCH_EXPLAIN")) {
+            auto analyzed = db.execute("explain analyze " + star);
+            while (auto row = analyzed.at(0).rows->next())
+                fmt::print("  {}\n", (*row)[0]->text());
+        }
     }
     std::filesystem::remove_all(dir);
     return 0;

@@ -343,7 +343,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     if (!keys.empty() && !plan.range && input_rows >= options_.hash_join_min_input) {
         std::set<std::size_t> none;
         const double build = estimate(tuple, none);
-        if (build <= input_rows && build <= options_.hash_join_max_build) {
+        if (build + input_rows <= input_rows * options_.seek_cost && build <= options_.hash_join_max_build) {
             auto join = std::make_unique<HashJoin>(std::move(input), std::move(plan), std::move(keys));
             join->estimate = tuple_estimate();
             return join;

@@ -25,11 +25,14 @@ struct QueryPlan;
 struct PlannerOptions {
     // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
     bool leapfrog = true;
-    // A tuple joins by hashing (one scan, then a probe per row) instead of a seek per row
-    // when at least this many input rows are expected and its matches are no more than
-    // the input; and at most `hash_join_max_build` of them.
+    // A tuple joins by hashing (one scan of its matches into a table, then a probe per
+    // row) instead of a seek per row when at least this many input rows are expected, its
+    // matches cost less to hash than the seeks they replace (a seek costs as much as
+    // hashing `seek_cost` rows, a probe as hashing one), and there are at most
+    // `hash_join_max_build` of them.
     double hash_join_min_input = 1000;
     double hash_join_max_build = 2'000'000;
+    double seek_cost = 8;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
     // `order by … limit N` keeps only the best offset + N rows while sorting (a bounded

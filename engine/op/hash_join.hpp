@@ -4,10 +4,13 @@
 // once into a hash table keyed by the join variables, and each input row probes it,
 // instead of one index seek per input row. The table depends on no input row, so it
 // is built once and survives resets.
+//
+// The table is flat: the keys in a RowTable, numbered as they first appear, and the
+// matches of key k at matches_[first_[k], first_[k + 1]) (a counting sort of the scan
+// by key number), so building allocates a few arrays, not one per key.
 
 #include "engine/op/index_join.hpp"
-
-#include <unordered_map>
+#include "engine/op/row_table.hpp"
 
 namespace quarry::engine {
 
@@ -15,7 +18,7 @@ class HashJoin : public RowOperator {
 public:
     // `keys`: the tuple's positions whose slots every input row binds.
     HashJoin(OperatorPtr child, TuplePlan tuple, std::vector<unsigned> keys)
-        : RowOperator(std::move(child)), tuple_(std::move(tuple)), keys_(std::move(keys)) {}
+        : RowOperator(std::move(child)), tuple_(std::move(tuple)), keys_(std::move(keys)), table_(keys_.size()) {}
     std::string describe() const override;
 
 protected:
@@ -23,23 +26,16 @@ protected:
     bool step(ExecContext& context, RowBatch& out) override;
 
 private:
-    struct KeyHash {
-        std::size_t operator()(const std::vector<TermId>& key) const {
-            std::size_t h = 0;
-            for (TermId id : key)
-                h = h * 0x9E3779B97F4A7C15ULL + std::hash<TermId>()(id);
-            return h;
-        }
-    };
     void build(ExecContext& context);
 
     TuplePlan tuple_;
     std::vector<unsigned> keys_;
     bool built_ = false;
-    std::unordered_map<std::vector<TermId>, std::vector<storage::Quad>, KeyHash> table_;
-    std::size_t table_rows_ = 0;
-    const std::vector<storage::Quad>* matches_ = nullptr;
-    std::size_t next_ = 0;
+    RowTable table_;                     // the keys
+    std::vector<std::size_t> first_;     // per key number, where its matches start; then the end
+    std::vector<storage::Quad> matches_; // grouped by key
+    std::size_t next_ = 0;               // the current input row's next match
+    std::size_t end_ = 0;                // and the end of its matches
     std::vector<TermId> row_;
     std::vector<TermId> extended_;
 };

@@ -76,6 +76,20 @@ void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t s
     }
 }
 
+std::optional<std::size_t> RowTable::find(const TermId* row) const {
+    if (slots_.empty())
+        return std::nullopt;
+    const std::uint64_t h = hash(row);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        const Slot& slot = slots_[i];
+        if (slot.index == 0)
+            return std::nullopt;
+        if (slot.hash == h && std::equal(row, row + width_, rows_.data() + (slot.index - 1) * width_))
+            return slot.index - 1;
+    }
+}
+
 void RowTable::clear() {
     count_ = 0;
     rows_.clear();

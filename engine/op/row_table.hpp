@@ -12,6 +12,7 @@
 #include "engine/exec_context.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,9 @@ public:
     // `rows`; their numbers go to `numbers` and whether each was new to `added` (either
     // may be null). Rows of one batch may repeat each other.
     void insert_batch(const TermId* rows, std::size_t count, std::size_t stride, std::size_t* numbers, char* added);
+
+    // The number of `row`, if it is there.
+    std::optional<std::size_t> find(const TermId* row) const;
 
     void clear();
 
