@@ -38,11 +38,16 @@ engine::PrefixMap load_prefixes(const storage::Store& store, const storage::lmdb
     return prefixes;
 }
 
+void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& slots);
+
+// Slots for the variables of an expression, and of the blocks of its `exists`.
 void expr_variables(const ast::Expr& expr, SlotMap& slots) {
     if (expr.op == ast::ExprOp::TERM && expr.term.kind == ast::TermKind::VARIABLE)
         slots.emplace(expr.term.text, slots.size());
     for (const auto& arg : expr.args)
         expr_variables(arg, slots);
+    engine::Planner::assign_slots(expr.block, slots);
+    pattern_expr_variables(expr.block, slots);
 }
 
 void pattern_expr_variables(const std::vector<ast::Pattern>& patterns, SlotMap& slots) {

@@ -1,6 +1,9 @@
 #include "engine/expression.hpp"
 
 #include "engine/error.hpp"
+#include "engine/op/operator.hpp"
+
+#include <algorithm>
 
 namespace quarry::engine {
 
@@ -26,6 +29,10 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
         } else {
             out.constant = to_storage(expr.term, prefixes);
         }
+        return out;
+    }
+    if (expr.op == ExprOp::EXISTS) {
+        out.block_ast = &expr.block.at(0); // planned by the planner (Planner::plan_exists)
         return out;
     }
     if (expr.op == ExprOp::AGGREGATE) {
@@ -135,8 +142,26 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         if (!aggregate_values)
             return std::nullopt;
         return (*aggregate_values)[expr.aggregate_index];
+    case ExprOp::EXISTS: {
+        QUARRY_ASSERT(expr.block, "exists evaluated before it was planned");
+        expr.block->reset(row);
+        RowBatch batch;
+        batch.width = expr.block_width;
+        return storage::Term::boolean(expr.block->next(context, batch) && !batch.empty());
+    }
     }
     return std::nullopt;
+}
+
+bool contains_exists(const Expression& expr) {
+    return expr.op == ExprOp::EXISTS || std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
+}
+
+void collect_blocks(const Expression& expr, std::vector<const Operator*>& out) {
+    if (expr.block)
+        out.push_back(expr.block.get());
+    for (const auto& arg : expr.args)
+        collect_blocks(arg, out);
 }
 
 void collect_slots(const Expression& expr, std::set<std::size_t>& out) {

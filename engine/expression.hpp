@@ -16,6 +16,8 @@
 
 namespace quarry::engine {
 
+class Operator;
+
 // Variable name → slot.
 using SlotMap = std::map<std::string, std::size_t, std::less<>>;
 
@@ -32,6 +34,12 @@ struct Expression {
     bool star = false;                  // AGGREGATE
     std::size_t aggregate_index = 0;    // AGGREGATE: index into the aggregate values
     std::vector<Expression> args;
+    // EXISTS: the block as parsed (for the planner, which plans it: the AST must outlive
+    // planning only), then its plan, run with each row as input (true if it gives a row),
+    // and the width of its rows.
+    const parser::ast::Pattern* block_ast = nullptr;
+    std::shared_ptr<Operator> block;
+    std::size_t block_width = 0;
 };
 
 // Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are
@@ -51,5 +59,10 @@ Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext&
 
 // The slots an expression reads.
 void collect_slots(const Expression& expr, std::set<std::size_t>& out);
+
+// Whether the expression holds an `exists`.
+bool contains_exists(const Expression& expr);
+// The plans of the expression's `exists` blocks, for explain.
+void collect_blocks(const Expression& expr, std::vector<const Operator*>& out);
 
 } // namespace quarry::engine

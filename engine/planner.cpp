@@ -355,6 +355,20 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     return join;
 }
 
+void Planner::plan_exists(Expression& expr, const std::set<std::size_t>& bound) {
+    if (expr.block_ast) {
+        const ast::Pattern& block = *expr.block_ast;
+        OperatorPtr plan = block.kind == ast::PatternKind::TUPLE
+                               ? plan_tuple(std::make_unique<Source>(slots_.size()), block.tuple, bound)
+                               : plan_block(block.patterns, block.where, bound);
+        expr.block = std::move(plan);
+        expr.block_width = slots_.size();
+        expr.block_ast = nullptr;
+    }
+    for (Expression& arg : expr.args)
+        plan_exists(arg, bound);
+}
+
 bool Planner::plan_is_input(const OperatorPtr& plan) { return dynamic_cast<const Source*>(plan.get()) != nullptr; }
 
 // The position right after the bound prefix in the index a tuple plan would use, if the
@@ -422,6 +436,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
     struct Pending {
         const ast::Expr* expr;
         std::set<std::size_t> needs;
+        bool last = false; // holds an exists: placed after everything, as not blocks are
     };
     std::vector<Pending> pending;
     if (where) {
@@ -429,19 +444,23 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
         conjuncts(*where, parts);
         for (const ast::Expr* part : parts) {
             Pending p{part, {}};
-            collect_slots(compile_expression(*part, slots_, prefixes_), p.needs);
+            const Expression compiled = compile_expression(*part, slots_, prefixes_);
+            collect_slots(compiled, p.needs);
+            p.last = contains_exists(compiled);
             pending.push_back(std::move(p));
         }
     }
     auto place_filters = [&](bool all) {
         for (auto it = pending.begin(); it != pending.end();) {
-            const bool ready = all || std::includes(bound.begin(), bound.end(), it->needs.begin(), it->needs.end());
+            const bool ready = all || (!it->last && std::includes(bound.begin(), bound.end(),
+                                                                   it->needs.begin(), it->needs.end()));
             if (!ready) {
                 ++it;
                 continue;
             }
-            plan = std::make_unique<Filter>(std::move(plan), compile_expression(*it->expr, slots_, prefixes_),
-                                            parser::print(*it->expr));
+            Expression condition = compile_expression(*it->expr, slots_, prefixes_);
+            plan_exists(condition, bound);
+            plan = std::make_unique<Filter>(std::move(plan), std::move(condition), parser::print(*it->expr));
             it = pending.erase(it);
         }
     };

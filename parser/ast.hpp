@@ -82,6 +82,8 @@ struct Path : Node {
     friend bool operator==(const Path&, const Path&) = default;
 };
 
+struct Pattern;
+
 // Expressions of `where`, `return` and `order by`.
 enum class ExprOp : std::uint8_t {
     TERM,                               // term
@@ -92,6 +94,7 @@ enum class ExprOp : std::uint8_t {
     ADD, SUBTRACT, MULTIPLY, DIVIDE,    // args[0] op args[1]
     CALL,                               // function(args…)
     AGGREGATE,                          // function([distinct] args[0]) or count(*)
+    EXISTS,                             // exists block[0] (`not exists` is NOT of it)
 };
 
 struct Expr : Node {
@@ -101,6 +104,7 @@ struct Expr : Node {
     bool distinct = false; // AGGREGATE
     bool star = false;     // AGGREGATE: count(*)
     std::vector<Expr> args;
+    std::vector<Pattern> block; // EXISTS: one TUPLE or GROUP pattern
     friend bool operator==(const Expr&, const Expr&) = default;
 };
 

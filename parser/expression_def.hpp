@@ -8,6 +8,7 @@
 #include "parser/error_handler.hpp"
 #include "parser/expression.hpp"
 #include "parser/grammar_actions.hpp"
+#include "parser/pattern.hpp"
 #include "parser/primitives.hpp"
 
 #include <boost/fusion/include/at_c.hpp>
@@ -40,6 +41,7 @@ x3::rule<class unary_parts_class, UnaryParts> const unary_parts = "a value";
 x3::rule<class prefix_ops_class, std::string> const prefix_ops = "'not' or '-'";
 x3::rule<primary_class, Expr> const primary = "a value";
 x3::rule<call_class, Expr> const call = "a function call";
+x3::rule<class exists_class, Expr> const exists = "exists";
 x3::rule<value_class, Expr> const value = "a value";
 x3::rule<class list_class, std::vector<Expr>> const list = "a list such as [a, b]";
 x3::rule<class close_paren_class> const close_paren = "')'";
@@ -87,6 +89,12 @@ auto const set_star = [](auto& ctx) { x3::_val(ctx).star = true; };
 auto const set_distinct = [](auto& ctx) { x3::_val(ctx).distinct = true; };
 auto const push_arg = [](auto& ctx) { x3::_val(ctx).args.push_back(std::move(x3::_attr(ctx))); };
 auto const push_element = [](auto& ctx) { x3::_val(ctx).push_back(std::move(x3::_attr(ctx))); };
+auto const exists_block = [](auto& ctx) {
+    Expr node;
+    node.op = ExprOp::EXISTS;
+    node.block.push_back(std::move(x3::_attr(ctx)));
+    x3::_val(ctx) = std::move(node);
+};
 auto const term_expr = [](auto& ctx) {
     Expr node;
     node.op = ExprOp::TERM;
@@ -118,8 +126,10 @@ auto const product_def = annotated[unary[set_val] >> *((x3::lit('*') > unary[bin
 auto const unary_parts_def = (prefix_ops > primary) | (x3::attr(std::string()) >> primary);
 auto const unary_def = annotated[unary_parts[apply_prefix]];
 auto const prefix_ops_def = +((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
-auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | call[set_val] |
-                         value[set_val]];
+// `exists` before calls: `exists (a, b, c)` is a block, not a function of three arguments.
+auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | exists[set_val] |
+                         call[set_val] | value[set_val]];
+auto const exists_def = annotated[kw("exists") > block()[exists_block]];
 auto const call_def = annotated[(function_name[start_call] >> x3::lit('(')) >
                       ((x3::lit('*')[set_star] > close_paren) |
                        (kw("distinct")[set_distinct] > condition[push_arg] > close_paren) |
@@ -134,6 +144,6 @@ auto const close_bracket_def = x3::lit(']');
 auto const call_end_def = x3::lit(')');
 
 BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, unary_parts, prefix_ops, primary,
-                    call, value, list, close_paren, close_bracket, call_end)
+                    exists, call, value, list, close_paren, close_bracket, call_end)
 
 } // namespace quarry::parser::grammar

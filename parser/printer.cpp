@@ -130,7 +130,7 @@ int level_of(ast::ExprOp op) {
     case ExprOp::ADD: case ExprOp::SUBTRACT: return 4;
     case ExprOp::MULTIPLY: case ExprOp::DIVIDE: return 5;
     case ExprOp::NOT: case ExprOp::NEGATE: return 6;
-    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: return 7;
+    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS: return 7;
     }
     return 7;
 }
@@ -187,6 +187,9 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
                           : join(expr.args, ", ",
                                  [](const ast::Expr& arg) { return print_expr(arg, 1); })) +
                ")";
+        break;
+    case ExprOp::EXISTS:
+        text = "exists " + print(expr.block.at(0));
         break;
     default: {
         // Binary: left-associative, except comparisons, which do not chain.

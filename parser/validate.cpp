@@ -32,6 +32,9 @@ struct Problem {
     throw Problem{&node, std::move(message)};
 }
 
+template <typename Fn>
+void for_each_term(const ast::Pattern& pattern, Fn&& fn);
+
 // Calls `fn` for every term of a pattern, expression, query or tuple, in order.
 template <typename Fn>
 void for_each_term(const ast::Expr& expr, Fn&& fn) {
@@ -39,6 +42,8 @@ void for_each_term(const ast::Expr& expr, Fn&& fn) {
         fn(expr.term);
     for (const auto& arg : expr.args)
         for_each_term(arg, fn);
+    for (const auto& pattern : expr.block)
+        for_each_term(pattern, fn);
 }
 
 template <typename Fn>
@@ -104,8 +109,11 @@ void check_no_parameters(const ast::Statement& statement) {
         check(*statement.context);
 }
 
+void check_patterns(const std::vector<ast::Pattern>& patterns);
+
 // `aggregates_allowed`: in return and order by, not in where; never inside an aggregate.
-void check_expr(const ast::Expr& expr, bool aggregates_allowed) {
+// `condition`: in a where condition (where `exists` may stand).
+void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition = false) {
     switch (expr.op) {
     case ast::ExprOp::TERM:
         if (expr.term.kind == ast::TermKind::WILDCARD)
@@ -140,11 +148,16 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed) {
         for (const auto& arg : expr.args)
             check_expr(arg, false);
         return;
+    case ast::ExprOp::EXISTS:
+        if (!condition)
+            fail(expr, "exists belongs in a where condition");
+        check_patterns(expr.block);
+        return;
     default:
         break;
     }
     for (const auto& arg : expr.args)
-        check_expr(arg, aggregates_allowed);
+        check_expr(arg, aggregates_allowed, condition);
 }
 
 void check_path(const ast::Path& path, bool top) {
@@ -164,7 +177,7 @@ void check_patterns(const std::vector<ast::Pattern>& patterns) {
         if (pattern.kind == ast::PatternKind::TUPLE)
             check_path(pattern.tuple.predicate, true);
         if (pattern.where)
-            check_expr(*pattern.where, false);
+            check_expr(*pattern.where, false, true);
         check_patterns(pattern.patterns);
     }
 }
@@ -206,7 +219,7 @@ void check_statement(const ast::Statement& statement) {
     const ast::Query& query = *statement.query;
     check_patterns(query.patterns);
     if (query.where)
-        check_expr(*query.where, false);
+        check_expr(*query.where, false, true);
     std::set<std::string> aliases;
     for (const auto& item : query.returns) {
         check_expr(item.expr, true);

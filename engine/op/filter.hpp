@@ -11,6 +11,12 @@ public:
     Filter(OperatorPtr child, Expression condition, std::string text)
         : RowOperator(std::move(child)), condition_(std::move(condition)), text_(std::move(text)) {}
     std::string describe() const override { return "Filter " + text_; }
+    // The input, then the plan of each `exists` block of the condition.
+    std::vector<const Operator*> inputs() const override {
+        std::vector<const Operator*> out{child_.get()};
+        collect_blocks(condition_, out);
+        return out;
+    }
 
 protected:
     void start(ExecContext& context, const TermId* row) override {

@@ -319,7 +319,22 @@ private:
             const auto o = chance(2) ? ast::ExprOp::AND : ast::ExprOp::OR;
             return op(o, {condition(depth - 1), condition(depth - 1)});
         }
-        switch (below(9)) {
+        switch (below(10)) {
+        case 8: { // exists, or not exists, of a tuple or a group with a condition
+            ast::Expr e;
+            e.op = ast::ExprOp::EXISTS;
+            ast::Pattern block;
+            block.tuple = tuple();
+            if (chance(3)) {
+                ast::Pattern group;
+                group.kind = ast::PatternKind::GROUP;
+                group.patterns.push_back(std::move(block));
+                group.where = condition(0);
+                block = std::move(group);
+            }
+            e.block.push_back(std::move(block));
+            return chance(2) ? op(ast::ExprOp::NOT, {std::move(e)}) : e;
+        }
         case 0: return call("bound", {variable_expr(VARIABLES[below(5)])});
         case 1: return call(chance(2) ? "is_number" : "is_name", {operand()});
         case 2: return op(ast::ExprOp::NOT, {condition(depth - 1)});
@@ -413,6 +428,8 @@ void parameterize(ast::Term& term, std::vector<Term>& values) {
     term.text = "p" + std::to_string(values.size() - 1);
 }
 
+void parameterize(std::vector<ast::Pattern>& patterns, std::vector<Term>& values);
+
 void parameterize(ast::Expr& expr, std::vector<Term>& values) {
     if (expr.op == ast::ExprOp::TERM)
         parameterize(expr.term, values);
@@ -420,6 +437,7 @@ void parameterize(ast::Expr& expr, std::vector<Term>& values) {
         return;
     for (auto& arg : expr.args)
         parameterize(arg, values);
+    parameterize(expr.block, values);
 }
 
 void parameterize(std::vector<ast::Pattern>& patterns, std::vector<Term>& values) {

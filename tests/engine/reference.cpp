@@ -268,6 +268,12 @@ Value Reference::eval(const ast::Expr& expr, const Bindings& row, const Aggregat
     case ExprOp::NOT:
         return engine::boolean_value(engine::logical_not(engine::truth_of(arg(0))));
     case ExprOp::NEGATE: return engine::negate(arg(0));
+    case ExprOp::EXISTS: {
+        const ast::Pattern& block = expr.block.at(0);
+        const auto rows = block.kind == ast::PatternKind::TUPLE ? match_tuple(block.tuple, row)
+                                                                 : eval_block(block.patterns, block.where, row);
+        return storage::Term::boolean(!rows.empty());
+    }
     case ExprOp::EQ: return engine::boolean_value(engine::compare(arg(0), arg(1), engine::Comparison::EQ));
     case ExprOp::NE: return engine::boolean_value(engine::compare(arg(0), arg(1), engine::Comparison::NE));
     case ExprOp::LT: return engine::boolean_value(engine::compare(arg(0), arg(1), engine::Comparison::LT));

@@ -616,3 +616,22 @@ TEST_CASE("a 1 MB string literal parses", "[parser][limits]") {
     std::string big(1 << 20, 'x');
     CHECK(parse_object("\"" + big + "\"") == string(big));
 }
+
+TEST_CASE("exists takes a tuple or a block, and not exists is its negation", "[parser][precedence]") {
+    const Expr a = ex(var("a"));
+    Expr exists_tuple;
+    exists_tuple.op = ExprOp::EXISTS;
+    exists_tuple.block = {pattern(tuple(var("a"), path("met"), var("b")))};
+    CHECK(parse_condition("exists (?a, met, ?b)") == exists_tuple);
+    // Not a call of a function `exists` with three arguments.
+    CHECK(parse_condition("EXISTS (?a, met, ?b) and ?a = 1") ==
+          ex(ExprOp::AND, {exists_tuple, ex(ExprOp::EQ, {a, ex(integer(1))})}));
+    CHECK(parse_condition("not exists (?a, met, ?b)") == ex(ExprOp::NOT, {exists_tuple}));
+    Expr exists_group;
+    exists_group.op = ExprOp::EXISTS;
+    Pattern group = pattern_op(PatternKind::GROUP, {pattern(tuple(var("a"), path("met"), var("b")))});
+    group.where = ex(ExprOp::NE, {ex(var("b")), ex(name("Iran"))});
+    exists_group.block = {group};
+    CHECK(parse_condition("exists { (?a, met, ?b) where ?b != Iran } or ?a = 1") ==
+          ex(ExprOp::OR, {exists_group, ex(ExprOp::EQ, {a, ex(integer(1))})}));
+}
