@@ -6,6 +6,14 @@ namespace quarry::engine {
 
 namespace {
 
+// Ids compared one by one: rows are a few ids wide, too short for memcmp's call to pay.
+bool same_ids(const TermId* a, const TermId* b, std::size_t width) noexcept {
+    for (std::size_t column_idx = 0; column_idx < width; ++column_idx)
+        if (a[column_idx] != b[column_idx])
+            return false;
+    return true;
+}
+
 // How many rows ahead insert_batch fetches slots: enough to cover a miss to memory, few
 // enough that the fetches in flight fit the core's fill buffers.
 constexpr std::size_t PREFETCH_AHEAD = 16;
@@ -51,7 +59,7 @@ std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h
             rows_.insert(rows_.end(), row, row + width_);
             return {count_++, true};
         }
-        if (slot.hash == h && std::equal(row, row + width_, rows_.data() + (slot.index - 1) * width_))
+        if (slot.hash == h && same_ids(row, rows_.data() + (slot.index - 1) * width_, width_))
             return {slot.index - 1, false};
     }
 }
@@ -85,7 +93,7 @@ std::optional<std::size_t> RowTable::find(const TermId* row) const {
         const Slot& slot = slots_[i];
         if (slot.index == 0)
             return std::nullopt;
-        if (slot.hash == h && std::equal(row, row + width_, rows_.data() + (slot.index - 1) * width_))
+        if (slot.hash == h && same_ids(row, rows_.data() + (slot.index - 1) * width_, width_))
             return slot.index - 1;
     }
 }
