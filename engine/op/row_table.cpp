@@ -14,6 +14,27 @@ bool same_ids(const TermId* a, const TermId* b, std::size_t width) noexcept {
     return true;
 }
 
+// Makes `slots` (a power of two long, linear probing) at least twice `entries` long,
+// placing the used slots again by `hash` if it grows.
+template <typename Slot, typename Used, typename Hash>
+void grow_slots(std::vector<Slot>& slots, std::size_t entries, Used used, Hash hash) {
+    if (entries * 2 <= slots.size())
+        return;
+    std::size_t size = std::max<std::size_t>(64, slots.size());
+    while (entries * 2 > size)
+        size *= 2;
+    std::vector<Slot> old(size);
+    old.swap(slots);
+    const std::size_t mask = size - 1;
+    for (const Slot& slot : old)
+        if (used(slot)) {
+            std::size_t i = hash(slot) & mask;
+            while (used(slots[i]))
+                i = (i + 1) & mask;
+            slots[i] = slot;
+        }
+}
+
 // How many rows ahead insert_batch fetches slots: enough to cover a miss to memory, few
 // enough that the fetches in flight fit the core's fill buffers.
 constexpr std::size_t PREFETCH_AHEAD = 16;
@@ -32,21 +53,8 @@ std::uint64_t RowTable::hash(const TermId* row) const noexcept {
 }
 
 void RowTable::reserve(std::size_t more) {
-    if ((count_ + more) * 2 <= slots_.size())
-        return;
-    std::size_t size = std::max<std::size_t>(64, slots_.size());
-    while ((count_ + more) * 2 > size)
-        size *= 2;
-    std::vector<Slot> old(size);
-    old.swap(slots_);
-    const std::size_t mask = size - 1;
-    for (const Slot& slot : old)
-        if (slot.index != 0) {
-            std::size_t i = slot.hash & mask;
-            while (slots_[i].index != 0)
-                i = (i + 1) & mask;
-            slots_[i] = slot;
-        }
+    grow_slots(slots_, count_ + more, [](const Slot& slot) { return slot.index != 0; },
+               [](const Slot& slot) { return slot.hash; });
 }
 
 std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h) {
@@ -115,21 +123,8 @@ std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept {
 } // namespace
 
 void PairSet::reserve(std::size_t more) {
-    if ((count_ + more) * 2 <= slots_.size())
-        return;
-    std::size_t size = std::max<std::size_t>(64, slots_.size());
-    while ((count_ + more) * 2 > size)
-        size *= 2;
-    std::vector<Slot> old(size);
-    old.swap(slots_);
-    const std::size_t mask = size - 1;
-    for (const Slot& slot : old)
-        if (slot.group != 0) {
-            std::size_t i = pair_hash(slot.group, slot.id) & mask;
-            while (slots_[i].group != 0)
-                i = (i + 1) & mask;
-            slots_[i] = slot;
-        }
+    grow_slots(slots_, count_ + more, [](const Slot& slot) { return slot.group != 0; },
+               [](const Slot& slot) { return pair_hash(slot.group, slot.id); });
 }
 
 void PairSet::insert_batch(const std::size_t* groups, const TermId* ids, std::size_t count, char* added) {
