@@ -40,29 +40,54 @@ void HashJoin::build(ExecContext& context) {
         matches_[fill[numbers[i]]++] = scanned[i];
 }
 
-void HashJoin::start(ExecContext& context, const TermId* row) {
-    if (!built_)
-        build(context);
-    row_.assign(row, row + width());
-    std::vector<TermId>& key = extended_; // free until step()
-    key.resize(keys_.size());
-    for (std::size_t k = 0; k < keys_.size(); ++k)
-        key[k] = row[tuple_.positions[keys_[k]].slot];
-    const auto number = table_.find(key.data());
-    next_ = number ? first_[*number] : 0;
-    end_ = number ? first_[*number + 1] : 0;
+void HashJoin::reset(const TermId* input) {
+    child_->reset(input);
+    input_.clear();
+    row_ = 0;
+    next_ = end_ = 0;
+    exhausted_ = false;
 }
 
-bool HashJoin::step(ExecContext&, RowBatch& out) {
-    extended_.resize(row_.size());
-    for (std::size_t produced = 0; next_ < end_; ++next_, ++produced) {
-        if (produced == BATCH_ROWS)
-            return true;
-        std::copy(row_.begin(), row_.end(), extended_.begin());
-        if (IndexJoin::bind(tuple_, matches_[next_], extended_.data()))
+bool HashJoin::probe(ExecContext& context, std::size_t width) {
+    input_.width = width;
+    if (exhausted_ || !child_->next(context, input_)) {
+        exhausted_ = true;
+        return false;
+    }
+    if (!built_)
+        build(context);
+    const std::size_t rows = input_.size(), key_width = keys_.size();
+    probe_keys_.resize(rows * key_width);
+    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
+        for (std::size_t k = 0; k < key_width; ++k)
+            probe_keys_[row_idx * key_width + k] = input_.row(row_idx)[tuple_.positions[keys_[k]].slot];
+    found_.resize(rows);
+    table_.find_batch(probe_keys_.data(), rows, found_.data());
+    row_ = 0;
+    next_ = end_ = 0;
+    return true;
+}
+
+bool HashJoin::produce(ExecContext& context, RowBatch& out) {
+    const std::size_t width = out.width;
+    extended_.resize(width);
+    while (out.size() < BATCH_ROWS) {
+        if (next_ == end_) { // on to the next input row
+            if (row_ >= input_.size() && !probe(context, width))
+                break;
+            if (row_ >= input_.size())
+                continue;
+            const std::size_t number = found_[row_++];
+            next_ = number == SIZE_MAX ? 0 : first_[number];
+            end_ = number == SIZE_MAX ? 0 : first_[number + 1];
+            continue;
+        }
+        const TermId* row = input_.row(row_ - 1);
+        std::copy(row, row + width, extended_.begin());
+        if (IndexJoin::bind(tuple_, matches_[next_++], extended_.data()))
             out.push(extended_.data());
     }
-    return false;
+    return !out.empty();
 }
 
 std::string HashJoin::describe() const {

@@ -6,6 +6,16 @@ namespace quarry::engine {
 
 namespace {
 
+// SplitMix64's finaliser: every bit of `x` reaches the low bits the table indexes by (ids
+// of one kind differ in their low bits, and a multiplication alone carries them upward only).
+std::uint64_t mix(std::uint64_t x) noexcept {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
 // Ids compared one by one: rows are a few ids wide, too short for memcmp's call to pay.
 bool same_ids(const TermId* a, const TermId* b, std::size_t width) noexcept {
     for (std::size_t column_idx = 0; column_idx < width; ++column_idx)
@@ -44,30 +54,32 @@ constexpr std::size_t PREFETCH_AHEAD = 16;
 std::uint64_t RowTable::hash(const TermId* row) const noexcept {
     // A multiply-xorshift mix of each id: ids of one kind differ in their low bits only.
     std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ width_;
-    for (std::size_t column_idx = 0; column_idx < width_; ++column_idx) {
-        h ^= row[column_idx];
-        h *= 0xBF58476D1CE4E5B9ULL;
-        h ^= h >> 31;
-    }
+    for (std::size_t column_idx = 0; column_idx < width_; ++column_idx)
+        h = mix(h ^ row[column_idx]);
     return h | 1; // never 0
 }
 
 void RowTable::reserve(std::size_t more) {
     grow_slots(slots_, count_ + more, [](const Slot& slot) { return slot.index != 0; },
-               [](const Slot& slot) { return slot.hash; });
+               [&](const Slot& slot) { return width_ == 1 ? hash(&slot.tag) : slot.tag; });
+}
+
+bool RowTable::matches(const Slot& slot, const TermId* row, std::uint64_t tag) const noexcept {
+    return slot.tag == tag && (width_ == 1 || same_ids(row, rows_.data() + (slot.index - 1) * width_, width_));
 }
 
 std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h) {
     reserve(1);
+    const std::uint64_t tag = tag_of(row, h);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         Slot& slot = slots_[i];
         if (slot.index == 0) {
-            slot = {h, count_ + 1};
+            slot = {tag_of(row, h), count_ + 1};
             rows_.insert(rows_.end(), row, row + width_);
             return {count_++, true};
         }
-        if (slot.hash == h && same_ids(row, rows_.data() + (slot.index - 1) * width_, width_))
+        if (matches(slot, row, tag))
             return {slot.index - 1, false};
     }
 }
@@ -92,17 +104,37 @@ void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t s
     }
 }
 
-std::optional<std::size_t> RowTable::find(const TermId* row) const {
+std::optional<std::size_t> RowTable::find(const TermId* row) const { return find(row, hash(row)); }
+
+std::optional<std::size_t> RowTable::find(const TermId* row, std::uint64_t h) const {
     if (slots_.empty())
         return std::nullopt;
-    const std::uint64_t h = hash(row);
+    const std::uint64_t tag = tag_of(row, h);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         const Slot& slot = slots_[i];
         if (slot.index == 0)
             return std::nullopt;
-        if (slot.hash == h && same_ids(row, rows_.data() + (slot.index - 1) * width_, width_))
+        if (matches(slot, row, tag))
             return slot.index - 1;
+    }
+}
+
+void RowTable::find_batch(const TermId* rows, std::size_t count, std::size_t* numbers) {
+    if (slots_.empty()) {
+        std::fill_n(numbers, count, SIZE_MAX);
+        return;
+    }
+    hashes_.resize(count);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx)
+        hashes_[row_idx] = hash(rows + row_idx * width_);
+    for (std::size_t row_idx = 0; row_idx < std::min(count, PREFETCH_AHEAD); ++row_idx)
+        __builtin_prefetch(&slots_[hashes_[row_idx] & mask]);
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx) {
+        if (row_idx + PREFETCH_AHEAD < count)
+            __builtin_prefetch(&slots_[hashes_[row_idx + PREFETCH_AHEAD] & mask]);
+        numbers[row_idx] = find(rows + row_idx * width_, hashes_[row_idx]).value_or(SIZE_MAX);
     }
 }
 
@@ -114,11 +146,7 @@ void RowTable::clear() {
 
 namespace {
 
-std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept {
-    std::uint64_t h = (group * 0x9E3779B97F4A7C15ULL) ^ id;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    return h ^ (h >> 31);
-}
+std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept { return mix(mix(group) ^ id); }
 
 } // namespace
 

@@ -37,16 +37,24 @@ public:
 
     // The number of `row`, if it is there.
     std::optional<std::size_t> find(const TermId* row) const;
+    // find() of `count` rows of width() ids, one after another from `rows`: each one's
+    // number, or SIZE_MAX, into `numbers`; slots are fetched ahead.
+    void find_batch(const TermId* rows, std::size_t count, std::size_t* numbers);
 
     void clear();
 
 private:
     struct Slot {
-        std::uint64_t hash = 0;
+        // The row's hash; for rows of one id, the id itself, so that a probe compares
+        // within the slot and never reads the row.
+        std::uint64_t tag = 0;
         std::size_t index = 0; // the row's number plus one; 0: empty
     };
     std::uint64_t hash(const TermId* row) const noexcept;
+    std::uint64_t tag_of(const TermId* row, std::uint64_t hash) const noexcept { return width_ == 1 ? row[0] : hash; }
+    bool matches(const Slot& slot, const TermId* row, std::uint64_t tag) const noexcept;
     std::pair<std::size_t, bool> insert(const TermId* row, std::uint64_t hash);
+    std::optional<std::size_t> find(const TermId* row, std::uint64_t hash) const;
     // Makes room for `more` rows without growing while they go in.
     void reserve(std::size_t more);
 
@@ -54,7 +62,7 @@ private:
     std::size_t count_ = 0;
     std::vector<TermId> rows_;
     std::vector<Slot> slots_;
-    std::vector<std::uint64_t> hashes_; // insert_batch's, reused
+    std::vector<std::uint64_t> hashes_; // insert_batch's and find_batch's, reused
 };
 
 // A set of (group, id) pairs, kept in its slots (one cache line touched per probe), for
