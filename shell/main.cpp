@@ -88,7 +88,7 @@ struct TransferFlags {
     std::string memory = "1G";
 };
 
-int load_command(const std::vector<std::string>& args, const TransferFlags& flags) {
+int load_command(const std::vector<std::string>& args, const TransferFlags& flags, const Settings& settings) {
     if (args.size() < 3) {
         std::cerr << "quarry: usage: quarry load DB FILE… [--format F] [--context NAME] [--skip-bad] [--memory SIZE]\n";
         return 2;
@@ -99,6 +99,7 @@ int load_command(const std::vector<std::string>& args, const TransferFlags& flag
         return 2;
     }
     Database db(args[1]);
+    db.store().env().set_busy_timeout(settings.busy_timeout);
     for (std::size_t i = 2; i < args.size(); ++i) {
         const std::filesystem::path file = args[i];
         const std::string format = !flags.format.empty() ? flags.format : file.extension().string().substr(file.has_extension() ? 1 : 0);
@@ -232,12 +233,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> commands;
     std::vector<std::string> args;
     TransferFlags transfer;
+    std::string busy_timeout = "5000";
     po::options_description visible(USAGE);
     visible.add_options()
         ("command,c", po::value(&commands), "run STATEMENTS (may repeat)")
         ("mode", po::value(&mode), "results as table (default), csv, tsv, json or jsonl")
         ("readonly", po::bool_switch(&settings.read_only), "open the database read-only")
         ("bail", po::bool_switch(&settings.bail), "stop at the first error")
+        ("busy-timeout", po::value(&busy_timeout), "MS: how long a write waits for another process's write to end (default 5000)")
         ("format", po::value(&transfer.format), "load/export: nquads, ntriples, csv or tsv (export also qry); default: from the extension")
         ("context", po::value(&transfer.context), "load: the context for triples; export: only this context")
         ("skip-bad", po::bool_switch(&transfer.skip_bad), "load: skip malformed lines, listing the first ten")
@@ -265,6 +268,12 @@ int main(int argc, char** argv) {
         std::cout << "quarry " << QUARRY_VERSION << '\n';
         return 0;
     }
+    if (const auto timeout = parse_milliseconds(busy_timeout)) {
+        settings.busy_timeout = *timeout;
+    } else {
+        std::cerr << "quarry: --busy-timeout takes milliseconds, not '" << busy_timeout << "'\n";
+        return 2;
+    }
     if (!parse_mode(mode, settings.mode)) {
         std::cerr << "quarry: unknown mode '" << mode << "' (expected table, csv, tsv, json or jsonl)\n";
         return 2;
@@ -275,7 +284,7 @@ int main(int argc, char** argv) {
             return stats_command(args);
         try {
             if (first == "load")
-                return load_command(args, transfer);
+                return load_command(args, transfer, settings);
             if (first == "export")
                 return export_command(args, transfer);
             if (first == "dump")

@@ -55,6 +55,18 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 } // namespace
 
+std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text) {
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    return std::chrono::milliseconds(std::stol(text));
+}
+
+Database& Shell::database() {
+    if (!db_)
+        throw std::runtime_error("no database is open (.open FILE opens one)");
+    return *db_;
+}
+
 Shell::~Shell() {
     db_.reset();
     if (!temporary_dir_.empty()) {
@@ -64,23 +76,39 @@ Shell::~Shell() {
 }
 
 void Shell::open(const std::optional<std::filesystem::path>& path) {
-    db_.reset();
+    // The new database is opened before the old one is let go: if it cannot be opened,
+    // the old one stays open and in use.
+    DatabaseOptions options;
+    options.read_only = settings_.read_only;
+    std::unique_ptr<Database> opened;
+    std::filesystem::path temporary;
+    if (path) {
+        // One process may not hold the same file open twice (LMDB's locks would break):
+        // the same database is closed first.
+        std::error_code no_file;
+        if (db_ && std::filesystem::equivalent(*path, db_->store().path(), no_file))
+            db_.reset();
+        opened = std::make_unique<Database>(*path, options);
+    } else {
+        temporary = std::filesystem::temp_directory_path() / fmt::format("quarry-{}-{}", ::getpid(), ++temporaries_);
+        std::filesystem::create_directories(temporary);
+        options.read_only = false;
+        try {
+            opened = std::make_unique<Database>(temporary / "temporary.qdb", options);
+        } catch (...) {
+            std::error_code ignored;
+            std::filesystem::remove_all(temporary, ignored);
+            throw;
+        }
+    }
+    opened->store().env().set_busy_timeout(settings_.busy_timeout);
+    db_ = std::move(opened);
     if (!temporary_dir_.empty()) {
         std::error_code ignored;
         std::filesystem::remove_all(temporary_dir_, ignored);
-        temporary_dir_.clear();
     }
-    DatabaseOptions options;
-    options.read_only = settings_.read_only;
-    if (path) {
-        db_ = std::make_unique<Database>(*path, options);
-        return;
-    }
-    temporary_dir_ = std::filesystem::temp_directory_path() / fmt::format("quarry-{}", ::getpid());
-    std::filesystem::create_directories(temporary_dir_);
-    options.read_only = false;
-    db_ = std::make_unique<Database>(temporary_dir_ / "temporary.qdb", options);
-    if (settings_.interactive)
+    temporary_dir_ = temporary;
+    if (!path && settings_.interactive)
         std::cerr << "Connected to a temporary database, removed at exit; .open FILE to use a "
                      "persistent one.\n";
 }
@@ -131,11 +159,11 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
                 statement.statement->kind == parser::ast::StatementKind::MATCH) {
                 parser::ParsedStatement explained = statement;
                 explained.statement->explain = true;
-                StatementResult result = db_->run(script, explained, base_dir);
+                StatementResult result = database().run(script, explained, base_dir);
                 print_result(result, 0);
                 continue;
             }
-            StatementResult result = db_->run(script, statement, base_dir);
+            StatementResult result = database().run(script, statement, base_dir);
             print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
@@ -201,7 +229,7 @@ const std::vector<Command>& commands() {
         {"help", "", "show this list", 0, 0,
          [](Shell& shell, const std::vector<std::string>&, const std::filesystem::path&) {
              for (const Command& c : commands())
-                 shell.output() << fmt::format(".{:<10} {:<12} {}\n", c.name, c.arguments, c.help);
+                 shell.output() << fmt::format(".{:<13} {:<8} {}\n", c.name, c.arguments, c.help);
              return true;
          }},
         {"quit", "", "leave the shell", 0, 0, [](Shell&, const auto&, const auto&) { return true; }},
@@ -251,6 +279,15 @@ const std::vector<Command>& commands() {
          }},
         {"output", "[FILE]", "send results to FILE, or back to the screen", 0, 1,
          [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
+        {"busy_timeout", "MS", "how long a write waits for another process's to end (default 5000)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             const auto timeout = parse_milliseconds(args[0]);
+             if (!timeout)
+                 return false;
+             shell.settings().busy_timeout = *timeout;
+             shell.database().store().env().set_busy_timeout(*timeout);
+             return true;
+         }},
         {"stats", "", "facts, terms and size of the database", 0, 0,
          [](Shell& shell, const auto&, const auto&) {
              const auto stats = shell.database().statistics();

@@ -28,7 +28,11 @@ struct Settings {
     bool read_only = false;           // open databases read-only (--readonly)
     bool interactive = false;         // a person is typing: errors go to the screen
     std::size_t width = 0;            // the terminal's width for tables; 0: no limit
+    std::chrono::milliseconds busy_timeout{5000}; // how long a write waits for another process's (--busy-timeout)
 };
+
+// "250" → 250 ms; nullopt unless the text is a number of milliseconds.
+std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text);
 
 class Shell {
 public:
@@ -58,7 +62,7 @@ public:
 
     // True once .quit ran.
     bool quitting() const { return quit_; }
-    Database& database() { return *db_; }
+    Database& database();
     Settings& settings() { return settings_; }
     // Names of the dot-commands and keywords, for completion.
     static std::vector<std::string> command_names();
@@ -72,6 +76,7 @@ private:
     Settings settings_;
     std::unique_ptr<Database> db_;
     std::filesystem::path temporary_dir_; // set when the database is temporary
+    unsigned temporaries_ = 0;            // temporary databases opened so far
     std::unique_ptr<std::ofstream> output_; // .output FILE
     bool quit_ = false;
     std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
