@@ -12,7 +12,8 @@ namespace quarry::shell {
 
 bool parse_mode(const std::string& name, Mode& mode) {
     static const std::pair<const char*, Mode> MODES[] = {
-        {"table", Mode::TABLE}, {"csv", Mode::CSV}, {"tsv", Mode::TSV}, {"json", Mode::JSON}, {"jsonl", Mode::JSONL}};
+        {"table", Mode::TABLE}, {"csv", Mode::CSV},   {"tsv", Mode::TSV},          {"json", Mode::JSON},
+        {"jsonl", Mode::JSONL}, {"line", Mode::LINE}, {"markdown", Mode::MARKDOWN}};
     for (const auto& [n, m] : MODES)
         if (name == n) {
             mode = m;
@@ -28,9 +29,13 @@ const char* mode_name(Mode mode) {
     case Mode::TSV: return "tsv";
     case Mode::JSON: return "json";
     case Mode::JSONL: return "jsonl";
+    case Mode::LINE: return "line";
+    case Mode::MARKDOWN: return "markdown";
     }
     return "table";
 }
+
+std::string mode_names() { return "table, csv, tsv, json, jsonl, line or markdown"; }
 
 std::size_t display_width(const std::string& text) {
     std::size_t width = 0;
@@ -86,6 +91,20 @@ std::string tsv_cell(const std::string& text) {
         case '\\': out += "\\\\"; break;
         default: out += c;
         }
+    }
+    return out;
+}
+
+// A markdown table cell: | escaped, line breaks as <br>.
+std::string markdown_cell(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += "<br>";
+        else if (c != '\r')
+            out += c;
     }
     return out;
 }
@@ -184,18 +203,55 @@ std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal) {
 
 } // namespace
 
-std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) {
+std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions& options) {
     if (mode == Mode::TABLE)
-        return render_table(rows, out, width);
+        return render_table(rows, out, options.width);
     const auto& columns = rows.columns();
     std::size_t count = 0;
+    engine::Row row;
+    if (mode == Mode::LINE) {
+        std::size_t name_width = 0;
+        for (const auto& column : columns)
+            name_width = std::max(name_width, display_width(column));
+        while (rows.read(row)) {
+            out << (count ? "\n" : "");
+            for (std::size_t c = 0; c < row.size(); ++c)
+                out << std::string(name_width - display_width(columns[c]), ' ') << columns[c] << " = " << plain(row[c]) << '\n';
+            ++count;
+        }
+        return count;
+    }
+    if (mode == Mode::MARKDOWN) {
+        auto cells = [&](const std::vector<std::string>& values) {
+            out << '|';
+            for (const auto& value : values)
+                out << ' ' << markdown_cell(value) << " |";
+            out << '\n';
+        };
+        if (options.headers) {
+            cells(columns);
+            out << '|';
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                out << "---|";
+            out << '\n';
+        }
+        while (rows.read(row)) {
+            std::vector<std::string> values;
+            for (const auto& value : row)
+                values.push_back(plain(value));
+            cells(values);
+            ++count;
+        }
+        return count;
+    }
     if (mode == Mode::CSV || mode == Mode::TSV) {
         const char separator = mode == Mode::CSV ? ',' : '\t';
         auto cell = [&](const std::string& text) { return mode == Mode::CSV ? csv_cell(text, ',') : tsv_cell(text); };
-        for (std::size_t c = 0; c < columns.size(); ++c)
-            out << (c ? std::string(1, separator) : "") << cell(columns[c]);
-        out << (mode == Mode::CSV ? "\r\n" : "\n");
-        engine::Row row;
+        if (options.headers) {
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                out << (c ? std::string(1, separator) : "") << cell(columns[c]);
+            out << (mode == Mode::CSV ? "\r\n" : "\n");
+        }
         while (rows.read(row)) {
             for (std::size_t c = 0; c < row.size(); ++c)
                 out << (c ? std::string(1, separator) : "") << cell(plain(row[c]));
@@ -204,7 +260,6 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) 
         }
         return count;
     }
-    engine::Row row;
     if (mode == Mode::JSONL) {
         while (rows.read(row)) {
             out << json_object(columns, row) << '\n';

@@ -1,7 +1,8 @@
 #pragma once
 
 // The output modes of the shell: aligned tables with box-drawing borders, csv (RFC 4180),
-// tsv, json (an array of objects) and jsonl (one object per line).
+// tsv, json (an array of objects), jsonl (one object per line), line (one `column = value`
+// per line, rows apart) and markdown (a pipe table).
 
 #include "engine/database.hpp"
 
@@ -11,16 +12,26 @@
 
 namespace quarry::shell {
 
-enum class Mode { TABLE, CSV, TSV, JSON, JSONL };
+enum class Mode { TABLE, CSV, TSV, JSON, JSONL, LINE, MARKDOWN };
 
 // Parses "table", "csv", … ; false if unknown.
 bool parse_mode(const std::string& name, Mode& mode);
 const char* mode_name(Mode mode);
+// "table, csv, tsv, json, jsonl, line or markdown", for messages.
+std::string mode_names();
+
+struct RenderOptions {
+    std::size_t width = 0;  // table: the terminal's width (0: no limit)
+    bool headers = true;    // csv, tsv, markdown: a header row of column names
+};
 
 // Writes every row of `rows` to `out` in `mode`; returns the number of rows. In table
-// mode, values are in canonical form and cells are cut with … to fit `width` columns
-// (0: no limit); elsewhere values are plain text.
-std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width);
+// mode, values are in canonical form and cells are cut with … to fit `width` columns;
+// elsewhere values are plain text.
+std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions& options);
+inline std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) {
+    return render(rows, mode, out, RenderOptions{.width = width});
+}
 
 // The width of `text` in characters (UTF-8 code points).
 std::size_t display_width(const std::string& text);

@@ -20,14 +20,6 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 std::string seconds_text(double seconds) { return fmt::format("{:.3f} s", seconds); }
 
-std::string read_file(const std::filesystem::path& path, bool& ok) {
-    std::ifstream in(path, std::ios::binary);
-    ok = static_cast<bool>(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // A dot-command: its name, arguments, help, and what it does.
 struct Command {
     const char* name;
@@ -36,6 +28,8 @@ struct Command {
     std::size_t min_args, max_args;
     std::function<bool(Shell&, const std::vector<std::string>&, const std::filesystem::path&)> run;
 };
+
+} // namespace
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -53,7 +47,25 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
-} // namespace
+
+std::optional<std::string> nearest_word(const std::string& word, const std::vector<std::string>& words, std::size_t below) {
+    std::optional<std::string> nearest;
+    for (const std::string& candidate : words)
+        if (const std::size_t d = edit_distance(word, candidate); d < below) {
+            below = d;
+            nearest = candidate;
+        }
+    return nearest;
+}
+
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
@@ -127,7 +139,8 @@ void Shell::print_result(StatementResult& result, double seconds) {
         return;
     }
     if (result.rows) {
-        const std::size_t count = render(*result.rows, settings_.mode, output(), settings_.width);
+        const std::size_t count = render(*result.rows, settings_.mode, output(),
+                                         RenderOptions{.width = settings_.width, .headers = settings_.headers});
         if (settings_.mode == Mode::TABLE)
             output() << plural(count, "row", "rows") << time << '\n';
         else if (settings_.timer)
@@ -258,17 +271,23 @@ const std::vector<Command>& commands() {
                      return true;
                  }
              }
-             bool readable = false;
-             const std::string text = read_file(file, readable);
-             if (!readable) {
+             const auto text = read_text(file);
+             if (!text) {
                  shell.command_error("cannot read " + file.string());
                  return false;
              }
-             return shell.run_source(text, file.string(), file.parent_path());
+             return shell.run_source(*text, file.string(), file.parent_path());
          }},
-        {"mode", "MODE", "show results as table, csv, tsv, json or jsonl", 1, 1,
+        {"mode", "MODE", "show results as table, csv, tsv, json, jsonl, line or markdown", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
              return parse_mode(args[0], shell.settings().mode);
+         }},
+        {"headers", "on|off", "header rows in csv, tsv and markdown results", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0] != "on" && args[0] != "off")
+                 return false;
+             shell.settings().headers = args[0] == "on";
+             return true;
          }},
         {"timer", "on|off", "show the time each statement takes", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
@@ -380,15 +399,12 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
         if (name == c.name)
             found = &c;
     if (!found) {
-        const Command* nearest = nullptr;
-        std::size_t best = 3;
+        std::vector<std::string> names;
         for (const Command& c : commands())
-            if (const std::size_t d = edit_distance(name, c.name); d < best) {
-                best = d;
-                nearest = &c;
-            }
+            names.push_back(c.name);
+        const auto nearest = nearest_word(name, names, 3);
         command_error("unknown command ." + name +
-                      (nearest ? std::string("; did you mean .") + nearest->name + "?" : std::string("; .help lists them")));
+                      (nearest ? "; did you mean ." + *nearest + "?" : std::string("; .help lists them")));
         return false;
     }
     const std::string usage = fmt::format("Usage: .{} {}", found->name, found->arguments);

@@ -22,6 +22,7 @@ namespace quarry::shell {
 // All settings of a session (cf. SQLite's ShellState), one per line.
 struct Settings {
     Mode mode = Mode::TABLE;          // how results print (.mode, --mode)
+    bool headers = true;              // header rows in csv, tsv and markdown (.headers, --headers)
     bool timer = false;               // print each statement's time (.timer)
     bool explain = false;             // show plans instead of results (.explain)
     bool bail = false;                // stop at the first error (--bail)
@@ -30,6 +31,15 @@ struct Settings {
     std::size_t width = 0;            // the terminal's width for tables; 0: no limit
     std::chrono::milliseconds busy_timeout{5000}; // how long a write waits for another process's (--busy-timeout)
 };
+
+// The Levenshtein distance between two words.
+std::size_t edit_distance(const std::string& a, const std::string& b);
+// The word of `words` nearest to `word`, if one is fewer than `below` edits away.
+std::optional<std::string> nearest_word(const std::string& word, const std::vector<std::string>& words,
+                                        std::size_t below);
+
+// The whole of a file; nullopt (errno set) if it cannot be read.
+std::optional<std::string> read_text(const std::filesystem::path& path);
 
 // "250" → 250 ms; nullopt unless the text is a number of milliseconds.
 std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text);

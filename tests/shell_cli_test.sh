@@ -14,6 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
+export HOME=$work # no ~/.quarryrc but the one a case writes
 
 fail() { echo "FAIL ($case): $*"; exit 1; }
 # run ARGS…: runs quarry, keeping its stdout, stderr and exit status in $out $err $status.
@@ -87,6 +88,118 @@ busy)
     wait "$writer" || fail "the writer failed: $(cat writer.err)"
     run same.qdb -c 'match (?s, ?p, ?o) return count(*);'
     expect_out "│ 2 "
+    ;;
+mistyped-command)
+    # A word near a command's name is an error with a suggestion, and no file appears.
+    printf '<http://x/s> <http://x/p> <http://x/o> .\n' > y.nt
+    run lod x.qdb y.nt
+    expect_status 2
+    expect_err "no command 'lod'; did you mean 'quarry load'?"
+    run exprot x.qdb
+    expect_status 2
+    expect_err "did you mean 'quarry export'?"
+    [ ! -e lod ] && [ ! -e exprot ] && [ ! -e x.qdb ] || fail "a file was created: $(ls)"
+    ;;
+sqlite-flags)
+    # sqlite3's single-dash spellings mean what they mean there.
+    run -csv -cmd 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s, ?o;'
+    expect_status 0
+    expect_out "s,o"
+    expect_out "a,c"
+    run -json -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s;'
+    expect_out '{"s": "a"}'
+    run -csv -noheader -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s, ?o;'
+    expect_no_out "s,o"
+    run -csv -header -bail -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s, ?o;'
+    expect_out "s,o"
+    "$quarry" ro.qdb -c 'add (a, b, c);' > /dev/null
+    run -readonly ro.qdb -c 'add (d, e, f);'
+    expect_status 1
+    expect_err "read-only"
+    printf '.mode csv\n' > init.qry
+    run -init init.qry -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s;'
+    expect_out "s"$'\r'
+    # Other single-dash words are refused, not read as -c and a statement.
+    run -frob
+    expect_status 2
+    expect_err "unknown option '-frob'"
+    ;;
+foreign-flags)
+    # Each command takes only its own options, and lists only those under --help.
+    run load --mode csv x.qdb
+    expect_status 2
+    expect_err "unrecognised option '--mode', an option of the shell"
+    run --format nt x.qdb
+    expect_status 2
+    expect_err "unrecognised option '--format', an option of quarry load and quarry export"
+    run export --skip-bad x.qdb
+    expect_status 2
+    run dump --context a x.qdb f.qdump
+    expect_status 2
+    [ ! -e x.qdb ] || fail "a database was created"
+    run load --help
+    expect_status 0
+    expect_out "Usage: quarry load DB FILE"
+    expect_out "--skip-bad"
+    expect_no_out "--mode"
+    run export --help
+    expect_out "Usage: quarry export DB [FILE|-]"
+    expect_no_out "--skip-bad"
+    expect_no_out "--mode"
+    run stats --help
+    expect_out "Usage: quarry stats DB"
+    expect_no_out "--format"
+    run --help
+    expect_out "--mode"
+    expect_no_out "--skip-bad"
+    ;;
+export-stdout)
+    "$quarry" x.qdb -c 'add (a, b, c); add (d, e, f, ctx);' > /dev/null
+    run export x.qdb -
+    expect_status 0
+    expect_out "<urn:quarry:name:a> <urn:quarry:name:b> <urn:quarry:name:c> ."
+    [ ! -e ./- ] || fail "export wrote a file named -"
+    # --context default is the default context, not a name 'default'.
+    run export x.qdb - --context default --format qry
+    expect_out "add (a, b, c);"
+    expect_no_out "add (d"
+    printf 'a,b,c\n' > t.csv
+    run load x.qdb t.csv --context default --no-header
+    expect_out "added 0, already present 1"
+    ;;
+script-order)
+    # A database named after a script is not run as one; nor is a data file.
+    "$quarry" x.qdb -c 'add (a, b, c);' > /dev/null
+    echo 'add (q, r, s);' > x.qry
+    run x.qry x.qdb
+    expect_status 2
+    expect_err "x.qdb is a database, not a script; the database comes first: quarry x.qdb x.qry"
+    cp x.qdb renamed
+    run x.qry renamed
+    expect_status 2
+    expect_err "renamed is a database, not a script"
+    printf '<http://x/s> <http://x/p> <http://x/o> .\n' > y.nt
+    run x.qdb y.nt
+    expect_status 2
+    expect_err "y.nt is a data file, not a script"
+    run x.qdb -c 'match (?s, ?p, ?o) return count(*);'
+    expect_out "│ 1 "
+    ;;
+startup-file)
+    # ~/.quarryrc runs first; --init FILE instead of it; -q runs neither.
+    printf '.mode csv\n.headers off\n' > .quarryrc
+    printf '.mode json\n' > other.qry
+    run -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s;'
+    expect_out "a"$'\r'
+    expect_no_out "s"$'\r'
+    expect_no_out "│"
+    run --init other.qry -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s;'
+    expect_out '{"s": "a"}'
+    run -q -c 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s;'
+    expect_out "│ a │"
+    run --init missing.qry -c 'add (a, b, c);'
+    expect_status 1
+    expect_err "cannot read missing.qry"
     ;;
 *)
     fail "no such case"
