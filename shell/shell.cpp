@@ -131,8 +131,10 @@ void Shell::command_error(const std::string& message) {
     std::cerr << (command_location_.empty() ? std::string("Error: ") : command_location_) << message << '\n';
 }
 
-void Shell::print_result(StatementResult& result, double seconds) {
-    const std::string time = settings_.timer ? " (" + seconds_text(seconds) + ")" : "";
+void Shell::print_result(StatementResult& result, std::chrono::steady_clock::time_point start) {
+    // Rows are produced as they print: the time runs until the last one is out.
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    std::string time = settings_.timer && !result.rows ? " (" + seconds_text(seconds()) + ")" : "";
     if (result.plan) { // explain: the plan's lines as they are
         while (auto row = result.rows->next())
             output() << (*row)[0]->text() << '\n';
@@ -141,10 +143,12 @@ void Shell::print_result(StatementResult& result, double seconds) {
     if (result.rows) {
         const std::size_t count = render(*result.rows, settings_.mode, output(),
                                          RenderOptions{.width = settings_.width, .headers = settings_.headers});
+        output().flush();
+        time = settings_.timer ? " (" + seconds_text(seconds()) + ")" : "";
         if (settings_.mode == Mode::TABLE)
             output() << plural(count, "row", "rows") << time << '\n';
         else if (settings_.timer)
-            std::cerr << "Run time: " << seconds_text(seconds) << '\n';
+            std::cerr << "Run time: " << seconds_text(seconds()) << '\n';
         return;
     }
     using parser::ast::StatementKind;
@@ -173,11 +177,11 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
                 parser::ParsedStatement explained = statement;
                 explained.statement->explain = true;
                 StatementResult result = database().run(script, explained, base_dir);
-                print_result(result, 0);
+                print_result(result, start);
                 continue;
             }
             StatementResult result = database().run(script, statement, base_dir);
-            print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            print_result(result, start);
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
             ok = false;
@@ -267,7 +271,7 @@ const std::vector<Command>& commands() {
                      result.kind = parser::ast::StatementKind::LOAD;
                      result.added = summary.added;
                      result.already_present = summary.already_present;
-                     shell.print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                     shell.print_result(result, start);
                      return true;
                  }
              }

@@ -68,7 +68,8 @@ public:
     // at the prompt.
     void command_error(const std::string& message);
     // Prints a statement's result as the current mode says (counts, rows or a plan).
-    void print_result(StatementResult& result, double seconds);
+    // With .timer on, the time since `start` when the last row (or the count) is out.
+    void print_result(StatementResult& result, std::chrono::steady_clock::time_point start);
 
     // True once .quit ran.
     bool quitting() const { return quit_; }

@@ -201,6 +201,21 @@ startup-file)
     expect_status 1
     expect_err "cannot read missing.qry"
     ;;
+timer)
+    # .timer times a statement through its last row: a count over a 2.25M-row cross product
+    # (well over 10 ms on any machine) is not reported as 0.000 s, in table or csv mode.
+    { printf 'add (s0, p, 0)'; for i in $(seq 1 1499); do printf ', (s%d, p, %d)' "$i" "$i"; done; echo ';'; } > facts.qry
+    "$quarry" t.qdb facts.qry > /dev/null
+    query='match (?a, p, ?b), (?c, p, ?d) return count(*);'
+    run t.qdb -c '.timer on' -c "$query"
+    expect_out "2250000"
+    seconds=$(sed -n 's/^1 row (\([0-9.]*\) s)$/\1/p' <<< "$out")
+    [ -n "$seconds" ] || fail "no time after the row count: $out"
+    awk -v s="$seconds" 'BEGIN { exit !(s >= 0.01) }' || fail "reported $seconds s for the whole query"
+    run t.qdb -c '.timer on' -c '.mode csv' -c "$query"
+    seconds=$(sed -n 's/^Run time: \([0-9.]*\) s$/\1/p' <<< "$err")
+    awk -v s="$seconds" 'BEGIN { exit !(s >= 0.01) }' || fail "csv: reported '$seconds' s for the whole query"
+    ;;
 *)
     fail "no such case"
     ;;
