@@ -512,7 +512,20 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         std::stringstream text;
         text << in.rdbuf();
         const parser::ParsedStatements loaded = parser::parse(text.str());
-        for (const auto& nested : loaded.statements()) {
+        // A script wrapped in one begin … commit (as export writes them) is loaded as one
+        // statement all the same: the wrapping is dropped.
+        std::vector<const parser::ParsedStatement*> body;
+        for (const auto& nested : loaded.statements())
+            body.push_back(&nested);
+        auto is = [](const parser::ParsedStatement* nested, ast::StatementKind kind) {
+            return !nested->error && nested->statement->kind == kind;
+        };
+        if (body.size() >= 2 && is(body.front(), ast::StatementKind::BEGIN) && is(body.back(), ast::StatementKind::COMMIT)) {
+            body.erase(body.begin());
+            body.pop_back();
+        }
+        for (const auto* nested_pointer : body) {
+            const auto& nested = *nested_pointer;
             if (nested.error)
                 throw QueryError(fmt::format("{}:{}:{}: {}", file.string(), nested.error->line(),
                                              nested.error->column(), nested.error->message()),
@@ -529,8 +542,8 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         if (own_transaction)
             transaction_ = std::make_unique<Transaction>(store_.begin_write());
         try {
-            for (const auto& nested : loaded.statements()) {
-                StatementResult part = run_statement(*nested.statement, file.parent_path());
+            for (const auto* nested : body) {
+                StatementResult part = run_statement(*nested->statement, file.parent_path());
                 result.added += part.added;
                 result.already_present += part.already_present;
                 result.removed += part.removed;

@@ -196,14 +196,24 @@ std::optional<CommandLine> parse(const std::vector<std::string>& args, const po:
     return line;
 }
 
+// Runs a script file; false (after saying why) if it cannot be read or a statement failed.
+bool run_script(Shell& shell, const std::string& script) {
+    const auto text = read_text(script);
+    if (!text) {
+        std::cerr << "quarry: cannot read " << script << ": " << std::strerror(errno) << '\n';
+        return false;
+    }
+    return shell.run_source(*text, script, std::filesystem::path(script).parent_path());
+}
+
 int run_load(const std::vector<std::string>& args) {
     std::string format, context, memory = "1G", busy = "5000";
     bool skip_bad = false, header = false, no_header = false;
     po::options_description options("Usage: quarry load DB FILE… [options]\n\n"
                                     "Loads N-Quads, N-Triples, CSV or TSV files into DB (created if missing), each\n"
-                                    "file in one transaction.\n\nOptions");
+                                    "file in one transaction, and runs .qry scripts on it.\n\nOptions");
     options.add_options()
-        ("format", po::value(&format), "nquads, ntriples, csv or tsv (default: from the extension)")
+        ("format", po::value(&format), "nquads, ntriples, csv, tsv or qry (a script) (default: from the extension)")
         ("context", po::value(&context), "the context for triples: a name, <iri> or default")
         ("skip-bad", po::bool_switch(&skip_bad), "skip malformed lines, listing the first ten")
         ("header", po::bool_switch(&header), "csv/tsv: the first row is a header")
@@ -236,17 +246,31 @@ int run_load(const std::vector<std::string>& args) {
         std::cerr << "quarry load: --busy-timeout takes milliseconds, not '" << busy << "'\n";
         return 2;
     }
-    Database db(line->args[0]);
-    db.store().env().set_busy_timeout(*timeout);
+    Settings settings;
+    settings.busy_timeout = *timeout;
+    settings.bail = true; // a script stops at its first error; its open transaction commits nothing
+    Shell shell(settings);
+    shell.open(std::filesystem::path(line->args[0]));
+    Database& db = shell.database();
     for (std::size_t i = 1; i < line->args.size(); ++i) {
         const std::filesystem::path file = line->args[i];
         const std::string name = !format.empty() ? format : file.extension().string().substr(file.has_extension() ? 1 : 0);
+        if (name == "qry") {
+            if (!run_script(shell, file.string()))
+                return 1;
+            if (db.in_transaction()) {
+                std::cerr << "quarry load: " << file.string() << " left a transaction open (begin without commit): "
+                             "nothing of it was stored\n";
+                return 1;
+            }
+            continue;
+        }
         engine::io::LoadOptions load;
         const auto import = engine::io::import_format(name);
         if (!import) {
             std::cerr << "quarry load: " << file.string() << ": cannot load "
                       << (name.empty() ? "files without an extension" : name + " files")
-                      << " (use --format nquads, ntriples, csv or tsv)\n";
+                      << " (use --format nquads, ntriples, csv, tsv or qry)\n";
             return 1;
         }
         load.format = *import;
@@ -275,11 +299,13 @@ int run_load(const std::vector<std::string>& args) {
 
 int run_export(const std::vector<std::string>& args) {
     std::string format, context;
+    bool drop_contexts = false;
     po::options_description options("Usage: quarry export DB [FILE|-] [options]\n\n"
                                     "Writes the facts of DB to FILE, or to standard output (without FILE, or -).\n\nOptions");
     options.add_options()
         ("format", po::value(&format), "nquads (default), ntriples, csv, tsv or qry; default: from FILE's extension")
         ("context", po::value(&context), "only the facts of this context: a name, <iri> or default")
+        ("drop-contexts", po::bool_switch(&drop_contexts), "ntriples: write facts of named contexts as plain triples")
         ("help,h", "show this help");
     const auto line = parse(args, options, "quarry export");
     if (!line)
@@ -310,6 +336,18 @@ int run_export(const std::vector<std::string>& args) {
     std::optional<storage::Term> only;
     if (!context.empty())
         only = context_term(context);
+    // N-Triples has no contexts: facts in named ones lose theirs, and only when asked to.
+    std::uint64_t losing = 0;
+    if (*export_format == engine::io::ExportFormat::NTRIPLES)
+        for (const auto& [term, facts] : db.statistics().contexts)
+            if (term.kind() != storage::TermKind::DEFAULT_CONTEXT && (!only || *only == term))
+                losing += facts;
+    if (losing > 0 && !drop_contexts) {
+        std::cerr << fmt::format("quarry export: {} facts are in named contexts, which N-Triples cannot hold; "
+                                 "export them as nquads, or give --drop-contexts to write them as plain triples\n",
+                                 losing);
+        return 1;
+    }
     if (to_file) {
         std::ofstream out(positional[1], std::ios::binary);
         if (!out) {
@@ -318,11 +356,18 @@ int run_export(const std::vector<std::string>& args) {
         }
         db.export_facts(out, *export_format, only);
         out.flush();
-        return out ? 0 : 1;
+        if (!out)
+            return 1;
+    } else {
+        db.export_facts(std::cout, *export_format, only);
+        std::cout.flush();
+        if (!std::cout)
+            return 1;
     }
-    db.export_facts(std::cout, *export_format, only);
-    std::cout.flush();
-    return std::cout ? 0 : 1;
+    if (losing > 0)
+        std::cerr << fmt::format("quarry export: {} {} lost {} context (--drop-contexts)\n", losing,
+                                 losing == 1 ? "fact" : "facts", losing == 1 ? "its" : "their");
+    return 0;
 }
 
 // A command whose only option is --help: parses `args`, prints the help, and returns the
@@ -422,16 +467,6 @@ struct Subcommand {
 };
 const Subcommand SUBCOMMANDS[] = {
     {"load", run_load}, {"export", run_export}, {"dump", run_dump}, {"restore", run_restore}, {"stats", run_stats}};
-
-// Runs a script file; false (after saying why) if it cannot be read or a statement failed.
-bool run_script(Shell& shell, const std::string& script) {
-    const auto text = read_text(script);
-    if (!text) {
-        std::cerr << "quarry: cannot read " << script << ": " << std::strerror(errno) << '\n';
-        return false;
-    }
-    return shell.run_source(*text, script, std::filesystem::path(script).parent_path());
-}
 
 int run_shell(const std::vector<std::string>& arguments) {
     Settings settings;

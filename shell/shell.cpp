@@ -152,16 +152,36 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
         return;
     }
     using parser::ast::StatementKind;
-    if (result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD) {
-        output() << plural(result.added, "fact", "facts") << " added";
-        if (result.already_present)
-            output() << ", " << result.already_present << " already present";
-        output() << time << '\n';
-    } else if (result.kind == StatementKind::REMOVE) {
-        output() << plural(result.removed, "fact", "facts") << " removed" << time << '\n';
-    } else if (settings_.interactive && !result.message.empty()) {
-        output() << result.message << time << '\n';
+    const bool counts = result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD ||
+                        result.kind == StatementKind::REMOVE;
+    // In a script, the statements of a transaction report once, at its commit.
+    if (!database().in_transaction() && result.kind != StatementKind::COMMIT)
+        pending_ = {};
+    if (counts && !settings_.interactive && database().in_transaction()) {
+        pending_.added += result.added;
+        pending_.already_present += result.already_present;
+        pending_.removed += result.removed;
+        pending_.kinds |= result.kind == StatementKind::REMOVE ? 2 : 1;
+        return;
     }
+    Pending done = pending_;
+    pending_ = {};
+    if (counts) {
+        done = {result.added, result.already_present, result.removed, result.kind == StatementKind::REMOVE ? 2u : 1u};
+    } else if (result.kind != StatementKind::COMMIT || done.kinds == 0) {
+        if (settings_.interactive && !result.message.empty())
+            output() << result.message << time << '\n';
+        return;
+    }
+    std::string line;
+    if (done.kinds & 1) {
+        line = plural(done.added, "fact", "facts") + " added";
+        if (done.already_present)
+            line += fmt::format(", {} already present", done.already_present);
+    }
+    if (done.kinds & 2)
+        line += (line.empty() ? "" : ", ") + plural(done.removed, "fact", "facts") + " removed";
+    output() << line << time << '\n';
 }
 
 bool Shell::run_statements(const std::string& text, std::size_t first_line, const std::string& name,

@@ -90,6 +90,11 @@ private:
     unsigned temporaries_ = 0;            // temporary databases opened so far
     std::unique_ptr<std::ofstream> output_; // .output FILE
     bool quit_ = false;
+    struct Pending { // what the statements of the open transaction did, for its commit
+        std::size_t added = 0, already_present = 0, removed = 0;
+        unsigned kinds = 0; // 1: adds, 2: removes
+    };
+    Pending pending_;
     std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
 };
 

@@ -65,11 +65,11 @@ busy)
     # C's write gives up after its busy timeout naming A's pid, and A commits afterwards.
     "$quarry" same.qdb -c 'add (Khaji, met, Lavrov);' > /dev/null
     mkfifo gate
-    printf 'begin;\nadd (A, b, c);\n.read gate\n' > writer.qry
+    printf 'begin;\nadd (A, b, c);\nmatch (A, b, ?o) return ?o;\n.read gate\n' > writer.qry
     "$quarry" same.qdb writer.qry > writer.out 2> writer.err &
     writer=$!
     pids+=("$writer")
-    wait_for_file writer.out "1 fact added"
+    wait_for_file writer.out "1 row"
     run same.qdb -c 'match (?s, ?p, ?o) return count(*);'
     expect_status 0
     expect_out "│ 1 "
@@ -86,6 +86,7 @@ busy)
     expect_err "database is busy"
     echo 'commit;' > gate
     wait "$writer" || fail "the writer failed: $(cat writer.err)"
+    grep -qF "1 fact added" writer.out || fail "the writer's commit did not report: $(cat writer.out)"
     run same.qdb -c 'match (?s, ?p, ?o) return count(*);'
     expect_out "│ 2 "
     ;;
@@ -215,6 +216,64 @@ timer)
     run t.qdb -c '.timer on' -c '.mode csv' -c "$query"
     seconds=$(sed -n 's/^Run time: \([0-9.]*\) s$/\1/p' <<< "$err")
     awk -v s="$seconds" 'BEGIN { exit !(s >= 0.01) }' || fail "csv: reported '$seconds' s for the whole query"
+    ;;
+round-trips)
+    "$quarry" a.qdb -c 'add (a, b, c), (d, e, f, ctx), (g, h, "i"@en, ctx2), (a, b, c, ctx);' > /dev/null
+    # export --format qry: one begin … commit; replayed, one summary.
+    run export a.qdb a.qry
+    expect_status 0
+    [ "$(head -1 a.qry)" = "begin;" ] && [ "$(tail -1 a.qry)" = "commit;" ] || fail "not one transaction: $(cat a.qry)"
+    [ "$(grep -c '^begin;' a.qry)" = 1 ] || fail "more than one begin"
+    run b.qdb a.qry
+    expect_status 0
+    [ "$out" = "4 facts added" ] || fail "replay printed: $out"
+    # quarry load DB x.qry runs the script.
+    run load c.qdb a.qry
+    expect_status 0
+    [ "$out" = "4 facts added" ] || fail "load of a script printed: $out"
+    run export c.qdb -
+    [ "$out" = "$("$quarry" export a.qdb -)" ] || fail "the loaded script differs: $out"
+    # A script that fails, or leaves its transaction open, stores nothing.
+    printf 'begin;\nadd (x, y, z);\nadd (?v, y, z);\ncommit;\n' > bad.qry
+    run load d.qdb bad.qry
+    expect_status 1
+    printf 'begin;\nadd (x, y, z);\n' > open.qry
+    run load d.qdb open.qry
+    expect_status 1
+    expect_err "left a transaction open"
+    run d.qdb -c 'match (?s, ?p, ?o) return count(*);'
+    expect_out "│ 0 "
+    # N-Triples cannot hold contexts: refused, or with --drop-contexts, counted.
+    run export a.qdb --format ntriples
+    expect_status 1
+    expect_err "3 facts are in named contexts"
+    [ -z "$out" ] || fail "wrote triples anyway: $out"
+    run export a.qdb --format ntriples --drop-contexts
+    expect_status 0
+    expect_err "3 facts lost their context"
+    expect_out '<urn:quarry:name:g> <urn:quarry:name:h> "i"@en .'
+    run export a.qdb --format ntriples --context default
+    expect_status 0
+    expect_no_err "lost"
+    ;;
+table-headers)
+    # A header row is detected by its column names, or forced either way.
+    printf 'Source,Relation,Target\nKhaji,met,Lavrov\n' > named.csv
+    run load a.qdb named.csv
+    expect_out "read 1, added 1"
+    printf 's\tp\to\tgraph\nKhaji\tmet\tLavrov\tAstana\n' > short.tsv
+    run load a.qdb short.tsv
+    expect_out "read 1, added 1"
+    printf 'subject,predicate,object\nKhaji,met,Lavrov\n' > data.csv
+    run load b.qdb data.csv --no-header
+    expect_out "read 2, added 2"
+    printf 'Khaji,met,Lavrov\nKhaji,met,Putin\n' > plain.csv
+    run load c.qdb plain.csv
+    expect_out "read 2, added 2"
+    run load d.qdb plain.csv --header
+    expect_out "read 1, added 1"
+    run load e.qdb plain.csv --header --no-header
+    expect_status 2
     ;;
 *)
     fail "no such case"

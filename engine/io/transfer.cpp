@@ -178,6 +178,8 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         out << "subject,predicate,object,context\r\n";
     if (format == ExportFormat::TSV)
         out << "subject\tpredicate\tobject\tcontext\n";
+    if (format == ExportFormat::QRY)
+        out << "begin;\n";
     std::uint64_t count = 0;
     while (auto quad = scan.next()) {
         const storage::Term s = store.resolve(txn, (*quad)[0]), p = store.resolve(txn, (*quad)[1]),
@@ -208,6 +210,8 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         }
         ++count;
     }
+    if (format == ExportFormat::QRY)
+        out << "commit;\n";
     return count;
 }
 

@@ -59,7 +59,7 @@ std::optional<ExportFormat> export_format(const std::string& name);
 
 // Writes every fact (of `context` only, if given) to `out`; returns the number written.
 // N-Triples drops contexts, each triple once; csv and tsv write cells in the term syntax,
-// with a header; qry writes add statements that recreate the facts.
+// with a header; qry writes add statements that recreate the facts, inside one begin … commit.
 std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
                            ExportFormat format, const std::optional<storage::Term>& context);
 
