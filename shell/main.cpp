@@ -17,7 +17,6 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -40,13 +39,6 @@ exit status is 0 only if every statement succeeded. sqlite3's spellings -csv -js
 -markdown -header -noheader -cmd -init -bail -readonly are accepted.
 
 Options)";
-
-std::size_t terminal_width() {
-    winsize size{};
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
-        return size.ws_col;
-    return 0;
-}
 
 bool ends_with(const std::string& text, const std::string& suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -582,6 +574,7 @@ int run_shell(const std::vector<std::string>& arguments) {
 } // namespace
 
 int main(int argc, char** argv) {
+    set_locale();
     const auto args = normalize(argc, argv);
     if (!args)
         return 2;

@@ -6,7 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <clocale>
+#include <cwchar>
+#include <locale.h>
 #include <numeric>
+#include <wchar.h>
 
 namespace quarry::shell {
 
@@ -37,28 +41,58 @@ const char* mode_name(Mode mode) {
 
 std::string mode_names() { return "table, csv, tsv, json, jsonl, line or markdown"; }
 
+namespace {
+
+// The code points of UTF-8 text with their display widths (glibc's wcwidth, read under the
+// C.UTF-8 locale whatever the environment's): CJK and emoji 2, combining marks 0, the rest 1.
+// Calls `each(start, length, width)` for every character; an invalid byte is one column.
+template <typename Each>
+void for_each_character(const std::string& text, Each each) {
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    const locale_t previous = utf8 ? uselocale(utf8) : static_cast<locale_t>(nullptr);
+    std::mbstate_t state{};
+    for (std::size_t i = 0; i < text.size();) {
+        wchar_t c = 0;
+        const std::size_t length = std::mbrtowc(&c, text.data() + i, text.size() - i, &state);
+        if (length == 0 || length > text.size() - i) { // invalid or cut short: one byte, one column
+            state = {};
+            each(i, std::size_t{1}, std::size_t{1});
+            ++i;
+            continue;
+        }
+        const int width = ::wcwidth(c);
+        each(i, length, width < 0 ? std::size_t{1} : static_cast<std::size_t>(width));
+        i += length;
+    }
+    if (previous)
+        uselocale(previous);
+}
+
+} // namespace
+
 std::size_t display_width(const std::string& text) {
     std::size_t width = 0;
-    for (char c : text)
-        width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    for_each_character(text, [&](std::size_t, std::size_t, std::size_t columns) { width += columns; });
     return width;
 }
 
 namespace {
 
-// The first `width` characters of `text`, ending in … if it was longer.
+// As much of `text` as fits `width` columns, ending in … if it was longer.
 std::string fit(const std::string& text, std::size_t width) {
     if (display_width(text) <= width)
         return text;
-    std::string out;
-    std::size_t characters = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-        if (starts && ++characters == width)
-            break;
-        out.push_back(text[i]);
-    }
-    return out + "…";
+    std::size_t used = 0, end = 0;
+    bool full = false;
+    for_each_character(text, [&](std::size_t start, std::size_t length, std::size_t columns) {
+        if (full || used + columns + 1 > width) { // room for the …
+            full = true;
+            return;
+        }
+        used += columns;
+        end = start + length;
+    });
+    return text.substr(0, end) + "…";
 }
 
 std::string pad(const std::string& text, std::size_t width) {

@@ -33,7 +33,8 @@ inline std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t 
     return render(rows, mode, out, RenderOptions{.width = width});
 }
 
-// The width of `text` in characters (UTF-8 code points).
+// The width of UTF-8 `text` in terminal columns: wide CJK characters and emoji count two,
+// combining marks none (glibc's wcwidth under C.UTF-8).
 std::size_t display_width(const std::string& text);
 
 } // namespace quarry::shell

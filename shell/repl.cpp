@@ -2,7 +2,11 @@
 
 #include <editline/readline.h>
 
+#include <clocale>
 #include <csignal>
+#include <langinfo.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +20,9 @@ namespace {
 // context argument).
 Shell* active_shell = nullptr;
 volatile std::sig_atomic_t interrupted = 0;
+volatile std::sig_atomic_t resized = 0;
+
+void on_resize(int) { resized = 1; }
 
 void on_interrupt(int) {
     interrupted = 1;
@@ -74,12 +81,30 @@ std::string history_file() {
 
 } // namespace
 
+std::size_t terminal_width() {
+    winsize size{};
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 0;
+}
+
+void set_locale() {
+    const char* set = std::setlocale(LC_CTYPE, "");
+    if (!set || std::strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        std::setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 void run_interactive(Shell& shell) {
     active_shell = &shell;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
+    struct sigaction resize {};
+    resize.sa_handler = on_resize;
+    sigemptyset(&resize.sa_mask);
+    resize.sa_flags = SA_RESTART;
+    sigaction(SIGWINCH, &resize, nullptr);
 
     rl_readline_name = const_cast<char*>("quarry");
     rl_attempted_completion_function = complete;
@@ -105,6 +130,10 @@ void run_interactive(Shell& shell) {
         }
         std::string text(line);
         std::free(line);
+        if (resized) {
+            resized = 0;
+            shell.settings().width = terminal_width();
+        }
         if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos)
             continue;
         if (buffer.empty() && !text.empty() && text[0] == '.') {

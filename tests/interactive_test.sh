@@ -13,6 +13,8 @@ trap cleanup EXIT
 # Facts: a multi-word name to complete, and enough facts for a huge cross product.
 {
     echo "add (Khaji, met, Syrian delegation, Astana);"
+    echo "add (Türkiye, guarantor_of, Astana talks), (Zoë, met, Khaji), (北京, capital_of, China);"
+    echo "add (w, said, \"$(printf 'word %.0s' $(seq 1 40))\");"
     for i in $(seq 1 300); do echo "add (s$i, p, $i);"; done
 } > "$work/setup.qry"
 "$quarry" "$work/test.qdb" "$work/setup.qry" > /dev/null
@@ -28,7 +30,8 @@ wait_for() { # TEXT [SECONDS]
     echo "FAIL: did not see '$1' on the screen:"; screen; exit 1
 }
 start() {
-    tmux new-session -d -s "$session" -x 160 -y 50 "env HOME=$work TERM=xterm $quarry $work/test.qdb"
+    # No locale in the environment: the shell still passes UTF-8 through (C.UTF-8).
+    tmux new-session -d -s "$session" -x 160 -y 50 "env -u LANG -u LC_ALL -u LC_CTYPE HOME=$work TERM=xterm $quarry $work/test.qdb"
     wait_for "quarry>"
 }
 
@@ -49,6 +52,29 @@ key C-c
 wait_for "Cancelled."
 type "match (?x, p, 7) return ?x;"; key Enter
 wait_for "│ s7 │"
+# Non-ASCII typed in reaches the statement intact.
+type "match (Türkiye, ?p, ?o) return ?o;"; key Enter
+wait_for "│ Astana talks │"
+# A stored non-ASCII name completes.
+type "match (Zo"; key Tab
+wait_for "match (Zoë"
+type ", met, ?o) return ?o;"; key Enter
+wait_for "│ Khaji │"
+# Wide characters take two columns: the border lines up with the row.
+type "match (?c, capital_of, China) return ?c;"; key Enter
+wait_for "│ 北京 │"
+wait_for "├──────┤"
+# A narrower window cuts long values to its new width.
+tmux resize-window -t "$session" -x 60
+sleep 0.3
+type "match (w, said, ?t) return ?t;"; key Enter
+wait_for "…"
+while IFS= read -r line; do
+    if [ "$(printf '%s' "$line" | LC_ALL=C.UTF-8 wc -m)" -gt 60 ]; then echo "FAIL: wider than 60: $line"; exit 1; fi
+done < <(screen)
+wait_for "└──────────────────────────────────────────────────────────┘" # 60 wide
+tmux resize-window -t "$session" -x 160
+key C-l
 # Ctrl-D quits and writes the history.
 key C-d
 for _ in $(seq 1 100); do tmux has-session -t "$session" 2>/dev/null || break; sleep 0.05; done
@@ -56,6 +82,15 @@ if tmux has-session -t "$session" 2>/dev/null; then echo "FAIL: Ctrl-D did not q
 [ -s "$work/.quarry_history" ] || { echo "FAIL: no history file"; exit 1; } # libedit encodes its lines
 # After a restart, the history is there: Up brings back the last statement.
 start
+key Up
+wait_for "quarry> match (w, said, ?t) return ?t;"
+# Non-ASCII statements are kept in the history as typed.
+key Up
+wait_for "quarry> match (?c, capital_of, China) return ?c;"
+key Up
+wait_for "quarry> match (Zoë, met, ?o) return ?o;"
+key Up
+wait_for "quarry> match (Türkiye, ?p, ?o) return ?o;"
 key Up
 wait_for "quarry> match (?x, p, 7) return ?x;"
 key C-u C-d
