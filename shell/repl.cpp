@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <algorithm>
 #include <iostream>
 
 namespace quarry::shell {
@@ -45,32 +46,65 @@ bool starts_with(const std::string& text, const std::string& prefix) {
     return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-// Completion: a dot-command at the start of a line; otherwise a keyword for the last word,
-// or a stored name for everything since the last ( or , (names hold spaces).
-char** complete(const char* text, int start, int) {
+// Where the term being typed starts: after the last ( , [ or { before the cursor that is
+// not inside a string or backquotes, and the spaces after it.
+std::size_t term_start(const std::string& line) {
+    std::size_t start = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quote) {
+            if (c == '\\')
+                ++i;
+            else if (c == quote)
+                quote = 0;
+        } else if (c == '"' || c == '`') {
+            quote = c;
+        } else if (c == '(' || c == ',' || c == '[' || c == '{' || c == ')') {
+            start = i + 1;
+        }
+    }
+    while (start < line.size() && line[start] == ' ')
+        ++start;
+    return start;
+}
+
+// Completion: a dot-command at the start of a line; otherwise the names stored in the
+// database that start with the whole term being typed (names hold spaces: "Syrian d" gives
+// "Syrian delegation"); when no name fits, keywords for its last word. The term
+// is found in the line itself, whatever word libedit's completer picked out.
+char** complete(const char* text, int start, int end) {
     rl_attempted_completion_over = 1;
     rl_completion_append_character = '\0'; // a name is followed by ',' or ')', not a space
     candidates.clear();
+    const std::string line(rl_line_buffer, static_cast<std::size_t>(std::max(0, end)));
     const std::string word(text);
-    const std::size_t lead = word.find_first_not_of(' ');
-    const std::string spaces = lead == std::string::npos ? word : word.substr(0, lead);
-    const std::string trimmed = lead == std::string::npos ? "" : word.substr(lead);
-    if (start == 0 && starts_with(trimmed, ".")) {
+    if (line.find_first_not_of(' ') == static_cast<std::size_t>(start) && starts_with(word, ".")) {
         for (const auto& name : Shell::command_names())
-            if (starts_with(name, trimmed))
+            if (starts_with(name, word))
                 candidates.push_back(name);
-    } else {
-        const std::size_t last_space = trimmed.rfind(' ');
-        const std::string last = last_space == std::string::npos ? trimmed : trimmed.substr(last_space + 1);
-        const std::string before = word.substr(0, word.size() - last.size());
-        if (!last.empty())
-            for (const auto& keyword : Shell::keywords())
-                if (starts_with(keyword, last))
-                    candidates.push_back(before + keyword);
-        if (!trimmed.empty() && active_shell)
-            for (const auto& name : active_shell->database().complete(trimmed, 50))
-                candidates.push_back(spaces + name);
+        return rl_completion_matches(text, next_completion);
     }
+    const std::size_t from = term_start(line);
+    const std::string term = line.substr(from);
+    const auto at = static_cast<std::size_t>(start);
+    // A candidate for the whole term, as a replacement of libedit's word [start, end).
+    auto offer = [&](const std::string& whole) {
+        if (at >= from)
+            candidates.push_back(whole.substr(std::min(whole.size(), at - from)));
+        else
+            candidates.push_back(line.substr(at, from - at) + whole);
+    };
+    if (!term.empty() && active_shell)
+        for (const auto& name : active_shell->database().complete(term, 50))
+            offer(name);
+    const std::size_t space = term.rfind(' ');
+    const std::string before = space == std::string::npos ? "" : term.substr(0, space + 1);
+    const std::string last = term.substr(before.size());
+    if (candidates.empty() && !last.empty())
+        for (const auto& keyword : Shell::keywords())
+            if (starts_with(keyword, last))
+                offer(before + keyword);
     return rl_completion_matches(text, next_completion);
 }
 

@@ -14,6 +14,7 @@ trap cleanup EXIT
 {
     echo "add (Khaji, met, Syrian delegation, Astana);"
     echo "add (Türkiye, guarantor_of, Astana talks), (Zoë, met, Khaji), (北京, capital_of, China);"
+    echo "add (Ali Asghar Khaji, met, Lavrov);"
     echo "add (w, said, \"$(printf 'word %.0s' $(seq 1 40))\");"
     for i in $(seq 1 300); do echo "add (s$i, p, $i);"; done
 } > "$work/setup.qry"
@@ -52,6 +53,20 @@ key C-c
 wait_for "Cancelled."
 type "match (?x, p, 7) return ?x;"; key Enter
 wait_for "│ s7 │"
+# Names complete from the start of the term being typed, spaces and all; keywords only
+# where no name fits.
+type "match (Syrian d"; key Tab
+wait_for "match (Syrian delegation"
+key C-u
+type "match (Astana t"; key Tab
+wait_for "match (Astana talks"
+key C-u
+type "match (Ali Asghar"; key Tab
+wait_for "match (Ali Asghar Khaji"
+type ", ?p, ?o) ret"; key Tab
+wait_for "match (Ali Asghar Khaji, ?p, ?o) return"
+type " ?o;"; key Enter
+wait_for "│ Lavrov │"
 # Non-ASCII typed in reaches the statement intact.
 type "match (Türkiye, ?p, ?o) return ?o;"; key Enter
 wait_for "│ Astana talks │"
@@ -91,6 +106,8 @@ key Up
 wait_for "quarry> match (Zoë, met, ?o) return ?o;"
 key Up
 wait_for "quarry> match (Türkiye, ?p, ?o) return ?o;"
+key Up
+wait_for "quarry> match (Ali Asghar Khaji, ?p, ?o) return ?o;"
 key Up
 wait_for "quarry> match (?x, p, 7) return ?x;"
 key C-u C-d
