@@ -483,6 +483,11 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         if (const auto import = engine::io::import_format(format)) {
             engine::io::LoadOptions options;
             options.format = *import;
+            options.cancelled = &cancelled_;
+            if (load_progress_) {
+                const std::string name = file.string();
+                options.progress = [this, name](const engine::io::LoadProgress& now) { load_progress_(name, now); };
+            }
             const engine::PrefixMap prefixes = load_prefixes(store_, store_.begin_read());
             if (statement.context)
                 options.context = engine::to_storage(*statement.context, prefixes);
@@ -766,9 +771,13 @@ void reserve_map_for(storage::Store& store, const std::filesystem::path& file, s
 
 } // namespace
 
-engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
+engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& given) {
     // A fact takes less room stored than as text, but short lines can take more.
     reserve_map_for(store_, file, 3);
+    cancelled_.store(false);
+    engine::io::LoadOptions options = given;
+    if (!options.cancelled)
+        options.cancelled = &cancelled_;
     return write([&](storage::lmdb::WriteTxn& txn) {
         std::ifstream in(file, std::ios::binary);
         if (!in)

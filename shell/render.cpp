@@ -1,6 +1,7 @@
 #include "shell/render.hpp"
 
 #include "engine/terms.hpp"
+#include "engine/exec_context.hpp"
 #include "engine/value.hpp"
 
 #include <fmt/format.h>
@@ -183,7 +184,12 @@ std::string json_object(const std::vector<std::string>& columns, const Row& row)
     return out + "}";
 }
 
-std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal) {
+void check_stop(const std::atomic<bool>* stop) {
+    if (stop && stop->load())
+        throw engine::Cancelled();
+}
+
+std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal, const std::atomic<bool>* stop) {
     const auto& columns = rows.columns();
     std::vector<std::vector<std::string>> cells;
     while (auto row = rows.next()) {
@@ -228,8 +234,10 @@ std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal) {
         border("┌", "┬", "┐");
         line(columns);
         border("├", "┼", "┤");
-        for (const auto& values : cells)
+        for (const auto& values : cells) {
+            check_stop(stop);
             line(values);
+        }
         border("└", "┴", "┘");
     }
     return cells.size();
@@ -239,7 +247,7 @@ std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal) {
 
 std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions& options) {
     if (mode == Mode::TABLE)
-        return render_table(rows, out, options.width);
+        return render_table(rows, out, options.width, options.stop);
     const auto& columns = rows.columns();
     std::size_t count = 0;
     engine::Row row;
@@ -248,6 +256,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
         for (const auto& column : columns)
             name_width = std::max(name_width, display_width(column));
         while (rows.read(row)) {
+            check_stop(options.stop);
             out << (count ? "\n" : "");
             for (std::size_t c = 0; c < row.size(); ++c)
                 out << std::string(name_width - display_width(columns[c]), ' ') << columns[c] << " = " << plain(row[c]) << '\n';
@@ -270,6 +279,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
             out << '\n';
         }
         while (rows.read(row)) {
+            check_stop(options.stop);
             std::vector<std::string> values;
             for (const auto& value : row)
                 values.push_back(plain(value));
@@ -287,6 +297,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
             out << (mode == Mode::CSV ? "\r\n" : "\n");
         }
         while (rows.read(row)) {
+            check_stop(options.stop);
             for (std::size_t c = 0; c < row.size(); ++c)
                 out << (c ? std::string(1, separator) : "") << cell(plain(row[c]));
             out << (mode == Mode::CSV ? "\r\n" : "\n");
@@ -296,6 +307,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
     }
     if (mode == Mode::JSONL) {
         while (rows.read(row)) {
+            check_stop(options.stop);
             out << json_object(columns, row) << '\n';
             ++count;
         }
@@ -303,6 +315,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
     }
     out << "[";
     while (rows.read(row)) {
+            check_stop(options.stop);
         out << (count ? ",\n " : "\n ") << json_object(columns, row);
         ++count;
     }

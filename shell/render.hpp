@@ -6,6 +6,7 @@
 
 #include "engine/database.hpp"
 
+#include <atomic>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ std::string mode_names();
 struct RenderOptions {
     std::size_t width = 0;  // table: the terminal's width (0: no limit)
     bool headers = true;    // csv, tsv, markdown: a header row of column names
+    // Set (by Ctrl-C) to stop printing: render throws engine::Cancelled before the next row.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Writes every row of `rows` to `out` in `mode`; returns the number of rows. In table

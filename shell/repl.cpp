@@ -28,7 +28,7 @@ void on_resize(int) { resized = 1; }
 void on_interrupt(int) {
     interrupted = 1;
     if (active_shell)
-        active_shell->database().cancel(); // an atomic store: safe in a handler
+        active_shell->interrupt(); // atomic stores: safe in a handler
 }
 
 std::vector<std::string> candidates;

@@ -114,6 +114,15 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
         }
     }
     opened->store().env().set_busy_timeout(settings_.busy_timeout);
+    if (settings_.interactive && isatty(STDERR_FILENO))
+        opened->on_load_progress([this](const std::string& file, const engine::io::LoadProgress& now) {
+            if (!progress_) {
+                std::error_code no_size;
+                const auto size = std::filesystem::file_size(file, no_size);
+                progress_.emplace(std::cerr, file, no_size ? 0 : size);
+            }
+            progress_->update(now);
+        });
     db_ = std::move(opened);
     if (!temporary_dir_.empty()) {
         std::error_code ignored;
@@ -142,7 +151,7 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
     }
     if (result.rows) {
         const std::size_t count = render(*result.rows, settings_.mode, output(),
-                                         RenderOptions{.width = settings_.width, .headers = settings_.headers});
+                                         RenderOptions{.width = settings_.width, .headers = settings_.headers, .stop = &interrupted_});
         output().flush();
         time = settings_.timer ? " (" + seconds_text(seconds()) + ")" : "";
         if (settings_.mode == Mode::TABLE)
@@ -191,6 +200,7 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
     bool ok = true;
     for (const auto& statement : script.statements()) {
         const auto start = std::chrono::steady_clock::now();
+        interrupted_.store(false);
         try {
             if (settings_.explain && statement.statement &&
                 statement.statement->kind == parser::ast::StatementKind::MATCH) {
@@ -206,12 +216,15 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
             ok = false;
         } catch (const engine::Cancelled&) {
-            error("Cancelled.");
+            progress_.reset();
+            const bool load = statement.statement && statement.statement->kind == parser::ast::StatementKind::LOAD;
+            error(load && !database().in_transaction() ? "Cancelled: nothing of the load was stored." : "Cancelled.");
             ok = false;
         } catch (const std::exception& e) {
             error(fmt::format("{}:{}:{}: {}", name, statement.position.line, statement.position.column, e.what()));
             ok = false;
         }
+        progress_.reset();
         output().flush();
         if (!ok && settings_.bail)
             return false;
@@ -285,8 +298,23 @@ const std::vector<Command>& commands() {
                  if (const auto format = engine::io::import_format(ext.substr(1))) {
                      engine::io::LoadOptions options;
                      options.format = *format;
+                     std::optional<ProgressLine> progress;
+                     if (shell.settings().interactive && isatty(STDERR_FILENO)) {
+                         std::error_code no_size;
+                         const auto size = std::filesystem::file_size(file, no_size);
+                         progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
+                         options.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
+                     }
                      const auto start = std::chrono::steady_clock::now();
-                     const auto summary = shell.database().load(file, options);
+                     engine::io::LoadSummary summary;
+                     try {
+                         summary = shell.database().load(file, options);
+                     } catch (const engine::Cancelled&) {
+                         progress.reset();
+                         shell.command_error("cancelled: nothing of " + file.string() + " was stored");
+                         return false;
+                     }
+                     progress.reset();
                      StatementResult result;
                      result.kind = parser::ast::StatementKind::LOAD;
                      result.added = summary.added;

@@ -5,8 +5,10 @@
 // quarry::Database: it holds no query logic.
 
 #include "engine/database.hpp"
+#include "shell/progress.hpp"
 #include "shell/render.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +73,13 @@ public:
     // With .timer on, the time since `start` when the last row (or the count) is out.
     void print_result(StatementResult& result, std::chrono::steady_clock::time_point start);
 
+    // Ctrl-C: stops the running statement, load or printing. Safe in a signal handler.
+    void interrupt() noexcept {
+        interrupted_.store(true);
+        if (db_)
+            db_->cancel();
+    }
+
     // True once .quit ran.
     bool quitting() const { return quit_; }
     Database& database();
@@ -95,6 +104,8 @@ private:
         unsigned kinds = 0; // 1: adds, 2: removes
     };
     Pending pending_;
+    std::atomic<bool> interrupted_{false};
+    std::optional<ProgressLine> progress_; // of the load running at the prompt
     std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
 };
 

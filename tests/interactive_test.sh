@@ -90,6 +90,29 @@ done < <(screen)
 wait_for "└──────────────────────────────────────────────────────────┘" # 60 wide
 tmux resize-window -t "$session" -x 160
 key C-l
+# A load through a slow pipe shows its progress line; Ctrl-C stops it and nothing of it is
+# stored (the pipe's end, once the writer is gone, is not taken for the end of the data).
+mkfifo "$work/slow.nt"
+( for i in $(seq 1 40000); do echo "<http://x/s$i> <http://x/p> \"$i\" ."; done; sleep 60 ) > "$work/slow.nt" &
+feeder=$!
+type "load \"$work/slow.nt\";"; key Enter
+wait_for "quads/s"
+key C-c
+sleep 0.3
+pkill -P "$feeder" sleep 2>/dev/null || true # the feeder's sleep: the pipe ends
+wait "$feeder" 2>/dev/null || true
+wait_for "Cancelled: nothing of the load was stored."
+type "match (?s, <http://x/p>, ?o) return count(*);"; key Enter
+wait_for "│ 0        │"
+# Ctrl-C stops the printing of a long table.
+type "match (?a, p, ?b), (?c, p, ?d), (?e, p, ?f) return ?a, ?c, ?e limit 500000;"; key Enter
+sleep 0.5
+key C-c
+wait_for "Cancelled." 20
+type "match (?x, p, 8) return ?x;"; key Enter
+wait_for "│ s8 │"
+if screen | grep -qF "500000 rows"; then echo "FAIL: the table printed to its end"; exit 1; fi
+key C-l
 # Ctrl-D quits and writes the history.
 key C-d
 for _ in $(seq 1 100); do tmux has-session -t "$session" 2>/dev/null || break; sleep 0.05; done
@@ -98,6 +121,8 @@ if tmux has-session -t "$session" 2>/dev/null; then echo "FAIL: Ctrl-D did not q
 # After a restart, the history is there: Up brings back the last statement.
 start
 key Up
+wait_for "quarry> match (?x, p, 8) return ?x;"
+for _ in 1 2 3 4; do key Up; done # the table, the count, the load
 wait_for "quarry> match (w, said, ?t) return ?t;"
 # Non-ASCII statements are kept in the history as typed.
 key Up

@@ -7,6 +7,7 @@
 #include "engine/terms.hpp"
 #include "storage/store.hpp"
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -36,6 +37,9 @@ struct LoadOptions {
     std::size_t memory = std::size_t{1} << 30; // bytes for sorting (empty store) or chunks of quads
     // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
     std::function<void(const LoadProgress&)> progress;
+    // Set from another thread (Ctrl-C) to stop the load: it throws engine::Cancelled,
+    // between batches and before it returns, so that its transaction stores nothing.
+    const std::atomic<bool>* cancelled = nullptr;
     static constexpr std::uint64_t PROGRESS_EVERY = 16'384;
 };
 
