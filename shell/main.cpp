@@ -251,6 +251,7 @@ int run_load(const std::vector<std::string>& args) {
             if (!run_script(shell, file.string()))
                 return 1;
             if (db.in_transaction()) {
+                shell.run_source("rollback;", file.string(), {});
                 std::cerr << "quarry load: " << file.string() << " left a transaction open (begin without commit): "
                              "nothing of it was stored\n";
                 return 1;

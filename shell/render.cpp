@@ -100,7 +100,9 @@ std::string pad(const std::string& text, std::size_t width) {
     return text + std::string(width - std::min(width, display_width(text)), ' ');
 }
 
-std::string plain(const Value& value) { return value ? engine::text_of(*value) : std::string(); }
+std::string plain(const Value& value, const std::string& null_value = {}) {
+    return value ? engine::text_of(*value) : null_value;
+}
 
 std::string csv_cell(const std::string& text, char separator) {
     if (text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos)
@@ -189,13 +191,37 @@ void check_stop(const std::atomic<bool>* stop) {
         throw engine::Cancelled();
 }
 
-std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal, const std::atomic<bool>* stop) {
+// A value in canonical form, an IRI under a declared prefix as name:local.
+std::string canonical(const Value& value, const RenderOptions& options) {
+    if (!value)
+        return options.null_value;
+    if (value->kind() == storage::TermKind::IRI)
+        for (const auto& [name, iri] : options.prefixes) {
+            const std::string& text = value->text();
+            if (text.size() > iri.size() && text.compare(0, iri.size(), iri) == 0) {
+                const std::string local = text.substr(iri.size());
+                const bool plain = std::all_of(local.begin(), local.end(), [](unsigned char c) {
+                    return std::isalnum(c) || c == '_' || c == '-' || c >= 0x80;
+                });
+                if (plain && !std::isdigit(static_cast<unsigned char>(local[0])))
+                    return name + ":" + local;
+            }
+        }
+    return engine::format_term(*value);
+}
+
+std::size_t render_table(Rows& rows, std::ostream& out, const RenderOptions& options, std::size_t& total) {
+    const std::size_t terminal = options.width;
+    const std::atomic<bool>* stop = options.stop;
     const auto& columns = rows.columns();
     std::vector<std::vector<std::string>> cells;
+    total = 0;
     while (auto row = rows.next()) {
+        if (++total > options.max_rows && options.max_rows > 0)
+            continue; // counted, not shown
         std::vector<std::string> line;
         for (const auto& value : *row)
-            line.push_back(value ? engine::format_term(*value) : std::string());
+            line.push_back(canonical(value, options));
         cells.push_back(std::move(line));
     }
     std::vector<std::size_t> widths;
@@ -207,8 +233,8 @@ std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal, co
     }
     // Narrow the widest column until the table fits the terminal (borders: 3 per column + 1).
     if (terminal > 0 && !widths.empty()) {
-        auto total = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 3 * widths.size() + 1; };
-        while (total() > terminal) {
+        auto table_width = [&] { return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + 3 * widths.size() + 1; };
+        while (table_width() > terminal) {
             auto widest = std::max_element(widths.begin(), widths.end());
             if (*widest <= 4)
                 break;
@@ -240,14 +266,17 @@ std::size_t render_table(Rows& rows, std::ostream& out, std::size_t terminal, co
         }
         border("└", "┴", "┘");
     }
-    return cells.size();
+    return total;
 }
 
 } // namespace
 
 std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions& options) {
-    if (mode == Mode::TABLE)
-        return render_table(rows, out, options.width, options.stop);
+    if (mode == Mode::TABLE) {
+        std::size_t total = 0;
+        render_table(rows, out, options, total);
+        return total;
+    }
     const auto& columns = rows.columns();
     std::size_t count = 0;
     engine::Row row;
@@ -257,9 +286,13 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
             name_width = std::max(name_width, display_width(column));
         while (rows.read(row)) {
             check_stop(options.stop);
+            if (options.max_rows > 0 && count >= options.max_rows) { // counted, not shown
+                ++count;
+                continue;
+            }
             out << (count ? "\n" : "");
             for (std::size_t c = 0; c < row.size(); ++c)
-                out << std::string(name_width - display_width(columns[c]), ' ') << columns[c] << " = " << plain(row[c]) << '\n';
+                out << std::string(name_width - display_width(columns[c]), ' ') << columns[c] << " = " << plain(row[c], options.null_value) << '\n';
             ++count;
         }
         return count;
@@ -280,9 +313,13 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
         }
         while (rows.read(row)) {
             check_stop(options.stop);
+            if (options.max_rows > 0 && count >= options.max_rows) { // counted, not shown
+                ++count;
+                continue;
+            }
             std::vector<std::string> values;
             for (const auto& value : row)
-                values.push_back(plain(value));
+                values.push_back(plain(value, options.null_value));
             cells(values);
             ++count;
         }
@@ -298,8 +335,12 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
         }
         while (rows.read(row)) {
             check_stop(options.stop);
+            if (options.max_rows > 0 && count >= options.max_rows) { // counted, not shown
+                ++count;
+                continue;
+            }
             for (std::size_t c = 0; c < row.size(); ++c)
-                out << (c ? std::string(1, separator) : "") << cell(plain(row[c]));
+                out << (c ? std::string(1, separator) : "") << cell(plain(row[c], options.null_value));
             out << (mode == Mode::CSV ? "\r\n" : "\n");
             ++count;
         }
@@ -308,6 +349,10 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
     if (mode == Mode::JSONL) {
         while (rows.read(row)) {
             check_stop(options.stop);
+            if (options.max_rows > 0 && count >= options.max_rows) { // counted, not shown
+                ++count;
+                continue;
+            }
             out << json_object(columns, row) << '\n';
             ++count;
         }
@@ -315,7 +360,11 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
     }
     out << "[";
     while (rows.read(row)) {
-            check_stop(options.stop);
+        check_stop(options.stop);
+        if (options.max_rows > 0 && count >= options.max_rows) { // counted, not shown
+            ++count;
+            continue;
+        }
         out << (count ? ",\n " : "\n ") << json_object(columns, row);
         ++count;
     }

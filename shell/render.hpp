@@ -24,6 +24,10 @@ std::string mode_names();
 struct RenderOptions {
     std::size_t width = 0;  // table: the terminal's width (0: no limit)
     bool headers = true;    // csv, tsv, markdown: a header row of column names
+    std::string null_value;  // how an unbound value prints (.nullvalue)
+    std::size_t max_rows = 0; // print at most this many rows (0: all); the count stays whole
+    // table: IRIs under one of these (name, IRI) prefixes print as name:local.
+    std::vector<std::pair<std::string, std::string>> prefixes;
     // Set (by Ctrl-C) to stop printing: render throws engine::Cancelled before the next row.
     const std::atomic<bool>* stop = nullptr;
 };
@@ -33,7 +37,9 @@ struct RenderOptions {
 // elsewhere values are plain text.
 std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions& options);
 inline std::size_t render(Rows& rows, Mode mode, std::ostream& out, std::size_t width) {
-    return render(rows, mode, out, RenderOptions{.width = width});
+    RenderOptions options;
+    options.width = width;
+    return render(rows, mode, out, options);
 }
 
 // The width of UTF-8 `text` in terminal columns: wide CJK characters and emoji count two,

@@ -172,6 +172,7 @@ void run_interactive(Shell& shell) {
             continue;
         if (buffer.empty() && !text.empty() && text[0] == '.') {
             add_history(text.c_str());
+            write_history(history.c_str());
             shell.run_command(text, base);
             continue;
         }
@@ -179,6 +180,7 @@ void run_interactive(Shell& shell) {
         if (!parser::is_complete(buffer))
             continue;
         add_history(buffer.c_str());
+        write_history(history.c_str()); // kept even if the shell is killed later
         shell.run_source(buffer, "stdin", base);
         buffer.clear();
     }

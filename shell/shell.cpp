@@ -80,6 +80,8 @@ Database& Shell::database() {
 }
 
 Shell::~Shell() {
+    if (db_ && db_->in_transaction())
+        std::cerr << "Warning: a transaction (begin) was left open at exit: its changes were not stored.\n";
     db_.reset();
     if (!temporary_dir_.empty()) {
         std::error_code ignored;
@@ -150,12 +152,23 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
         return;
     }
     if (result.rows) {
-        const std::size_t count = render(*result.rows, settings_.mode, output(),
-                                         RenderOptions{.width = settings_.width, .headers = settings_.headers, .stop = &interrupted_});
+        RenderOptions options;
+        options.width = settings_.width;
+        options.headers = settings_.headers;
+        options.null_value = settings_.null_value;
+        options.max_rows = settings_.max_rows;
+        if (settings_.prefixes && settings_.mode == Mode::TABLE)
+            options.prefixes = database().prefixes();
+        options.stop = &interrupted_;
+        const std::size_t count = render(*result.rows, settings_.mode, output(), options);
         output().flush();
         time = settings_.timer ? " (" + seconds_text(seconds()) + ")" : "";
         if (settings_.mode == Mode::TABLE)
-            output() << plural(count, "row", "rows") << time << '\n';
+            output() << plural(count, "row", "rows")
+                     << (settings_.max_rows > 0 && count > settings_.max_rows
+                             ? fmt::format(", {} shown (.maxrows)", settings_.max_rows)
+                             : std::string())
+                     << time << '\n';
         else if (settings_.timer)
             std::cerr << "Run time: " << seconds_text(seconds()) << '\n';
         return;
@@ -226,6 +239,10 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
         }
         progress_.reset();
         output().flush();
+        if (once_) {
+            once_ = false;
+            output_.reset();
+        }
         if (!ok && settings_.bail)
             return false;
     }
@@ -341,6 +358,18 @@ const std::vector<Command>& commands() {
              shell.settings().headers = args[0] == "on";
              return true;
          }},
+        {"nullvalue", "TEXT", "how unbound values print (default: nothing)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             shell.settings().null_value = args[0];
+             return true;
+         }},
+        {"maxrows", "N", "print at most N rows of a result (0: all)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0].empty() || args[0].size() > 12 || args[0].find_first_not_of("0123456789") != std::string::npos)
+                 return false;
+             shell.settings().max_rows = std::stoull(args[0]);
+             return true;
+         }},
         {"timer", "on|off", "show the time each statement takes", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
              if (args[0] != "on" && args[0] != "off")
@@ -349,6 +378,8 @@ const std::vector<Command>& commands() {
              return true;
          }},
         {"output", "[FILE]", "send results to FILE, or back to the screen", 0, 1,
+         [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
+        {"once", "FILE", "send the next statement's results to FILE", 1, 1,
          [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
         {"busy_timeout", "MS", "how long a write waits for another process's to end (default 5000)", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
@@ -382,8 +413,14 @@ const std::vector<Command>& commands() {
                  shell.output() << fmt::format("{}\t{}\n", engine::format_term(term), facts);
              return true;
          }},
-        {"prefixes", "", "the declared prefixes", 0, 0,
-         [](Shell& shell, const auto&, const auto&) {
+        {"prefixes", "[on|off]", "the declared prefixes; on|off: whether tables shorten IRIs with them", 0, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (!args.empty()) {
+                 if (args[0] != "on" && args[0] != "off")
+                     return false;
+                 shell.settings().prefixes = args[0] == "on";
+                 return true;
+             }
              for (const auto& [name, iri] : shell.database().prefixes())
                  shell.output() << fmt::format("{}: <{}>\n", name, iri);
              return true;
@@ -468,7 +505,8 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
         quit_ = true;
         return true;
     }
-    if (name == "output") {
+    if (name == "output" || name == "once") {
+        once_ = name == "once";
         if (words.empty()) {
             output_.reset();
             return true;

@@ -24,6 +24,9 @@ namespace quarry::shell {
 // All settings of a session (cf. SQLite's ShellState), one per line.
 struct Settings {
     Mode mode = Mode::TABLE;          // how results print (.mode, --mode)
+    std::string null_value;           // how unbound values print (.nullvalue)
+    std::size_t max_rows = 0;         // rows printed at most, 0: all (.maxrows)
+    bool prefixes = true;             // tables shorten IRIs with the declared prefixes (.prefixes on|off)
     bool headers = true;              // header rows in csv, tsv and markdown (.headers, --headers)
     bool timer = false;               // print each statement's time (.timer)
     bool explain = false;             // show plans instead of results (.explain)
@@ -106,6 +109,7 @@ private:
     Pending pending_;
     std::atomic<bool> interrupted_{false};
     std::optional<ProgressLine> progress_; // of the load running at the prompt
+    bool once_ = false; // .once: output_ goes back to the screen after the next statement
     std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
 };
 

@@ -46,6 +46,8 @@ wait_for "   ...>"
 type "return ?who;"; key Enter
 wait_for "│ Khaji │"
 wait_for "1 row"
+# The history is saved after each statement, not only at exit.
+grep -qF "return" "$work/.quarry_history" 2>/dev/null || { echo "FAIL: the statement is not in the history yet"; exit 1; }
 # Ctrl-C cancels a long query; the shell stays up and answers the next one.
 type "match (?a, p, ?b), (?c, p, ?d), (?e, p, ?f), (?g, p, ?h) return count(*);"; key Enter
 sleep 1

@@ -275,6 +275,41 @@ table-headers)
     run load e.qdb plain.csv --header --no-header
     expect_status 2
     ;;
+settings)
+    # sqlite3's everyday settings: .headers .nullvalue .maxrows .once, and prefixes.
+    cat > s.qry <<'END'
+prefix ex: <http://example.org/e/>;
+add (<http://example.org/e/Khaji>, met, x), (y, met, <http://other/z>), (q, r, s);
+match (?s, met, ?o), optional (?s, role, ?r) return ?s, ?o, ?r order by ?o;
+.prefixes off
+.nullvalue NULL
+.maxrows 1
+match (?s, met, ?o), optional (?s, role, ?r) return ?s, ?o, ?r order by ?o;
+.maxrows 0
+.once once.txt
+match (?s, r, ?o) return ?s;
+match (?s, r, ?o) return ?o;
+.mode csv
+.headers off
+match (?s, met, ?o), optional (?s, role, ?r) return ?s, ?r order by ?o;
+END
+    run s.qdb s.qry
+    expect_status 0
+    expect_out "│ ex:Khaji │ x                │   │"
+    expect_out "│ <http://example.org/e/Khaji> │ x │ NULL │"
+    expect_out "2 rows, 1 shown (.maxrows)"
+    expect_no_out "│ q │"
+    expect_out "│ o │"
+    grep -qF "│ q │" once.txt || fail ".once did not write once.txt: $(cat once.txt)"
+    ! grep -qF "│ o │" once.txt || fail ".once outlived its statement"
+    expect_out "http://example.org/e/Khaji,NULL"
+    expect_no_out "s,r"
+    # A begin left open at exit is reported.
+    run s.qdb -c 'begin;' -c 'add (n, e, w);'
+    expect_err "a transaction (begin) was left open at exit"
+    run s.qdb -c 'match (n, e, ?o) return count(*);'
+    expect_out "│ 0 "
+    ;;
 *)
     fail "no such case"
     ;;
