@@ -58,6 +58,29 @@ std::optional<std::string> nearest_word(const std::string& word, const std::vect
     return nearest;
 }
 
+std::optional<std::string> statement_hint(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto start = lower.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos)
+        return std::nullopt;
+    lower = lower.substr(start);
+    const std::string first = lower.substr(0, lower.find_first_of(" \t\r\n("));
+    const bool arrows = lower.find(")-[") != std::string::npos || lower.find("]->") != std::string::npos ||
+                        lower.find("<-[") != std::string::npos || lower.find(")-->(") != std::string::npos;
+    if (first == "insert" || first == "create" || first == "merge")
+        return "did you mean add? Facts are added as tuples: add (Khaji, met, Lavrov);";
+    if (first == "delete" || first == "detach")
+        return "did you mean remove? remove (Khaji, met, Lavrov); removes a fact";
+    if (first == "select" || first == "construct" || first == "ask" || first == "describe")
+        return "did you mean match? match (?s, met, ?o) return ?s, ?o;";
+    if (arrows)
+        return "patterns are tuples, not arrows: did you mean match (?a, met, ?b) return ?a, ?b;?";
+    if (first == "remove" && lower.find(" where ") != std::string::npos && lower.find(" match ") == std::string::npos)
+        return "a remove with a condition needs a match: remove (?s, met, ?o) match (?s, met, ?o) where …;";
+    return std::nullopt;
+}
+
 std::optional<std::string> read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -227,6 +250,8 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
             print_result(result, start);
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
+            if (const auto hint = statement_hint(statement.text))
+                error("hint: " + *hint);
             ok = false;
         } catch (const engine::Cancelled&) {
             progress_.reset();

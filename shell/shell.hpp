@@ -43,6 +43,10 @@ std::size_t edit_distance(const std::string& a, const std::string& b);
 std::optional<std::string> nearest_word(const std::string& word, const std::vector<std::string>& words,
                                         std::size_t below);
 
+// For a statement that did not parse: a hint when it reads as another language's (insert,
+// delete, SELECT, MATCH (a)-[:met]->(b)) or as remove … where without a match.
+std::optional<std::string> statement_hint(std::string_view text);
+
 // The whole of a file; nullopt (errno set) if it cannot be read.
 std::optional<std::string> read_text(const std::filesystem::path& path);
 
