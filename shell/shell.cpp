@@ -370,6 +370,15 @@ const std::vector<Command>& commands() {
                  shell.command_error("cannot read " + file.string());
                  return false;
              }
+             if (shell.read_depth() >= Shell::MAX_READ_DEPTH) {
+                 shell.command_error(fmt::format("scripts nest more than {} deep: does {} read itself?",
+                                                 Shell::MAX_READ_DEPTH, file.string()));
+                 return false;
+             }
+             struct Nested {
+                 int& depth;
+                 ~Nested() { --depth; }
+             } nested{++shell.read_depth()};
              return shell.run_source(*text, file.string(), file.parent_path());
          }},
         {"mode", "MODE", "show results as table, csv, tsv, json, jsonl, line or markdown", 1, 1,

@@ -87,6 +87,10 @@ public:
             db_->cancel();
     }
 
+    // Scripts .read into one another (a script that reads itself stops at the limit).
+    static constexpr int MAX_READ_DEPTH = 32;
+    int& read_depth() { return read_depth_; }
+
     // True once .quit ran.
     bool quitting() const { return quit_; }
     Database& database();
@@ -113,6 +117,7 @@ private:
     Pending pending_;
     std::atomic<bool> interrupted_{false};
     std::optional<ProgressLine> progress_; // of the load running at the prompt
+    int read_depth_ = 0;
     bool once_ = false; // .once: output_ goes back to the screen after the next statement
     std::string command_location_; // "FILE:LINE:1: " of the dot-command being run, in batch
 };
