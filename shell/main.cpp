@@ -205,13 +205,13 @@ int run_load(const std::vector<std::string>& args) {
                                     "Loads N-Quads, N-Triples, CSV or TSV files into DB (created if missing), each\n"
                                     "file in one transaction, and runs .qry scripts on it.\n\nOptions");
     options.add_options()
-        ("format", po::value(&format), "nquads, ntriples, csv, tsv or qry (a script) (default: from the extension)")
-        ("context", po::value(&context), "the context for triples: a name, <iri> or default")
+        ("format", po::value(&format)->value_name("F"), "nquads, ntriples, csv, tsv or qry (a script) (default: from the extension)")
+        ("context", po::value(&context)->value_name("NAME"), "the context for triples: a name, <iri> or default")
         ("skip-bad", po::bool_switch(&skip_bad), "skip malformed lines, listing the first ten")
         ("header", po::bool_switch(&header), "csv/tsv: the first row is a header")
         ("no-header", po::bool_switch(&no_header), "csv/tsv: the first row is data (default: detected)")
-        ("memory", po::value(&memory), "memory for new terms and sorting (default 1G; sorts beyond it spill to $TMPDIR)")
-        ("busy-timeout", po::value(&busy), "MS: how long to wait for another process's write (default 5000)")
+        ("memory", po::value(&memory)->value_name("SIZE"), "memory for new terms and sorting (default 1G; sorts beyond it spill to $TMPDIR)")
+        ("busy-timeout", po::value(&busy)->value_name("MS"), "how long to wait for another process's write (default 5000)")
         ("help,h", "show this help");
     const auto line = parse(args, options, "quarry load");
     if (!line)
@@ -296,8 +296,8 @@ int run_export(const std::vector<std::string>& args) {
     po::options_description options("Usage: quarry export DB [FILE|-] [options]\n\n"
                                     "Writes the facts of DB to FILE, or to standard output (without FILE, or -).\n\nOptions");
     options.add_options()
-        ("format", po::value(&format), "nquads (default), ntriples, csv, tsv or qry; default: from FILE's extension")
-        ("context", po::value(&context), "only the facts of this context: a name, <iri> or default")
+        ("format", po::value(&format)->value_name("F"), "nquads (default), ntriples, csv, tsv or qry; default: from FILE's extension")
+        ("context", po::value(&context)->value_name("NAME"), "only the facts of this context: a name, <iri> or default")
         ("drop-contexts", po::bool_switch(&drop_contexts), "ntriples: write facts of named contexts as plain triples")
         ("help,h", "show this help");
     const auto line = parse(args, options, "quarry export");
@@ -468,13 +468,13 @@ int run_shell(const std::vector<std::string>& arguments) {
     std::vector<std::string> commands;
     po::options_description options(USAGE);
     options.add_options()
-        ("command,c", po::value(&commands), "run STATEMENTS (may repeat)")
-        ("mode", po::value(&mode), "results as table (default), csv, tsv, json, jsonl, line or markdown")
-        ("headers", po::value(&headers), "on|off: the header row of csv and tsv results (default on)")
+        ("command,c", po::value(&commands)->value_name("STATEMENTS"), "run STATEMENTS (may repeat)")
+        ("mode", po::value(&mode)->value_name("MODE"), "results as table (default), csv, tsv, json, jsonl, line or markdown")
+        ("headers", po::value(&headers)->value_name("on|off"), "the header row of csv, tsv and markdown results (default on)")
         ("readonly", po::bool_switch(&settings.read_only), "open the database read-only")
         ("bail", po::bool_switch(&settings.bail), "stop at the first error")
-        ("busy-timeout", po::value(&busy), "MS: how long a write waits for another process's write to end (default 5000)")
-        ("init", po::value(&init), "run FILE first, instead of ~/.quarryrc")
+        ("busy-timeout", po::value(&busy)->value_name("MS"), "how long a write waits for another process's write to end (default 5000)")
+        ("init", po::value(&init)->value_name("FILE"), "run FILE first, instead of ~/.quarryrc")
         ("quiet,q", po::bool_switch(&quiet), "run neither ~/.quarryrc nor --init")
         ("help,h", "show this help")
         ("version", "show the version");

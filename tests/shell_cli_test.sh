@@ -6,6 +6,7 @@
 set -euo pipefail
 quarry=$1
 case=$2
+docs=${3:-} # docs/shell.md, for the case that checks it against --help
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -309,6 +310,21 @@ END
     expect_err "a transaction (begin) was left open at exit"
     run s.qdb -c 'match (n, e, ?o) return count(*);'
     expect_out "│ 0 "
+    ;;
+help-matches-docs)
+    # Every option each command's --help lists, and every dot-command .help lists, is in
+    # docs/shell.md.
+    for command in "" load export dump restore stats; do
+        run $command --help
+        expect_status 0
+        for option in $(grep -o -- '--[a-z][a-z-]*' <<< "$out" | sort -u); do
+            grep -qF -- "$option" "$docs" || fail "'quarry $command --help' lists $option, docs/shell.md does not"
+        done
+    done
+    run -q -c '.help'
+    for command in $(awk '{ print $1 }' <<< "$out"); do
+        grep -qF -- "\`$command" "$docs" || fail ".help lists $command, docs/shell.md does not"
+    done
     ;;
 *)
     fail "no such case"
