@@ -5,6 +5,7 @@
 //   quarry restore DB FILE.qdump  |  quarry stats DB
 //   quarry --help | --version      (each command also takes --help)
 
+#include "engine/exec_context.hpp"
 #include "shell/progress.hpp"
 #include "shell/repl.hpp"
 #include "shell/shell.hpp"
@@ -244,6 +245,7 @@ int run_load(const std::vector<std::string>& args) {
     Shell shell(settings);
     shell.open(std::filesystem::path(line->args[0]));
     Database& db = shell.database();
+    catch_interrupts(shell); // Ctrl-C stops the load, which then stores nothing
     for (std::size_t i = 1; i < line->args.size(); ++i) {
         const std::filesystem::path file = line->args[i];
         const std::string name = !format.empty() ? format : file.extension().string().substr(file.has_extension() ? 1 : 0);
@@ -280,7 +282,14 @@ int run_load(const std::vector<std::string>& args) {
             progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
             load.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
         }
-        const auto summary = db.load(file, load);
+        engine::io::LoadSummary summary;
+        try {
+            summary = db.load(file, load);
+        } catch (const engine::Cancelled&) {
+            progress.reset();
+            std::cerr << "quarry load: stopped: nothing of " << file.string() << " was stored\n";
+            return 130;
+        }
         progress.reset();
         std::cout << fmt::format("{}: read {}, added {}, already present {}, skipped {}\n", file.string(), summary.read,
                                  summary.added, summary.already_present, summary.skipped);

@@ -128,12 +128,16 @@ void set_locale() {
         std::setlocale(LC_CTYPE, "C.UTF-8");
 }
 
-void run_interactive(Shell& shell) {
+void catch_interrupts(Shell& shell) {
     active_shell = &shell;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
+}
+
+void run_interactive(Shell& shell) {
+    catch_interrupts(shell);
     struct sigaction resize {};
     resize.sa_handler = on_resize;
     sigemptyset(&resize.sa_mask);

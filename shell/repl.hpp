@@ -10,6 +10,10 @@ namespace quarry::shell {
 // Sets the shell's width from the terminal again whenever the window was resized (SIGWINCH).
 void run_interactive(Shell& shell);
 
+// From now on Ctrl-C (SIGINT) interrupts `shell` (Shell::interrupt) instead of ending the
+// process.
+void catch_interrupts(Shell& shell);
+
 // Columns of the terminal on standard output; 0 if it is not one.
 std::size_t terminal_width();
 

@@ -326,6 +326,29 @@ help-matches-docs)
         grep -qF -- "\`$command" "$docs" || fail ".help lists $command, docs/shell.md does not"
     done
     ;;
+load-interrupt)
+    # SIGINT (Ctrl-C) stops quarry load reading a slow pipe: it says so and stores nothing,
+    # even though the pipe then ends as if the data were complete.
+    mkfifo slow.nt
+    ( for i in $(seq 1 2000); do echo "<http://x/s$i> <http://x/p> \"$i\" ."; done; sleep 30 ) > slow.nt &
+    feeder=$!
+    pids+=("$feeder")
+    "$quarry" load x.qdb slow.nt > load.out 2> load.err &
+    loader=$!
+    pids+=("$loader")
+    sleep 0.5
+    kill -INT "$loader"
+    sleep 0.2
+    pkill -P "$feeder" sleep || true
+    set +e
+    wait "$loader"
+    code=$?
+    set -e
+    [ "$code" -eq 130 ] || fail "exit status $code; stderr: $(cat load.err)"
+    grep -qF "stopped: nothing of slow.nt was stored" load.err || fail "stderr: $(cat load.err)"
+    run x.qdb -c 'match (?s, ?p, ?o) return count(*);'
+    expect_out "│ 0 "
+    ;;
 *)
     fail "no such case"
     ;;
