@@ -505,6 +505,11 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         if (const auto import = engine::io::import_format(format)) {
             engine::io::LoadOptions options;
             options.format = *import;
+            options.cancelled = &cancelled_;
+            if (load_progress_) {
+                const std::string name = file.string();
+                options.progress = [this, name](const engine::io::LoadProgress& now) { load_progress_(name, now); };
+            }
             const engine::PrefixMap prefixes = load_prefixes(store_, store_.begin_read());
             if (statement.context)
                 options.context = engine::to_storage(*statement.context, prefixes);
@@ -534,7 +539,20 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         std::stringstream text;
         text << in.rdbuf();
         const parser::ParsedStatements loaded = parser::parse(text.str());
-        for (const auto& nested : loaded.statements()) {
+        // A script wrapped in one begin … commit (as export writes them) is loaded as one
+        // statement all the same: the wrapping is dropped.
+        std::vector<const parser::ParsedStatement*> body;
+        for (const auto& nested : loaded.statements())
+            body.push_back(&nested);
+        auto is = [](const parser::ParsedStatement* nested, ast::StatementKind kind) {
+            return !nested->error && nested->statement->kind == kind;
+        };
+        if (body.size() >= 2 && is(body.front(), ast::StatementKind::BEGIN) && is(body.back(), ast::StatementKind::COMMIT)) {
+            body.erase(body.begin());
+            body.pop_back();
+        }
+        for (const auto* nested_pointer : body) {
+            const auto& nested = *nested_pointer;
             if (nested.error)
                 throw QueryError(fmt::format("{}:{}:{}: {}", file.string(), nested.error->line(),
                                              nested.error->column(), nested.error->message()),
@@ -551,8 +569,8 @@ StatementResult Database::run_statement(const ast::Statement& statement,
         if (own_transaction)
             transaction_ = std::make_unique<Transaction>(store_.begin_write());
         try {
-            for (const auto& nested : loaded.statements()) {
-                StatementResult part = run_statement(*nested.statement, file.parent_path());
+            for (const auto* nested : body) {
+                StatementResult part = run_statement(*nested->statement, file.parent_path());
                 result.added += part.added;
                 result.already_present += part.already_present;
                 result.removed += part.removed;
@@ -775,9 +793,13 @@ void reserve_map_for(storage::Store& store, const std::filesystem::path& file, s
 
 } // namespace
 
-engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& options) {
+engine::io::LoadSummary Database::load(const std::filesystem::path& file, const engine::io::LoadOptions& given) {
     // A fact takes less room stored than as text, but short lines can take more.
     reserve_map_for(store_, file, 3);
+    cancelled_.store(false);
+    engine::io::LoadOptions options = given;
+    if (!options.cancelled)
+        options.cancelled = &cancelled_;
     return write([&](storage::lmdb::WriteTxn& txn) {
         std::ifstream in(file, std::ios::binary);
         if (!in)

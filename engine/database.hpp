@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +118,11 @@ public:
     // Stops the running statement (it throws engine::Cancelled); safe from any thread.
     void cancel() noexcept { cancelled_.store(true); }
 
+    // Called with the file's name as the load statement reads a data file (for a progress line).
+    void on_load_progress(std::function<void(const std::string&, const engine::io::LoadProgress&)> report) {
+        load_progress_ = std::move(report);
+    }
+
     DatabaseStatistics statistics() const;
     // Prefix name → IRI, as declared with `prefix`.
     std::vector<std::pair<std::string, std::string>> prefixes() const;
@@ -145,6 +151,7 @@ private:
     engine::PlannerOptions planner_options_;
     std::unique_ptr<Transaction> transaction_;
     std::atomic<bool> cancelled_{false};
+    std::function<void(const std::string&, const engine::io::LoadProgress&)> load_progress_;
     engine::TermCache term_cache_; // for statements outside write transactions
 };
 

@@ -20,14 +20,6 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 std::string seconds_text(double seconds) { return fmt::format("{:.3f} s", seconds); }
 
-std::string read_file(const std::filesystem::path& path, bool& ok) {
-    std::ifstream in(path, std::ios::binary);
-    ok = static_cast<bool>(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // A dot-command: its name, arguments, help, and what it does.
 struct Command {
     const char* name;
@@ -36,6 +28,8 @@ struct Command {
     std::size_t min_args, max_args;
     std::function<bool(Shell&, const std::vector<std::string>&, const std::filesystem::path&)> run;
 };
+
+} // namespace
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -53,9 +47,64 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
-} // namespace
+
+std::optional<std::string> nearest_word(const std::string& word, const std::vector<std::string>& words, std::size_t below) {
+    std::optional<std::string> nearest;
+    for (const std::string& candidate : words)
+        if (const std::size_t d = edit_distance(word, candidate); d < below) {
+            below = d;
+            nearest = candidate;
+        }
+    return nearest;
+}
+
+std::optional<std::string> statement_hint(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto start = lower.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos)
+        return std::nullopt;
+    lower = lower.substr(start);
+    const std::string first = lower.substr(0, lower.find_first_of(" \t\r\n("));
+    const bool arrows = lower.find(")-[") != std::string::npos || lower.find("]->") != std::string::npos ||
+                        lower.find("<-[") != std::string::npos || lower.find(")-->(") != std::string::npos;
+    if (first == "insert" || first == "create" || first == "merge")
+        return "did you mean add? Facts are added as tuples: add (Khaji, met, Lavrov);";
+    if (first == "delete" || first == "detach")
+        return "did you mean remove? remove (Khaji, met, Lavrov); removes a fact";
+    if (first == "select" || first == "construct" || first == "ask" || first == "describe")
+        return "did you mean match? match (?s, met, ?o) return ?s, ?o;";
+    if (arrows)
+        return "patterns are tuples, not arrows: did you mean match (?a, met, ?b) return ?a, ?b;?";
+    if (first == "remove" && lower.find(" where ") != std::string::npos && lower.find(" match ") == std::string::npos)
+        return "a remove with a condition needs a match: remove (?s, met, ?o) match (?s, met, ?o) where …;";
+    return std::nullopt;
+}
+
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text) {
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    return std::chrono::milliseconds(std::stol(text));
+}
+
+Database& Shell::database() {
+    if (!db_)
+        throw std::runtime_error("no database is open (.open FILE opens one)");
+    return *db_;
+}
 
 Shell::~Shell() {
+    if (db_ && db_->in_transaction())
+        std::cerr << "Warning: a transaction (begin) was left open at exit: its changes were not stored.\n";
     db_.reset();
     if (!temporary_dir_.empty()) {
         std::error_code ignored;
@@ -64,23 +113,48 @@ Shell::~Shell() {
 }
 
 void Shell::open(const std::optional<std::filesystem::path>& path) {
-    db_.reset();
+    // The new database is opened before the old one is let go: if it cannot be opened,
+    // the old one stays open and in use.
+    DatabaseOptions options;
+    options.read_only = settings_.read_only;
+    std::unique_ptr<Database> opened;
+    std::filesystem::path temporary;
+    if (path) {
+        // One process may not hold the same file open twice (LMDB's locks would break):
+        // the same database is closed first.
+        std::error_code no_file;
+        if (db_ && std::filesystem::equivalent(*path, db_->store().path(), no_file))
+            db_.reset();
+        opened = std::make_unique<Database>(*path, options);
+    } else {
+        temporary = std::filesystem::temp_directory_path() / fmt::format("quarry-{}-{}", ::getpid(), ++temporaries_);
+        std::filesystem::create_directories(temporary);
+        options.read_only = false;
+        try {
+            opened = std::make_unique<Database>(temporary / "temporary.qdb", options);
+        } catch (...) {
+            std::error_code ignored;
+            std::filesystem::remove_all(temporary, ignored);
+            throw;
+        }
+    }
+    opened->store().env().set_busy_timeout(settings_.busy_timeout);
+    if (settings_.interactive && isatty(STDERR_FILENO))
+        opened->on_load_progress([this](const std::string& file, const engine::io::LoadProgress& now) {
+            if (!progress_) {
+                std::error_code no_size;
+                const auto size = std::filesystem::file_size(file, no_size);
+                progress_.emplace(std::cerr, file, no_size ? 0 : size);
+            }
+            progress_->update(now);
+        });
+    db_ = std::move(opened);
     if (!temporary_dir_.empty()) {
         std::error_code ignored;
         std::filesystem::remove_all(temporary_dir_, ignored);
-        temporary_dir_.clear();
     }
-    DatabaseOptions options;
-    options.read_only = settings_.read_only;
-    if (path) {
-        db_ = std::make_unique<Database>(*path, options);
-        return;
-    }
-    temporary_dir_ = std::filesystem::temp_directory_path() / fmt::format("quarry-{}", ::getpid());
-    std::filesystem::create_directories(temporary_dir_);
-    options.read_only = false;
-    db_ = std::make_unique<Database>(temporary_dir_ / "temporary.qdb", options);
-    if (settings_.interactive)
+    temporary_dir_ = temporary;
+    if (!path && settings_.interactive)
         std::cerr << "Connected to a temporary database, removed at exit; .open FILE to use a "
                      "persistent one.\n";
 }
@@ -91,32 +165,68 @@ void Shell::command_error(const std::string& message) {
     std::cerr << (command_location_.empty() ? std::string("Error: ") : command_location_) << message << '\n';
 }
 
-void Shell::print_result(StatementResult& result, double seconds) {
-    const std::string time = settings_.timer ? " (" + seconds_text(seconds) + ")" : "";
+void Shell::print_result(StatementResult& result, std::chrono::steady_clock::time_point start) {
+    // Rows are produced as they print: the time runs until the last one is out.
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    std::string time = settings_.timer && !result.rows ? " (" + seconds_text(seconds()) + ")" : "";
     if (result.plan) { // explain: the plan's lines as they are
         while (auto row = result.rows->next())
             output() << (*row)[0]->text() << '\n';
         return;
     }
     if (result.rows) {
-        const std::size_t count = render(*result.rows, settings_.mode, output(), settings_.width);
+        RenderOptions options;
+        options.width = settings_.width;
+        options.headers = settings_.headers;
+        options.null_value = settings_.null_value;
+        options.max_rows = settings_.max_rows;
+        if (settings_.prefixes && settings_.mode == Mode::TABLE)
+            options.prefixes = database().prefixes();
+        options.stop = &interrupted_;
+        const std::size_t count = render(*result.rows, settings_.mode, output(), options);
+        output().flush();
+        time = settings_.timer ? " (" + seconds_text(seconds()) + ")" : "";
         if (settings_.mode == Mode::TABLE)
-            output() << plural(count, "row", "rows") << time << '\n';
+            output() << plural(count, "row", "rows")
+                     << (settings_.max_rows > 0 && count > settings_.max_rows
+                             ? fmt::format(", {} shown (.maxrows)", settings_.max_rows)
+                             : std::string())
+                     << time << '\n';
         else if (settings_.timer)
-            std::cerr << "Run time: " << seconds_text(seconds) << '\n';
+            std::cerr << "Run time: " << seconds_text(seconds()) << '\n';
         return;
     }
     using parser::ast::StatementKind;
-    if (result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD) {
-        output() << plural(result.added, "fact", "facts") << " added";
-        if (result.already_present)
-            output() << ", " << result.already_present << " already present";
-        output() << time << '\n';
-    } else if (result.kind == StatementKind::REMOVE) {
-        output() << plural(result.removed, "fact", "facts") << " removed" << time << '\n';
-    } else if (settings_.interactive && !result.message.empty()) {
-        output() << result.message << time << '\n';
+    const bool counts = result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD ||
+                        result.kind == StatementKind::REMOVE;
+    // In a script, the statements of a transaction report once, at its commit.
+    if (!database().in_transaction() && result.kind != StatementKind::COMMIT)
+        pending_ = {};
+    if (counts && !settings_.interactive && database().in_transaction()) {
+        pending_.added += result.added;
+        pending_.already_present += result.already_present;
+        pending_.removed += result.removed;
+        pending_.kinds |= result.kind == StatementKind::REMOVE ? 2 : 1;
+        return;
     }
+    Pending done = pending_;
+    pending_ = {};
+    if (counts) {
+        done = {result.added, result.already_present, result.removed, result.kind == StatementKind::REMOVE ? 2u : 1u};
+    } else if (result.kind != StatementKind::COMMIT || done.kinds == 0) {
+        if (settings_.interactive && !result.message.empty())
+            output() << result.message << time << '\n';
+        return;
+    }
+    std::string line;
+    if (done.kinds & 1) {
+        line = plural(done.added, "fact", "facts") + " added";
+        if (done.already_present)
+            line += fmt::format(", {} already present", done.already_present);
+    }
+    if (done.kinds & 2)
+        line += (line.empty() ? "" : ", ") + plural(done.removed, "fact", "facts") + " removed";
+    output() << line << time << '\n';
 }
 
 bool Shell::run_statements(const std::string& text, std::size_t first_line, const std::string& name,
@@ -126,28 +236,38 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
     bool ok = true;
     for (const auto& statement : script.statements()) {
         const auto start = std::chrono::steady_clock::now();
+        interrupted_.store(false);
         try {
             if (settings_.explain && statement.statement &&
                 statement.statement->kind == parser::ast::StatementKind::MATCH) {
                 parser::ParsedStatement explained = statement;
                 explained.statement->explain = true;
-                StatementResult result = db_->run(script, explained, base_dir);
-                print_result(result, 0);
+                StatementResult result = database().run(script, explained, base_dir);
+                print_result(result, start);
                 continue;
             }
-            StatementResult result = db_->run(script, statement, base_dir);
-            print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            StatementResult result = database().run(script, statement, base_dir);
+            print_result(result, start);
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
+            if (const auto hint = statement_hint(statement.text))
+                error("hint: " + *hint);
             ok = false;
         } catch (const engine::Cancelled&) {
-            error("Cancelled.");
+            progress_.reset();
+            const bool load = statement.statement && statement.statement->kind == parser::ast::StatementKind::LOAD;
+            error(load && !database().in_transaction() ? "Cancelled: nothing of the load was stored." : "Cancelled.");
             ok = false;
         } catch (const std::exception& e) {
             error(fmt::format("{}:{}:{}: {}", name, statement.position.line, statement.position.column, e.what()));
             ok = false;
         }
+        progress_.reset();
         output().flush();
+        if (once_) {
+            once_ = false;
+            output_.reset();
+        }
         if (!ok && settings_.bail)
             return false;
     }
@@ -201,7 +321,7 @@ const std::vector<Command>& commands() {
         {"help", "", "show this list", 0, 0,
          [](Shell& shell, const std::vector<std::string>&, const std::filesystem::path&) {
              for (const Command& c : commands())
-                 shell.output() << fmt::format(".{:<10} {:<12} {}\n", c.name, c.arguments, c.help);
+                 shell.output() << fmt::format(".{:<13} {:<8} {}\n", c.name, c.arguments, c.help);
              return true;
          }},
         {"quit", "", "leave the shell", 0, 0, [](Shell&, const auto&, const auto&) { return true; }},
@@ -220,27 +340,69 @@ const std::vector<Command>& commands() {
                  if (const auto format = engine::io::import_format(ext.substr(1))) {
                      engine::io::LoadOptions options;
                      options.format = *format;
+                     std::optional<ProgressLine> progress;
+                     if (shell.settings().interactive && isatty(STDERR_FILENO)) {
+                         std::error_code no_size;
+                         const auto size = std::filesystem::file_size(file, no_size);
+                         progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
+                         options.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
+                     }
                      const auto start = std::chrono::steady_clock::now();
-                     const auto summary = shell.database().load(file, options);
+                     engine::io::LoadSummary summary;
+                     try {
+                         summary = shell.database().load(file, options);
+                     } catch (const engine::Cancelled&) {
+                         progress.reset();
+                         shell.command_error("cancelled: nothing of " + file.string() + " was stored");
+                         return false;
+                     }
+                     progress.reset();
                      StatementResult result;
                      result.kind = parser::ast::StatementKind::LOAD;
                      result.added = summary.added;
                      result.already_present = summary.already_present;
-                     shell.print_result(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                     shell.print_result(result, start);
                      return true;
                  }
              }
-             bool readable = false;
-             const std::string text = read_file(file, readable);
-             if (!readable) {
+             const auto text = read_text(file);
+             if (!text) {
                  shell.command_error("cannot read " + file.string());
                  return false;
              }
-             return shell.run_source(text, file.string(), file.parent_path());
+             if (shell.read_depth() >= Shell::MAX_READ_DEPTH) {
+                 shell.command_error(fmt::format("scripts nest more than {} deep: does {} read itself?",
+                                                 Shell::MAX_READ_DEPTH, file.string()));
+                 return false;
+             }
+             struct Nested {
+                 int& depth;
+                 ~Nested() { --depth; }
+             } nested{++shell.read_depth()};
+             return shell.run_source(*text, file.string(), file.parent_path());
          }},
-        {"mode", "MODE", "show results as table, csv, tsv, json or jsonl", 1, 1,
+        {"mode", "MODE", "show results as table, csv, tsv, json, jsonl, line or markdown", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
              return parse_mode(args[0], shell.settings().mode);
+         }},
+        {"headers", "on|off", "header rows in csv, tsv and markdown results", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0] != "on" && args[0] != "off")
+                 return false;
+             shell.settings().headers = args[0] == "on";
+             return true;
+         }},
+        {"nullvalue", "TEXT", "how unbound values print (default: nothing)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             shell.settings().null_value = args[0];
+             return true;
+         }},
+        {"maxrows", "N", "print at most N rows of a result (0: all)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (args[0].empty() || args[0].size() > 12 || args[0].find_first_not_of("0123456789") != std::string::npos)
+                 return false;
+             shell.settings().max_rows = std::stoull(args[0]);
+             return true;
          }},
         {"timer", "on|off", "show the time each statement takes", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
@@ -251,6 +413,17 @@ const std::vector<Command>& commands() {
          }},
         {"output", "[FILE]", "send results to FILE, or back to the screen", 0, 1,
          [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
+        {"once", "FILE", "send the next statement's results to FILE", 1, 1,
+         [](Shell&, const std::vector<std::string>&, const std::filesystem::path&) { return true; }},
+        {"busy_timeout", "MS", "how long a write waits for another process's to end (default 5000)", 1, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             const auto timeout = parse_milliseconds(args[0]);
+             if (!timeout)
+                 return false;
+             shell.settings().busy_timeout = *timeout;
+             shell.database().store().env().set_busy_timeout(*timeout);
+             return true;
+         }},
         {"stats", "", "facts, terms and size of the database", 0, 0,
          [](Shell& shell, const auto&, const auto&) {
              const auto stats = shell.database().statistics();
@@ -274,8 +447,14 @@ const std::vector<Command>& commands() {
                  shell.output() << fmt::format("{}\t{}\n", engine::format_term(term), facts);
              return true;
          }},
-        {"prefixes", "", "the declared prefixes", 0, 0,
-         [](Shell& shell, const auto&, const auto&) {
+        {"prefixes", "[on|off]", "the declared prefixes; on|off: whether tables shorten IRIs with them", 0, 1,
+         [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
+             if (!args.empty()) {
+                 if (args[0] != "on" && args[0] != "off")
+                     return false;
+                 shell.settings().prefixes = args[0] == "on";
+                 return true;
+             }
              for (const auto& [name, iri] : shell.database().prefixes())
                  shell.output() << fmt::format("{}: <{}>\n", name, iri);
              return true;
@@ -343,15 +522,12 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
         if (name == c.name)
             found = &c;
     if (!found) {
-        const Command* nearest = nullptr;
-        std::size_t best = 3;
+        std::vector<std::string> names;
         for (const Command& c : commands())
-            if (const std::size_t d = edit_distance(name, c.name); d < best) {
-                best = d;
-                nearest = &c;
-            }
+            names.push_back(c.name);
+        const auto nearest = nearest_word(name, names, 3);
         command_error("unknown command ." + name +
-                      (nearest ? std::string("; did you mean .") + nearest->name + "?" : std::string("; .help lists them")));
+                      (nearest ? "; did you mean ." + *nearest + "?" : std::string("; .help lists them")));
         return false;
     }
     const std::string usage = fmt::format("Usage: .{} {}", found->name, found->arguments);
@@ -363,7 +539,8 @@ bool Shell::run_command(const std::string& line, const std::filesystem::path& ba
         quit_ = true;
         return true;
     }
-    if (name == "output") {
+    if (name == "output" || name == "once") {
+        once_ = name == "once";
         if (words.empty()) {
             output_.reset();
             return true;

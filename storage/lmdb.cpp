@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <thread>
+#include <unistd.h>
+
 namespace quarry::storage::lmdb {
 
 void check(int rc, const char* function) {
@@ -25,6 +31,12 @@ Env::Env(const std::filesystem::path& path, const EnvOptions& options)
         if (options.no_sync)
             flags |= MDB_NOSYNC;
         check(mdb_env_open(env_, path.c_str(), flags, 0644), "mdb_env_open");
+        if (!options.read_only && !options.no_lock) {
+            lock_fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+            if (lock_fd_ < 0)
+                throw StorageError(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)), errno);
+        }
+        busy_timeout_ms_.store(options.busy_timeout.count());
     } catch (...) {
         mdb_env_close(env_);
         env_ = nullptr;
@@ -35,6 +47,65 @@ Env::Env(const std::filesystem::path& path, const EnvOptions& options)
 Env::~Env() noexcept {
     if (env_ != nullptr)
         mdb_env_close(env_);
+    if (lock_fd_ >= 0)
+        ::close(lock_fd_);
+}
+
+void Env::set_busy_timeout(std::chrono::milliseconds timeout) { busy_timeout_ms_.store(timeout.count()); }
+
+namespace {
+
+// The byte of the data file the writers lock: far beyond any real file size, so that it
+// never meets a lock on the file's contents.
+constexpr off_t WRITER_LOCK_BYTE = off_t{1} << 62;
+
+struct flock writer_lock(short type) {
+    struct flock lock {};
+    lock.l_type = type;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = WRITER_LOCK_BYTE;
+    lock.l_len = 1;
+    return lock;
+}
+
+} // namespace
+
+void Env::lock_writer() {
+    if (lock_fd_ < 0)
+        return;
+    std::lock_guard guard(writer_mutex_);
+    if (writers_++ > 0)
+        return; // this process holds the lock already
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms_.load());
+    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+        struct flock lock = writer_lock(F_WRLCK);
+        if (::fcntl(lock_fd_, F_SETLK, &lock) == 0)
+            return;
+        const int error = errno;
+        if (error != EACCES && error != EAGAIN && error != EINTR) {
+            --writers_;
+            throw StorageError(fmt::format("cannot lock the database for writing: {}", std::strerror(error)), error);
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            --writers_;
+            struct flock holder = writer_lock(F_WRLCK);
+            const bool known = ::fcntl(lock_fd_, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK && holder.l_pid > 0;
+            throw StorageError(known ? fmt::format("database is busy: another process is writing (pid {})", holder.l_pid)
+                                     : std::string("database is busy: another process is writing"),
+                               EBUSY);
+        }
+        std::this_thread::sleep_for(pause);
+    }
+}
+
+void Env::unlock_writer() noexcept {
+    if (lock_fd_ < 0)
+        return;
+    std::lock_guard guard(writer_mutex_);
+    if (--writers_ > 0)
+        return;
+    struct flock lock = writer_lock(F_UNLCK);
+    ::fcntl(lock_fd_, F_SETLK, &lock);
 }
 
 std::size_t Env::map_size() const {
@@ -60,12 +131,16 @@ void Env::set_map_size(std::size_t bytes) {
 // --- Txn -------------------------------------------------------------------------------
 
 Txn::Txn(Env& env, unsigned flags) : env_(&env), read_only_((flags & MDB_RDONLY) != 0) {
+    if (!read_only_)
+        env.lock_writer();
     int rc = mdb_txn_begin(env.handle(), nullptr, flags, &txn_);
     if (rc == MDB_MAP_RESIZED && env.active_transactions() == 0) {
         // Another process grew the map: adopt its size, then try once more.
         check(mdb_env_set_mapsize(env.handle(), 0), "mdb_env_set_mapsize");
         rc = mdb_txn_begin(env.handle(), nullptr, flags, &txn_);
     }
+    if (rc != MDB_SUCCESS && !read_only_)
+        env.unlock_writer();
     check(rc, "mdb_txn_begin");
     env_->active_txns_.fetch_add(1);
 }
@@ -91,6 +166,8 @@ void Txn::abort() noexcept {
         mdb_txn_abort(txn_);
         txn_ = nullptr;
         env_->active_txns_.fetch_sub(1);
+        if (!read_only_)
+            env_->unlock_writer();
     }
 }
 
@@ -99,6 +176,8 @@ void Txn::commit() {
     // mdb_txn_commit frees the handle even when it fails.
     int rc = mdb_txn_commit(std::exchange(txn_, nullptr));
     env_->active_txns_.fetch_sub(1);
+    if (!read_only_)
+        env_->unlock_writer();
     check(rc, "mdb_txn_commit");
 }
 

@@ -21,8 +21,11 @@
 #include <lmdb.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -45,6 +48,9 @@ struct EnvOptions {
     bool read_only = false;
     bool no_lock = false; // MDB_NOLOCK: only for probing a file nobody else writes
     bool no_sync = false; // MDB_NOSYNC: faster commits, not durable on power loss
+    // How long a write transaction waits for another process's to end before it fails
+    // with "database is busy".
+    std::chrono::milliseconds busy_timeout{5000};
 };
 
 class Env {
@@ -69,11 +75,25 @@ public:
     // Open transactions of this process on this Env, kept by Txn.
     int active_transactions() const noexcept { return active_txns_.load(); }
 
+    // How long a write transaction waits for another process's (EnvOptions::busy_timeout).
+    void set_busy_timeout(std::chrono::milliseconds timeout);
+
 private:
     friend class Txn;
+    // Writers of different processes meet on a record lock (fcntl) on one byte of the
+    // data file far past its end, held while this process has a write transaction open;
+    // another process polls for it up to the busy timeout, then fails naming the holder's
+    // pid. LMDB's own writer mutex would wait without end. Readers take no lock at all.
+    void lock_writer();
+    void unlock_writer() noexcept;
+
     MDB_env* env_ = nullptr;
     bool read_only_ = false;
     std::atomic<int> active_txns_{0};
+    int lock_fd_ = -1;
+    std::mutex writer_mutex_;
+    int writers_ = 0; // write transactions of this process holding or waiting for the lock
+    std::atomic<std::int64_t> busy_timeout_ms_{5000};
 };
 
 // A transaction; ReadTxn and WriteTxn add what only one of them may do. Functions that
@@ -108,6 +128,8 @@ public:
     explicit ReadTxn(Env& env) : Txn(env, MDB_RDONLY) {}
 };
 
+// Waits for another process's write transaction at most the Env's busy timeout, then
+// throws StorageError "database is busy: another process is writing (pid N)" (code EBUSY).
 class WriteTxn : public Txn {
 public:
     explicit WriteTxn(Env& env) : Txn(env, 0) {}

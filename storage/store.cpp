@@ -121,6 +121,20 @@ Store::Store(const std::filesystem::path& path, const StoreOptions& options) : p
         txn.commit(); // keeps the table handles for the Env's lifetime
         return;
     }
+    if (state == FileState::LMDB) {
+        // An existing database opens in a read transaction, so that opening never waits
+        // for another process's write; only a file still missing tables needs a write.
+        lmdb::ReadTxn txn(*env_);
+        const auto meta = lmdb::Dbi::open(txn, "meta");
+        check_format(meta ? meta->get(txn, FORMAT_KEY) : std::nullopt, path);
+        try {
+            open_tables(txn);
+            txn.commit(); // keeps the table handles for the Env's lifetime
+            return;
+        } catch (const StorageError&) {
+            // a table is missing: created below
+        }
+    }
     lmdb::WriteTxn txn(*env_);
     if (state == FileState::LMDB) {
         // Checked again under the lock: another process may have changed the file.

@@ -76,8 +76,36 @@ bool TableReader::read_row(std::vector<std::string>& cells, std::vector<std::siz
     }
 }
 
+namespace {
+
+// The names a header gives each column, in lower case.
+const std::vector<std::vector<std::string>>& header_names() {
+    static const std::vector<std::vector<std::string>> names = {
+        {"subject", "subj", "s", "source", "from", "head", "entity", "node", "id"},
+        {"predicate", "pred", "p", "property", "relation", "relationship", "rel", "edge", "verb", "label"},
+        {"object", "obj", "o", "target", "to", "tail", "value"},
+        {"context", "ctx", "c", "graph", "g", "named graph", "named_graph"}};
+    return names;
+}
+
+} // namespace
+
+bool looks_like_header(const std::vector<std::string>& cells) {
+    if (cells.size() > header_names().size())
+        return false;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        std::string lower = cells[i];
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        const auto first = lower.find_first_not_of(" \t\r");
+        lower = first == std::string::npos ? "" : lower.substr(first, lower.find_last_not_of(" \t\r") - first + 1);
+        const auto& names = header_names()[i];
+        if (std::find(names.begin(), names.end(), lower) == names.end())
+            return false;
+    }
+    return true;
+}
+
 bool TableReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
-    static const char* const HEADER[] = {"subject", "predicate", "object", "context"};
     std::vector<std::string> cells;
     std::vector<std::size_t> columns;
     for (;;) {
@@ -90,13 +118,7 @@ bool TableReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
                                                    std::to_string(cells.size()));
         if (first_) {
             first_ = false;
-            bool looks_like_header = true;
-            for (std::size_t i = 0; i < cells.size(); ++i) {
-                std::string lower = cells[i];
-                std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-                looks_like_header = looks_like_header && lower == HEADER[i];
-            }
-            if (header_.value_or(looks_like_header))
+            if (header_.value_or(looks_like_header(cells)))
                 continue;
         }
         for (std::size_t i = 0; i < 4; ++i) {

@@ -17,6 +17,11 @@
 
 namespace quarry::engine::io {
 
+// True if a first row's cells read as column names: each is a usual name of its column
+// (subject/s/source/from/head…, predicate/p/property/relation…, object/o/target/to/value…,
+// context/c/graph…), in any case.
+bool looks_like_header(const std::vector<std::string>& cells);
+
 class TableReader {
 public:
     TableReader(std::istream& in, std::string name, bool csv, std::optional<bool> header,

@@ -1,5 +1,7 @@
 #include "engine/io/transfer.hpp"
 
+#include "engine/exec_context.hpp"
+
 #include "engine/io/rdf_terms.hpp"
 #include "engine/io/read_ahead.hpp"
 #include "engine/io/table_reader.hpp"
@@ -99,7 +101,12 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     ReadAhead::Batch batch;
     std::vector<const storage::PreparedTerm*> batch_terms; // of a batch, in order
     std::vector<storage::TermId> ids;
+    auto check_cancelled = [&] {
+        if (options.cancelled && options.cancelled->load())
+            throw Cancelled();
+    };
     while (ahead.next(batch)) {
+        check_cancelled();
         if (options.progress)
             for (const LoadProgress& point : batch.progress)
                 options.progress(point);
@@ -130,6 +137,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.added = bulk->finish();
         summary.already_present = summary.read - summary.added;
     }
+    check_cancelled(); // a read cut short by the interrupt must not look like the end of the input
     in.clear(); // at the end the stream is in a failed state, and tellg() says -1
     if (options.progress)
         options.progress(progress_of(in, summary.read + summary.skipped));
@@ -178,6 +186,8 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         out << "subject,predicate,object,context\r\n";
     if (format == ExportFormat::TSV)
         out << "subject\tpredicate\tobject\tcontext\n";
+    if (format == ExportFormat::QRY)
+        out << "begin;\n";
     std::uint64_t count = 0;
     while (auto quad = scan.next()) {
         const storage::Term s = store.resolve(txn, (*quad)[0]), p = store.resolve(txn, (*quad)[1]),
@@ -208,6 +218,8 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         }
         ++count;
     }
+    if (format == ExportFormat::QRY)
+        out << "commit;\n";
     return count;
 }
 

@@ -7,6 +7,7 @@
 #include "engine/terms.hpp"
 #include "storage/store.hpp"
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -36,6 +37,9 @@ struct LoadOptions {
     std::size_t memory = std::size_t{1} << 30; // bytes for sorting (empty store) or chunks of quads
     // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
     std::function<void(const LoadProgress&)> progress;
+    // Set from another thread (Ctrl-C) to stop the load: it throws engine::Cancelled,
+    // between batches and before it returns, so that its transaction stores nothing.
+    const std::atomic<bool>* cancelled = nullptr;
     static constexpr std::uint64_t PROGRESS_EVERY = 16'384;
 };
 
@@ -59,7 +63,7 @@ std::optional<ExportFormat> export_format(const std::string& name);
 
 // Writes every fact (of `context` only, if given) to `out`; returns the number written.
 // N-Triples drops contexts, each triple once; csv and tsv write cells in the term syntax,
-// with a header; qry writes add statements that recreate the facts.
+// with a header; qry writes add statements that recreate the facts, inside one begin … commit.
 std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
                            ExportFormat format, const std::optional<storage::Term>& context);
 

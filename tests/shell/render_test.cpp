@@ -36,9 +36,23 @@ std::string table(std::vector<Row> rows, std::size_t width) {
 
 } // namespace
 
-TEST_CASE("table columns are as wide as their widest value, in characters", "[shell][render]") {
+TEST_CASE("table columns are as wide as their widest value, in display columns", "[shell][render]") {
     CHECK(shell::display_width("Türkiye") == 7);
-    CHECK(shell::display_width("北京") == 2);
+    CHECK(shell::display_width("北京") == 4);
+    CHECK(shell::display_width("🙂") == 2);
+    CHECK(shell::display_width("e\u0301") == 1); // a combining accent takes no column
+    const std::string wide = table({{Term::name("北京"), Term::string("x")}, {Term::name("Zoë"), std::nullopt}}, 0);
+    CHECK(wide == "┌─────────┬──────┐\n"
+                  "│ country │ said │\n"
+                  "├─────────┼──────┤\n"
+                  "│ 北京    │ \"x\"  │\n"
+                  "│ Zoë     │      │\n"
+                  "└─────────┴──────┘\n");
+    // Cut to fit, a wide character is not split across the edge.
+    const std::string cut = table({{Term::name("x"), Term::string(std::string(40, 'a') + "北京北京北京")}}, 30);
+    std::istringstream cut_lines(cut);
+    for (std::string line; std::getline(cut_lines, line);)
+        CHECK(shell::display_width(line) <= 30);
     const std::string out = table({{Term::name("Türkiye"), Term::string("yes")}, {Term::name("Iran"), std::nullopt}}, 0);
     CHECK(out == "┌─────────┬───────┐\n"
                  "│ country │ said  │\n"
