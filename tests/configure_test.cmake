@@ -1,6 +1,7 @@
-# Configures this source tree in a scratch directory with the given cache settings and, with
-# -DBUILD=ON, builds it: as a distribution or a library-only user would, not as the presets
-# do. With BUILD=ON the build must print no warning.
+# Configures a source tree (Quarry's, or a small project of tests/) in a scratch directory
+# with the given cache settings and, with -DBUILD=ON, builds it: as a distribution or a
+# library-only user would, not as the presets do. With BUILD=ON the build must print no
+# warning.
 #   cmake -DSOURCE_DIR=… -DWORK_DIR=… -DARGS=-Da=b|-Dc=d [-DBUILD=ON] -P configure_test.cmake
 file(REMOVE_RECURSE ${WORK_DIR})
 string(REPLACE "|" ";" args "${ARGS}")
