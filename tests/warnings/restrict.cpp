@@ -3,6 +3,12 @@
 #include <string>
 #include <string_view>
 
-std::string quoted(std::string_view word) { return "'" + std::string(word) + "'"; }
-std::string parenthesised(const std::string& text) { return "(" + text + ")"; }
-std::string inverse(const std::string& path) { return "^" + std::string(path); }
+std::string quoted(std::string_view word) {
+    return "'" + std::string(word) + "'";
+}
+std::string parenthesised(const std::string& text) {
+    return "(" + text + ")";
+}
+std::string inverse(const std::string& path) {
+    return "^" + std::string(path);
+}
