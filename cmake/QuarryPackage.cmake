@@ -40,7 +40,6 @@ answers questions across them in its query language. This package holds the quar
 shell, its man page, and the C++ library (headers, static libraries and the CMake\n\
 package config for find_package(Quarry)).")
 set(CPACK_PACKAGE_CONTACT "${QUARRY_PACKAGE_MAINTAINER}")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
@@ -48,4 +47,6 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libboost-dev (>= 1.74), libfmt-dev (>= 9), liblmdb-dev, libcapnp-dev, pkg-config")
 set(CPACK_GENERATOR DEB)
+# `make package_source` packs the tree without git's files and the build directories.
+set(CPACK_SOURCE_IGNORE_FILES "^${PROJECT_SOURCE_DIR}/\\.git$" "^${PROJECT_SOURCE_DIR}/build/")
 include(CPack)
