@@ -1,19 +1,26 @@
 # Install rules and the package config, so that another project can write
 #   find_package(Quarry REQUIRED)
 #   target_link_libraries(app PRIVATE Quarry::quarry)
-# Headers go to <prefix>/include/quarry/{storage,parser,engine}/ and are included as
-# "engine/database.hpp", as inside this repository.
+# and #include <quarry/quarry.hpp>. Headers go to <prefix>/include/quarry/, the umbrella
+# quarry.hpp beside the folders {storage,parser,engine}/ it includes from; inside, they
+# include each other as "engine/database.hpp", as in this repository. Quarry::quarry
+# carries C++20 (the public headers need it) and both include directories.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 # Exported as Quarry::quarry; "quarry" itself is the shell program.
 add_library(quarry_library INTERFACE)
 target_link_libraries(quarry_library INTERFACE quarry_engine)
+target_include_directories(quarry_library INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+target_compile_features(quarry_library INTERFACE cxx_std_20)
 set_target_properties(quarry_library PROPERTIES EXPORT_NAME quarry)
+# The same name for a project that adds this source tree with add_subdirectory().
+add_library(Quarry::quarry ALIAS quarry_library)
 
 set(QUARRY_INCLUDE_DIR ${CMAKE_INSTALL_INCLUDEDIR}/quarry)
 foreach(target quarry_storage quarry_parser quarry_engine)
     target_include_directories(${target} INTERFACE $<INSTALL_INTERFACE:${QUARRY_INCLUDE_DIR}>)
+    target_compile_features(${target} PUBLIC cxx_std_20)
 endforeach()
 
 install(TARGETS quarry_library quarry_storage quarry_schema quarry_parser quarry_engine
@@ -23,6 +30,7 @@ foreach(folder storage parser engine)
     install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${QUARRY_INCLUDE_DIR}/${folder}
             FILES_MATCHING PATTERN "*.hpp")
 endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/quarry/quarry.hpp DESTINATION ${QUARRY_INCLUDE_DIR})
 
 set(QUARRY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Quarry)
 install(EXPORT QuarryTargets NAMESPACE Quarry:: DESTINATION ${QUARRY_CMAKE_DIR})

@@ -1,6 +1,10 @@
-# Installs this build into a scratch prefix, builds examples/embed against it with
-# find_package(Quarry), runs it and checks its output.
-#   cmake -DSOURCE_DIR=… -DBUILD_DIR=… -DWORK_DIR=… -P embed_test.cmake
+# Builds examples/embed (a C++-only project with no C++ standard of its own) against an
+# installed Quarry with find_package(Quarry), runs it and checks its output. The Quarry
+# comes either from `cmake --install` of this build into a scratch prefix, or, with
+# -DPACKAGE=ON, from the Debian package that `cpack -G DEB` makes of this build, unpacked
+# into a scratch root (dpkg -x): then the package's name, its Depends, and its man page,
+# generated from `quarry --help`, are checked too.
+#   cmake -DSOURCE_DIR=… -DBUILD_DIR=… -DWORK_DIR=… [-DPACKAGE=ON -DQUARRY=…] -P embed_test.cmake
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
@@ -12,9 +16,81 @@ function(run)
     set(output "${out}" PARENT_SCOPE)
 endfunction()
 
-run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
+# The example reaches Quarry through the umbrella header only.
+file(STRINGS ${SOURCE_DIR}/examples/embed/main.cpp includes REGEX "^[ \t]*#[ \t]*include")
+foreach(line ${includes})
+    if(line MATCHES "\"" OR (line MATCHES "quarry" AND NOT line MATCHES "<quarry/quarry.hpp>"))
+        message(FATAL_ERROR "examples/embed/main.cpp includes more of Quarry than <quarry/quarry.hpp>: ${line}")
+    endif()
+endforeach()
+
+if(PACKAGE)
+    include(${BUILD_DIR}/CPackConfig.cmake)
+    run(cpack -G DEB --config ${BUILD_DIR}/CPackConfig.cmake -B ${WORK_DIR}/package)
+    run(dpkg --print-architecture)
+    string(STRIP "${output}" arch)
+    set(deb ${WORK_DIR}/package/quarry_${CPACK_PACKAGE_VERSION}_${arch}.deb)
+    if(NOT EXISTS ${deb})
+        file(GLOB made ${WORK_DIR}/package/*.deb)
+        message(FATAL_ERROR "cpack made ${made}, not ${deb}")
+    endif()
+    run(dpkg-deb --field ${deb} Package Version Architecture Depends)
+    message(STATUS "${output}")
+    foreach(dependency libedit2 liblmdb0 libcapnp- libboost-program-options libfmt libboost-dev
+                       libcapnp-dev liblmdb-dev libfmt-dev pkg-config)
+        if(NOT output MATCHES "Depends:.*${dependency}")
+            message(FATAL_ERROR "the package does not depend on ${dependency}:\n${output}")
+        endif()
+    endforeach()
+    set(root ${WORK_DIR}/root)
+    run(dpkg -x ${deb} ${root})
+    set(prefix ${root}/usr)
+    foreach(file bin/quarry include/quarry/quarry.hpp include/quarry/engine/database.hpp
+                 share/man/man1/quarry.1.gz)
+        if(NOT EXISTS ${prefix}/${file})
+            message(FATAL_ERROR "the package has no /usr/${file}")
+        endif()
+    endforeach()
+    file(GLOB_RECURSE configs ${prefix}/*/QuarryConfig.cmake)
+    if(NOT configs)
+        message(FATAL_ERROR "the package has no QuarryConfig.cmake")
+    endif()
+    # The man page says what --help says: every line of it (but the "Options" heading),
+    # with roff's escapes and line breaks taken out.
+    run(gzip -dc ${prefix}/share/man/man1/quarry.1.gz)
+    string(REPLACE ";" "<semicolon>" man "${output}")
+    string(REPLACE "\\-" "-" man "${man}")
+    string(REGEX REPLACE "\\\\f[BIRP]" "" man "${man}")
+    string(REGEX REPLACE "[ \t\n]+" " " man "${man}")
+    run(${prefix}/bin/quarry --help)
+    string(REPLACE ";" "<semicolon>" help "${output}")
+    string(REPLACE "\n" ";" lines "${help}")
+    set(checked 0)
+    foreach(line ${lines})
+        string(REGEX REPLACE "[ \t]+" " " text "${line}")
+        string(STRIP "${text}" text)
+        if(text STREQUAL "" OR text STREQUAL "Options:")
+            continue()
+        endif()
+        string(FIND "${man}" "${text}" at)
+        if(at EQUAL -1)
+            message(FATAL_ERROR "the man page lacks this line of quarry --help: '${text}'\n${man}")
+        endif()
+        math(EXPR checked "${checked} + 1")
+    endforeach()
+    if(checked LESS 15)
+        message(FATAL_ERROR "quarry --help has only ${checked} lines:\n${help}")
+    endif()
+    if(NOT man MATCHES "^.*\\.TH QUARRY \"1\"")
+        message(FATAL_ERROR "not a man page of section 1:\n${man}")
+    endif()
+else()
+    set(prefix ${WORK_DIR}/prefix)
+    run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+endif()
+
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/embed -B ${WORK_DIR}/build -G Ninja
-    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/quarry-embed ${WORK_DIR}/embed.qdb)
 set(expected "who\twhere\t\nAref\tRiyadh\t\nKhaji\tAstana\t\nlaunched 2017 (integer)\n")

@@ -3,8 +3,7 @@
 //
 //   quarry-embed DB
 
-#include "engine/database.hpp"
-#include "engine/terms.hpp"
+#include <quarry/quarry.hpp>
 
 #include <iostream>
 

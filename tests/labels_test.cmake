@@ -1,0 +1,23 @@
+# Every test of the build carries exactly one of the labels fast and slow.
+#   cmake -DBUILD_DIR=… -P labels_test.cmake
+function(count_tests result)
+    execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${BUILD_DIR} -N ${ARGN}
+                    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT status EQUAL 0 OR NOT out MATCHES "Total Tests: ([0-9]+)")
+        message(FATAL_ERROR "ctest -N ${ARGN} failed:\n${out}\n${err}")
+    endif()
+    set(${result} ${CMAKE_MATCH_1} PARENT_SCOPE)
+    set(${result}_listing "${out}" PARENT_SCOPE)
+endfunction()
+count_tests(all)
+count_tests(fast -L "^fast$")
+count_tests(slow -L "^slow$")
+count_tests(neither -LE "^(fast|slow)$")
+if(NOT neither EQUAL 0)
+    message(FATAL_ERROR "${neither} tests are labelled neither fast nor slow:\n${neither_listing}")
+endif()
+math(EXPR labelled "${fast} + ${slow}")
+if(NOT labelled EQUAL all)
+    message(FATAL_ERROR "${all} tests, but ${fast} fast and ${slow} slow: some carry both")
+endif()
+message(STATUS "labels: ${fast} fast, ${slow} slow")
