@@ -761,11 +761,13 @@ int main(int argc, char** argv) {
             line += fmt::format("{:>10}  {:<7} {}", "ratio", "best", "rows");
         return line;
     };
-    const auto row = [&](const std::string& what, auto&& get, auto&& show, const std::string& rows) {
+    // `get` gives what the ratio compares (smaller is better); none: no ratio.
+    using Get = std::function<double(const Measurement&)>;
+    const auto row = [&](const std::string& what, const Get& get, auto&& show, const std::string& rows) {
         std::string line = fmt::format("{:<44}", what);
         for (const auto& m : measured)
             line += fmt::format("{:>14}", show(m));
-        if (ratios) {
+        if (ratios && get) {
             std::size_t best = 1;
             for (std::size_t i = 2; i < measured.size(); ++i)
                 if (get(measured[i]) < get(measured[best]))
@@ -792,7 +794,7 @@ int main(int argc, char** argv) {
     fmt::print("\n{}\n", header(""));
     row("load time", [](const Measurement& m) { return m.load_seconds; },
         [](const Measurement& m) { return fmt::format("{:.2f} s", m.load_seconds); }, "");
-    row("load rate (quads/s)", [](const Measurement& m) { return m.load_seconds; },
+    row("load rate (quads/s)", Get(),
         [&](const Measurement& m) { return with_commas(static_cast<std::uint64_t>(options.quads / m.load_seconds)); },
         "");
     const auto per_fact = [](const Measurement& m) { return static_cast<double>(m.file_bytes) / static_cast<double>(m.facts); };
