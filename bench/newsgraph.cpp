@@ -1,5 +1,7 @@
 #include "bench/newsgraph.hpp"
 
+#include "bench/graphs.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 
 namespace quarry::bench {
 
@@ -71,6 +74,11 @@ std::string word(std::uint64_t i, int min_syllables) {
     return out;
 }
 
+// Salts of the Zipf permutations, one per role an entity plays.
+enum Salt : std::uint64_t { ACTOR = 1, MET = 2, CITY = 3, ORGANISATION = 4, DOCUMENT = 5 };
+
+} // namespace
+
 std::string name_iri(const std::string& name) {
     std::string out = "<urn:quarry:name:";
     for (const char c : name) {
@@ -81,6 +89,28 @@ std::string name_iri(const std::string& name) {
     }
     out += '>';
     return out;
+}
+
+Writer::Writer(std::ostream& out, std::uint64_t budget)
+    : Writer([&out](const std::string& line) { out.write(line.data(), static_cast<std::streamsize>(line.size())); },
+             budget) {}
+
+void Writer::quad(const std::string& s, const std::string& p, const std::string& o, const std::string& graph) {
+    if (left_ == 0)
+        return;
+    --left_;
+    line_.clear();
+    line_ += s;
+    line_ += ' ';
+    line_ += p;
+    line_ += ' ';
+    line_ += o;
+    if (!graph.empty()) {
+        line_ += ' ';
+        line_ += graph;
+    }
+    line_ += " .\n";
+    emit_(line_);
 }
 
 std::string escape_literal(std::string_view text) {
@@ -101,7 +131,6 @@ std::string typed_literal(const std::string& lexical, std::string_view type) {
     return "\"" + lexical + "\"^^<http://www.w3.org/2001/XMLSchema#" + std::string(type) + ">";
 }
 
-// A date between 2015-01-01 and 2024-12-31 (days since the first).
 std::string date_of(std::uint64_t day) {
     static constexpr std::array<int, 12> MONTH_DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int year = 2015;
@@ -123,41 +152,6 @@ std::string date_of(std::uint64_t day) {
         ++year;
     }
 }
-
-constexpr std::uint64_t DAYS = 3653; // 2015-01-01 .. 2024-12-31
-
-// Writes lines until the budget is spent.
-class Writer {
-public:
-    Writer(std::ostream& out, std::uint64_t budget) : out_(out), left_(budget) {}
-    bool full() const { return left_ == 0; }
-    void quad(const std::string& s, const std::string& p, const std::string& o, const std::string& graph = {}) {
-        if (left_ == 0)
-            return;
-        --left_;
-        line_.clear();
-        line_ += s;
-        line_ += ' ';
-        line_ += p;
-        line_ += ' ';
-        line_ += o;
-        if (!graph.empty()) {
-            line_ += ' ';
-            line_ += graph;
-        }
-        line_ += " .\n";
-        out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
-    }
-private:
-    std::ostream& out_;
-    std::uint64_t left_;
-    std::string line_;
-};
-
-// Salts of the Zipf permutations, one per role an entity plays.
-enum Salt : std::uint64_t { ACTOR = 1, MET = 2, CITY = 3, ORGANISATION = 4, DOCUMENT = 5 };
-
-} // namespace
 
 GraphShape::GraphShape(std::uint64_t quads_)
     : quads(quads_),
@@ -231,6 +225,10 @@ std::string document_iri(std::uint64_t i) { return "<http://news.example/doc/" +
 namespace {
 
 Zipf city_picker(const GraphShape& shape) { return Zipf(shape.cities, 1.0, CITY); }
+Zipf organisation_picker(const GraphShape& shape) { return Zipf(shape.organisations, 1.0, ORGANISATION); }
+
+// The percentage of event quads that are `date` facts (see the event loop).
+constexpr std::uint64_t DATE_PERCENT = 10;
 
 } // namespace
 
@@ -272,7 +270,7 @@ void generate_news_graph(std::ostream& out, std::uint64_t quads, std::uint64_t s
         w.quad(name_iri(district_name(i)), located_in, city(i / 2));
 
     const Zipf cities = city_picker(shape);
-    const Zipf organisations(shape.organisations, 1.0, ORGANISATION);
+    const Zipf organisations = organisation_picker(shape);
     for (std::uint64_t i = 0; i < shape.organisations; ++i) {
         w.quad(organisation(i), located_in, city(cities(random)));
         if (i > 0 && random.below(2) == 0)
@@ -328,7 +326,7 @@ void generate_news_graph(std::ostream& out, std::uint64_t quads, std::uint64_t s
                                           std::to_string(++quotes),
                                       "ar");
             w.quad(person(who), said, text, document());
-        } else if (kind < 82) {
+        } else if (kind < 72 + DATE_PERCENT) {
             w.quad(name_iri(meeting_name(meetings++)), date, typed_literal(date_of(random.below(DAYS)), "date"),
                    document());
         } else if (kind < 92) {
@@ -339,6 +337,32 @@ void generate_news_graph(std::ostream& out, std::uint64_t quads, std::uint64_t s
             w.quad(person(who), role, role_literal(random.below(ROLES.size())), document());
         }
     }
+}
+
+Vocabulary news_vocabulary(std::uint64_t quads) {
+    const GraphShape shape(quads);
+    const auto name = [](const std::string& text) { return Constant{text, name_iri(text)}; };
+    Vocabulary v;
+    v.met = name("met");
+    v.member_of = name("member_of");
+    v.role = name("role");
+    v.born_in = name("born_in");
+    v.date = name("date");
+    v.located_in = name("located_in");
+    v.busy_city_label = city_name(busiest_city(shape));
+    v.busy_city = name(v.busy_city_label);
+    v.big_organisation = name(organisation_name(organisation_picker(shape).entity_of_rank(0)));
+    v.people = shape.people;
+    v.person = [name](std::uint64_t i) { return name(person_name(i)); };
+    // Quads before the events: the places, each organisation's two or three facts, each
+    // person's two or three.
+    const double static_quads = static_cast<double>(shape.countries + shape.provinces + shape.cities + shape.districts) +
+                                2.5 * static_cast<double>(shape.organisations) + 2.7 * static_cast<double>(shape.people);
+    const double per_day =
+        DATE_PERCENT / 100.0 * std::max(0.0, static_cast<double>(quads) - static_quads) / static_cast<double>(DAYS);
+    std::tie(v.dates_from, v.dates_to) =
+        dates_from_2020(per_day > 0 ? static_cast<std::uint64_t>(1000.0 / per_day + 0.5) : DAYS);
+    return v;
 }
 
 } // namespace quarry::bench

@@ -18,8 +18,10 @@
 // `match (Amira Kalemo, ?p, ?o)`.
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace quarry::bench {
@@ -69,6 +71,31 @@ std::string document_iri(std::uint64_t i);
 // The city that the "who met whom in a given context" query asks about: the one most
 // often used as a context.
 std::uint64_t busiest_city(const GraphShape& shape);
+
+// Writes N-Quads lines, one a call, until `budget` lines are written (later calls do nothing).
+class Writer {
+public:
+    Writer(std::ostream& out, std::uint64_t budget);
+    Writer(std::function<void(const std::string&)> emit, std::uint64_t budget)
+        : emit_(std::move(emit)), left_(budget) {}
+    bool full() const { return left_ == 0; }
+    // `graph` empty: the default graph.
+    void quad(const std::string& s, const std::string& p, const std::string& o, const std::string& graph = {});
+private:
+    std::function<void(const std::string&)> emit_;
+    std::uint64_t left_;
+    std::string line_;
+};
+
+// N-Triples pieces shared by the generators.
+std::string escape_literal(std::string_view text);                          // " and \ escaped
+std::string string_literal(std::string_view text, std::string_view lang);    // "text"@lang
+std::string typed_literal(const std::string& lexical, std::string_view type); // "lexical"^^<xsd:type>
+std::string name_iri(const std::string& name); // <urn:quarry:name:…>, what a Quarry name is in RDF
+
+// Dates run over ten years, 2015-01-01 .. 2024-12-31: day `day` of them, as YYYY-MM-DD.
+constexpr std::uint64_t DAYS = 3653;
+std::string date_of(std::uint64_t day);
 
 // A count written as digits with an optional k or M suffix: 100k, 1M, 2500000.
 // Throws std::invalid_argument otherwise.
