@@ -80,7 +80,8 @@ public:
         : emit_(std::move(emit)), left_(budget) {}
     bool full() const { return left_ == 0; }
     // `graph` empty: the default graph.
-    void quad(const std::string& s, const std::string& p, const std::string& o, const std::string& graph = {});
+    void quad(const std::string& s, const std::string& p, const std::string& o,
+              const std::string& graph = {});
 private:
     std::function<void(const std::string&)> emit_;
     std::uint64_t left_;
@@ -88,9 +89,10 @@ private:
 };
 
 // N-Triples pieces shared by the generators.
-std::string escape_literal(std::string_view text);                          // " and \ escaped
-std::string string_literal(std::string_view text, std::string_view lang);    // "text"@lang
-std::string typed_literal(const std::string& lexical, std::string_view type); // "lexical"^^<xsd:type>
+std::string escape_literal(std::string_view text);                        // " and \ escaped
+std::string string_literal(std::string_view text, std::string_view lang); // "text"@lang
+std::string typed_literal(const std::string& lexical,
+                          std::string_view type); // "lexical"^^<xsd:type>
 std::string name_iri(const std::string& name); // <urn:quarry:name:…>, what a Quarry name is in RDF
 
 // Dates run over ten years, 2015-01-01 .. 2024-12-31: day `day` of them, as YYYY-MM-DD.

@@ -46,11 +46,11 @@ struct QueryPlan {
     OperatorPtr root;
     std::size_t width = 0;        // slots per row of the joins (one per variable)
     std::size_t output_width = 0; // ids per row of the root: the columns, then order keys
-    std::vector<TermId> inputs; // what the slots hold before the first tuple (empty: nothing)
+    std::vector<TermId> inputs;   // what the slots hold before the first tuple (empty: nothing)
     std::vector<std::string> columns;
-    std::vector<Expression> items;      // one per column
+    std::vector<Expression> items;       // one per column
     std::vector<std::string> item_texts; // for explain, one per column
-    std::vector<Expression> aggregates; // every aggregate of items and order keys
+    std::vector<Expression> aggregates;  // every aggregate of items and order keys
     bool grouped = false;
     bool distinct = false;
     struct Key {

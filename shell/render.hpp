@@ -22,9 +22,9 @@ const char* mode_name(Mode mode);
 std::string mode_names();
 
 struct RenderOptions {
-    std::size_t width = 0;  // table: the terminal's width (0: no limit)
-    bool headers = true;    // csv, tsv, markdown: a header row of column names
-    std::string null_value;  // how an unbound value prints (.nullvalue)
+    std::size_t width = 0;    // table: the terminal's width (0: no limit)
+    bool headers = true;      // csv, tsv, markdown: a header row of column names
+    std::string null_value;   // how an unbound value prints (.nullvalue)
     std::size_t max_rows = 0; // print at most this many rows (0: all); the count stays whole
     // table: IRIs under one of these (name, IRI) prefixes print as name:local.
     std::vector<std::pair<std::string, std::string>> prefixes;

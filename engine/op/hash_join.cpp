@@ -60,7 +60,8 @@ bool HashJoin::probe(ExecContext& context, std::size_t width) {
     probe_keys_.resize(rows * key_width);
     for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
         for (std::size_t k = 0; k < key_width; ++k)
-            probe_keys_[row_idx * key_width + k] = input_.row(row_idx)[tuple_.positions[keys_[k]].slot];
+            probe_keys_[row_idx * key_width + k] =
+                input_.row(row_idx)[tuple_.positions[keys_[k]].slot];
     found_.resize(rows);
     table_.find_batch(probe_keys_.data(), rows, found_.data());
     row_ = 0;

@@ -18,7 +18,8 @@ class HashJoin : public Operator {
 public:
     // `keys`: the tuple's positions whose slots every input row binds.
     HashJoin(OperatorPtr child, TuplePlan tuple, std::vector<unsigned> keys)
-        : child_(std::move(child)), tuple_(std::move(tuple)), keys_(std::move(keys)), table_(keys_.size()) {}
+        : child_(std::move(child)), tuple_(std::move(tuple)), keys_(std::move(keys)),
+          table_(keys_.size()) {}
     void reset(const TermId* input) override;
     std::string describe() const override;
     std::vector<const Operator*> inputs() const override { return {child_.get()}; }
@@ -43,10 +44,10 @@ private:
 
     // Run state.
     RowBatch input_;
-    std::vector<TermId> probe_keys_;   // the key ids of each input row
-    std::vector<std::size_t> found_;   // the key number of each input row (SIZE_MAX: none)
-    std::size_t row_ = 0;              // the input row being extended
-    std::size_t next_ = 0, end_ = 0;   // its next match, and the end of its matches
+    std::vector<TermId> probe_keys_; // the key ids of each input row
+    std::vector<std::size_t> found_; // the key number of each input row (SIZE_MAX: none)
+    std::size_t row_ = 0;            // the input row being extended
+    std::size_t next_ = 0, end_ = 0; // its next match, and the end of its matches
     bool exhausted_ = false;
     std::vector<TermId> extended_;
 };
