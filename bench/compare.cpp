@@ -27,7 +27,7 @@
 #include "bench/command_line.hpp"
 #include "bench/graphs.hpp"
 #include "bench/newsgraph.hpp"
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 #include "engine/io/nquads_reader.hpp"
 #include "engine/io/rdf_terms.hpp"
 #include "engine/terms.hpp"
@@ -210,7 +210,7 @@ public:
     void load(const fs::path& data) override {
         {
             quarry::Database db(path_);
-            db.load(data, quarry::engine::io::LoadOptions{});
+            db.load(data, quarry::LoadOptions{});
         }
         db_ = std::make_unique<quarry::Database>(path_, quarry::DatabaseOptions{.read_only = true});
     }
@@ -220,14 +220,14 @@ public:
         Answer answer;
         auto rows = db_->query(text);
         std::size_t bytes = 0;
-        quarry::engine::Row row;
+        quarry::Row row;
         while (rows->read(row)) {
             ++answer.rows;
             for (const auto& value : row)
                 if (value)
                     bytes += value->text().size();
             if (answer.rows == 1 && row.size() == 1 && row[0])
-                answer.value = quarry::engine::format_term(*row[0]);
+                answer.value = quarry::format_term(*row[0]);
             if (checksum) {
                 checksum->begin_row();
                 for (const auto& value : row)

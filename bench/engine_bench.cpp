@@ -6,7 +6,7 @@
 //
 //   quarry-engine-bench [--facts N] [--nodes N] [--dir DIR]
 
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 
 #include <fmt/format.h>
 
@@ -27,7 +27,7 @@ std::string count_of(quarry::Database& db, const std::string& query, double& sec
     auto rows = db.query(query);
     const auto row = rows->next();
     seconds = seconds_since(start);
-    return quarry::engine::format_term(*(*row)[0]);
+    return quarry::format_term(*(*row)[0]);
 }
 
 } // namespace
@@ -58,9 +58,9 @@ int main(int argc, char** argv) {
         std::vector<quarry::Fact> batch;
         const auto start = Clock::now();
         for (std::size_t i = 0; i < facts; ++i)
-            batch.push_back({quarry::storage::Term::integer(static_cast<std::int64_t>(random() % nodes)),
-                             quarry::storage::Term::name("knows"),
-                             quarry::storage::Term::integer(static_cast<std::int64_t>(random() % nodes))});
+            batch.push_back({quarry::Term::integer(static_cast<std::int64_t>(random() % nodes)),
+                             quarry::Term::name("knows"),
+                             quarry::Term::integer(static_cast<std::int64_t>(random() % nodes))});
         const auto added = db.add(batch);
         fmt::print("loaded {} facts over {} nodes in {:.2f} s\n", added.added, nodes, seconds_since(start));
     }
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
         "match (?a, knows, ?b), (?b, knows, ?c), (?c, knows, ?a) return count(*)";
     const std::string chain = "match (?a, knows, ?b), (?b, knows, ?c) return count(*)";
     for (bool leapfrog : {true, false}) {
-        quarry::engine::PlannerOptions planner;
+        quarry::PlannerOptions planner;
         planner.leapfrog = leapfrog;
         quarry::Database db(path, quarry::DatabaseOptions{.read_only = true, .planner = planner});
         double t_triangle = 0, t_chain = 0;
@@ -89,18 +89,18 @@ int main(int argc, char** argv) {
         std::vector<quarry::Fact> batch;
         const std::size_t people = nodes * 2;
         for (std::size_t i = 0; i < people; ++i) {
-            const auto person = quarry::storage::Term::name(fmt::format("person {}", i));
-            batch.push_back({person, quarry::storage::Term::name("role"),
-                             quarry::storage::Term::name(fmt::format("role {}", random() % 50))});
+            const auto person = quarry::Term::name(fmt::format("person {}", i));
+            batch.push_back({person, quarry::Term::name("role"),
+                             quarry::Term::name(fmt::format("role {}", random() % 50))});
             if (random() % 2)
-                batch.push_back({person, quarry::storage::Term::name("born_in"),
-                                 quarry::storage::Term::name(fmt::format("city {}", random() % 500))});
+                batch.push_back({person, quarry::Term::name("born_in"),
+                                 quarry::Term::name(fmt::format("city {}", random() % 500))});
         }
         db.add(batch);
     }
     const std::string star = "match (?x, role, ?r), (?x, born_in, ?c) return count(distinct ?x)";
     for (const double seek_cost : {0.0, 2.0, 8.0, 32.0}) {
-        quarry::engine::PlannerOptions planner;
+        quarry::PlannerOptions planner;
         planner.seek_cost = seek_cost;
         quarry::Database db(star_path, quarry::DatabaseOptions{.read_only = true, .planner = planner});
         double best = 1e9;

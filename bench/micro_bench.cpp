@@ -10,7 +10,8 @@
 // several times, and building the graph once per call would dominate the run). Everything
 // lives in one temporary directory, removed at exit.
 
-#include "engine/database.hpp"
+#include "engine/internals.hpp"
+#include "quarry/database.hpp"
 #include "engine/op/aggregate.hpp"
 #include "engine/op/distinct.hpp"
 #include "engine/op/order.hpp"
@@ -29,7 +30,7 @@
 using quarry::Database;
 using quarry::DatabaseOptions;
 using quarry::Fact;
-using quarry::storage::Term;
+using quarry::Term;
 
 namespace {
 
@@ -156,7 +157,7 @@ std::vector<Term> point_subjects() {
 }
 
 // Reads every row into `row`; returns how many there were.
-std::int64_t read_all(quarry::engine::Rows& rows, quarry::engine::Row& row) {
+std::int64_t read_all(quarry::Rows& rows, quarry::Row& row) {
     std::int64_t count = 0;
     while (rows.read(row)) {
         benchmark::DoNotOptimize(row);
@@ -179,13 +180,13 @@ void BM_PointQuery(benchmark::State& state) {
     std::vector<std::string> queries;
     queries.reserve(SAMPLES);
     for (const Term& subject : point_subjects())
-        queries.push_back(fmt::format("match ({}, ?p, ?o)", quarry::engine::format_term(subject)));
+        queries.push_back(fmt::format("match ({}, ?p, ?o)", quarry::format_term(subject)));
 
     std::size_t query_idx = 0;
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query(queries[query_idx++ % SAMPLES]);
-        quarry::engine::Row row;
+        quarry::Row row;
         rows_seen += read_all(*rows, row);
     }
     report_queries(state, rows_seen);
@@ -199,7 +200,7 @@ void BM_PointQueryPrepared(benchmark::State& state) {
     const std::vector<Term> subjects = point_subjects();
     const auto query = db.prepare("match ($s, ?p, ?o)");
     std::vector<Term> values(1);
-    quarry::engine::Row row;
+    quarry::Row row;
     std::size_t query_idx = 0;
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
@@ -217,7 +218,7 @@ void BM_FullScan(benchmark::State& state) {
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query("match (?s, ?p, ?o, ?g)");
-        quarry::engine::Row row;
+        quarry::Row row;
         rows_seen += read_all(*rows, row);
     }
     state.SetItemsProcessed(rows_seen);
@@ -239,7 +240,7 @@ std::vector<Term> sample_terms(std::uint64_t seed) {
 
 // Dictionary term → id, all in one read transaction. Items: look-ups.
 void BM_DictionaryFind(benchmark::State& state) {
-    const quarry::storage::Store& store = fixture().db().store();
+    const quarry::storage::Store& store = quarry::engine::store_of(fixture().db());
     const std::vector<Term> terms = sample_terms(11);
     const auto txn = store.begin_read();
     std::size_t term_idx = 0;
@@ -257,7 +258,7 @@ BENCHMARK(BM_DictionaryFind);
 
 // Dictionary id → term, all in one read transaction. Items: look-ups.
 void BM_DictionaryResolve(benchmark::State& state) {
-    const quarry::storage::Store& store = fixture().db().store();
+    const quarry::storage::Store& store = quarry::engine::store_of(fixture().db());
     const auto txn = store.begin_read();
     std::vector<quarry::storage::TermId> ids;
     ids.reserve(SAMPLES);
@@ -281,7 +282,7 @@ BENCHMARK(BM_DictionaryResolve);
 void BM_AddBatch(benchmark::State& state) {
     const auto batch_size = static_cast<std::size_t>(state.range(0));
     // The fixture's file is safe to copy: nothing writes to it after it is built.
-    const std::filesystem::path& base = fixture().db().store().path();
+    const std::filesystem::path& base = fixture().db().path();
     static int run_idx = 0; // a fresh file per call of this function
     const auto path = scratch_dir().path() / fmt::format("add-{}.qdb", run_idx++);
     std::filesystem::copy_file(base, path);
@@ -432,7 +433,7 @@ void query_rows(benchmark::State& state, const char* text) {
     std::int64_t rows_seen = 0;
     for (auto _ : state) {
         auto rows = db.query(text);
-        quarry::engine::Row row;
+        quarry::Row row;
         rows_seen = read_all(*rows, row);
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * PEOPLE * MEETINGS));

@@ -1,11 +1,14 @@
 # Fails if a source file includes a header of a layer it must not depend on
 # (STYLE.md §1): storage ↛ parser/engine/shell, parser ↛ storage/engine/shell,
-# engine ↛ shell. Run as: cmake -DSOURCE_DIR=<repo> -P CheckLayering.cmake
+# engine ↛ shell; the public API (quarry/) includes none of them, and the shell only the
+# public API. Run as: cmake -DSOURCE_DIR=<repo> -P CheckLayering.cmake
 set(forbidden_storage parser engine shell)
 set(forbidden_parser storage engine shell)
 set(forbidden_engine shell)
+set(forbidden_quarry storage parser engine shell)
+set(forbidden_shell storage parser engine)
 set(violations "")
-foreach(layer storage parser engine)
+foreach(layer storage parser engine quarry shell)
     file(GLOB_RECURSE sources "${SOURCE_DIR}/${layer}/*.hpp" "${SOURCE_DIR}/${layer}/*.cpp")
     foreach(source ${sources})
         file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")

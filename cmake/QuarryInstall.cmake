@@ -1,10 +1,12 @@
 # Install rules and the package config, so that another project can write
 #   find_package(Quarry REQUIRED)
 #   target_link_libraries(app PRIVATE Quarry::quarry)
-# and #include <quarry/quarry.hpp>. Headers go to <prefix>/include/quarry/, the umbrella
-# quarry.hpp beside the folders {storage,parser,engine}/ it includes from; inside, they
-# include each other as "engine/database.hpp", as in this repository. Quarry::quarry
-# carries C++20 (the public headers need it) and both include directories.
+# and #include <quarry/quarry.hpp>. Only the public headers, quarry/*.hpp, are installed
+# (to <prefix>/include/quarry/); they include each other as "quarry/term.hpp", as in this
+# repository, and nothing but the standard library. The libraries behind them (engine,
+# parser, storage, schema) are static archives linked in; parser and storage are private
+# to the engine. Quarry::quarry carries C++20 (the public headers need it) and
+# <prefix>/include.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -17,20 +19,15 @@ set_target_properties(quarry_library PROPERTIES EXPORT_NAME quarry)
 # The same name for a project that adds this source tree with add_subdirectory().
 add_library(Quarry::quarry ALIAS quarry_library)
 
-set(QUARRY_INCLUDE_DIR ${CMAKE_INSTALL_INCLUDEDIR}/quarry)
 foreach(target quarry_storage quarry_parser quarry_engine)
-    target_include_directories(${target} INTERFACE $<INSTALL_INTERFACE:${QUARRY_INCLUDE_DIR}>)
     target_compile_features(${target} PUBLIC cxx_std_20)
 endforeach()
 
 install(TARGETS quarry_library quarry_storage quarry_schema quarry_parser quarry_engine
         EXPORT QuarryTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-foreach(folder storage parser engine)
-    install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${QUARRY_INCLUDE_DIR}/${folder}
-            FILES_MATCHING PATTERN "*.hpp")
-endforeach()
-install(FILES ${PROJECT_SOURCE_DIR}/quarry/quarry.hpp DESTINATION ${QUARRY_INCLUDE_DIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/quarry/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/quarry
+        FILES_MATCHING PATTERN "*.hpp")
 
 set(QUARRY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Quarry)
 install(EXPORT QuarryTargets NAMESPACE Quarry:: DESTINATION ${QUARRY_CMAKE_DIR})

@@ -41,10 +41,7 @@ struct RowBatch {
 constexpr std::size_t BATCH_ROWS = 1024;
 
 // Thrown when the statement was cancelled (Database::cancel).
-class Cancelled : public Error {
-public:
-    Cancelled() : Error("cancelled") {}
-};
+using quarry::Cancelled;
 
 // Decoded terms by id. An id names the same term forever once committed (terms are never
 // deleted), so a cache filled from committed snapshots can serve every later statement.

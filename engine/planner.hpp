@@ -14,6 +14,7 @@
 #include "engine/op/index_join.hpp"
 #include "engine/terms.hpp"
 #include "parser/ast.hpp"
+#include "quarry/database.hpp"
 
 #include <array>
 #include <set>
@@ -22,22 +23,8 @@ namespace quarry::engine {
 
 struct QueryPlan;
 
-struct PlannerOptions {
-    // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
-    bool leapfrog = true;
-    // A tuple joins by hashing (one scan of its matches into a table, then a probe per
-    // row) instead of a seek per row when at least this many input rows are expected, its
-    // matches cost less to hash than the seeks they replace (a seek costs as much as
-    // hashing `seek_cost` rows, a probe as hashing one), and there are at most
-    // `hash_join_max_build` of them.
-    double hash_join_min_input = 1000;
-    double hash_join_max_build = 2'000'000;
-    double seek_cost = 8;
-    // Two tuples that both scan in order of a shared variable merge instead.
-    bool merge = true;
-    // `order by … limit N` keeps only the best offset + N rows while sorting (a bounded
-    // heap), instead of sorting every row.
-    bool top_n = true;
+// The choices of quarry::PlannerOptions (quarry/database.hpp), and one set per statement.
+struct PlannerOptions : quarry::PlannerOptions {
     // The plan is for explain: estimate the rows of every step and keep each tuple's text
     // for describe(). Otherwise the last tuple of a block goes unestimated (nothing is
     // decided by its estimate, and estimating a selective tuple costs about as much as

@@ -1,14 +1,14 @@
 #include "engine/rows.hpp"
 
-namespace quarry::engine {
-
-bool Rows::read(Row& row) {
+bool quarry::Rows::read(Row& row) {
     auto next_row = next();
     if (!next_row)
         return false;
     row = std::move(*next_row);
     return true;
 }
+
+namespace quarry::engine {
 
 namespace {
 

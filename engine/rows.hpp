@@ -8,6 +8,7 @@
 
 #include "engine/expression.hpp"
 #include "engine/op/operator.hpp"
+#include "quarry/rows.hpp"
 
 #include <memory>
 #include <optional>
@@ -16,18 +17,8 @@
 
 namespace quarry::engine {
 
-using Row = std::vector<Value>;
-
-class Rows {
-public:
-    virtual ~Rows() = default;
-    virtual const std::vector<std::string>& columns() const = 0;
-    // The next row, or nullopt at the end.
-    virtual std::optional<Row> next() = 0;
-    // The next row into `row`, reusing its storage; false at the end. The same rows as
-    // next(), with fewer allocations for a caller that reads many.
-    virtual bool read(Row& row);
-};
+using quarry::Row;
+using quarry::Rows;
 
 struct QueryPlan;
 

@@ -126,6 +126,6 @@ storage::Term to_storage(const ast::Term& term, const PrefixMap& prefixes) {
     throw QueryError("unknown kind of term", &term);
 }
 
-std::string format_term(const storage::Term& term) { return parser::print(to_ast(term)); }
-
 } // namespace quarry::engine
+
+std::string quarry::format_term(const Term& term) { return parser::print(engine::to_ast(term)); }

@@ -24,8 +24,7 @@ parser::ast::Term to_ast(const storage::Term& term);
 // wildcard, or a value storage refuses.
 storage::Term to_storage(const parser::ast::Term& term, const PrefixMap& prefixes);
 
-// The canonical text of a stored term: "Syrian delegation", `Organization, the`, 22,
-// "Astana"@en, 2024-11-12, <http://…>.
-std::string format_term(const storage::Term& term);
+// The canonical text of a stored term (quarry/term.hpp).
+using quarry::format_term;
 
 } // namespace quarry::engine

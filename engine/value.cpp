@@ -221,6 +221,10 @@ Value negate(const Value& a) {
     return Term::decimal(-a->decimal_value());
 }
 
+} // namespace quarry::engine
+
+namespace quarry {
+
 std::string text_of(const Term& term) {
     switch (term.kind()) {
     case TermKind::NAME:
@@ -232,6 +236,10 @@ std::string text_of(const Term& term) {
         return format_term(term);
     }
 }
+
+} // namespace quarry
+
+namespace quarry::engine {
 
 namespace {
 

@@ -6,6 +6,7 @@
 // A Value is a term or nothing: nothing stands for an unbound variable and for the result
 // of an error (a type clash, a division by zero), which make a condition false, not fail.
 
+#include "quarry/rows.hpp"
 #include "storage/term.hpp"
 
 #include <optional>
@@ -14,7 +15,7 @@
 
 namespace quarry::engine {
 
-using Value = std::optional<storage::Term>;
+using quarry::Value;
 
 // Truth of a condition: three-valued, as SPARQL's.
 enum class Truth { FALSE, TRUE, ERROR };
@@ -52,8 +53,7 @@ Value negate(const Value& a);
 // `bound` is evaluated by the caller. Wrong kinds give an error (nothing).
 Value call_function(std::string_view name, std::span<const Value> args);
 
-// The text of a term for str() and the text functions: a name's or string's text, an
-// IRI, a typed literal's lexical form, or the canonical form of a number or date.
-std::string text_of(const storage::Term& term);
+// The text of a term for str() and the text functions (quarry/term.hpp).
+using quarry::text_of;
 
 } // namespace quarry::engine

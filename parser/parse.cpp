@@ -10,9 +10,9 @@
 #include <cctype>
 #include <cstring>
 
-namespace quarry::parser {
+namespace quarry {
 
-// --- ParseError ------------------------------------------------------------------------
+// --- ParseError (quarry/error.hpp) -----------------------------------------------------
 
 namespace {
 
@@ -26,7 +26,7 @@ bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0
 } // namespace
 
 ParseError::ParseError(SourcePosition position, std::string message, std::string source_line)
-    : std::runtime_error(located(position, message)), position_(position),
+    : Error(located(position, message)), position_(position),
       message_(std::move(message)), source_line_(std::move(source_line)) {}
 
 std::string ParseError::render_in(std::string_view file) const {
@@ -55,6 +55,10 @@ std::string ParseError::render_lines(std::string first_line) const {
     out += '^';
     return out;
 }
+
+} // namespace quarry
+
+namespace quarry::parser {
 
 // --- ParsedStatements ------------------------------------------------------------------
 

@@ -8,48 +8,20 @@
 
 #include "parser/ast.hpp"
 #include "parser/limits.hpp"
+#include "quarry/error.hpp"
 
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace quarry::parser {
 
-struct SourcePosition {
-    std::size_t line = 1;   // 1-based
-    std::size_t column = 1; // 1-based, in characters (UTF-8 code points)
-    friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
-};
-
-// A syntax error, or a semantic error reported against a node, with its position.
-// what() is "line L, column C: message"; render() adds the source line and a caret.
-class ParseError : public std::runtime_error {
-public:
-    ParseError(SourcePosition position, std::string message, std::string source_line);
-
-    SourcePosition position() const { return position_; }
-    std::size_t line() const { return position_.line; }
-    std::size_t column() const { return position_.column; }
-    // The message without the position: "expected ',' or ')'".
-    const std::string& message() const { return message_; }
-    const std::string& source_line() const { return source_line_; }
-    // what(), then the source line, then a caret under the column. `prefix` goes before
-    // the first line ("Error: " in the shell).
-    std::string render(std::string_view prefix = {}) const;
-    // As render(), with the position as "FILE:LINE:COL: message" (batch errors).
-    std::string render_in(std::string_view file) const;
-
-private:
-    std::string render_lines(std::string first_line) const;
-
-    SourcePosition position_;
-    std::string message_;
-    std::string source_line_;
-};
+// Errors carry their position (both defined in quarry/error.hpp, the public API).
+using quarry::ParseError;
+using quarry::SourcePosition;
 
 struct ParsedStatement {
     std::optional<ast::Statement> statement; // set when the statement parsed

@@ -4,26 +4,21 @@
 //
 //   #include <quarry/quarry.hpp>
 //
-//   quarry::Database db("news.qdb");                      // engine/database.hpp
+//   quarry::Database db("news.qdb");
 //   auto rows = db.query("match (?s, met, ?o) return ?s, ?o");
-//   while (auto row = rows->next()) { ... }               // engine/rows.hpp
+//   while (auto row = rows->next()) { ... }
 //
-// - quarry::Database, PreparedQuery, DatabaseOptions, results    engine/database.hpp
-// - quarry::engine::Rows, the cursor over a match's rows          engine/rows.hpp
-// - quarry::storage::Term and its kinds                           storage/term.hpp
-// - engine::format_term, the term conversions; engine::Value      engine/terms.hpp, value.hpp
-// - quarry::Error, StorageError; ParseError; QueryError           storage/, parser/, engine/
-// - LoadOptions, LoadSummary, ImportFormat, ExportFormat          engine/io/transfer.hpp
+// - quarry::Database, PreparedQuery, Script, DatabaseOptions, results   quarry/database.hpp
+// - quarry::Rows, Row, Value: the cursor over a match's rows              quarry/rows.hpp
+// - quarry::Term and its kinds; format_term, text_of                      quarry/term.hpp
+// - quarry::Error and its kinds: ParseError, ImportError, StorageError…   quarry/error.hpp
+// - LoadOptions, LoadSummary, ImportFormat, ExportFormat                  quarry/transfer.hpp
 //
-// Installed, this header is <prefix>/include/quarry/quarry.hpp beside the folders it
-// includes from; Quarry::quarry puts both <prefix>/include and <prefix>/include/quarry on
-// the include path. In this repository the same include works from the repository root.
+// These headers include nothing but the standard library. Installed, they are
+// <prefix>/include/quarry/; Quarry::quarry puts <prefix>/include on the include path.
 
-#include "engine/database.hpp"
-#include "engine/error.hpp"
-#include "engine/io/transfer.hpp"
-#include "engine/rows.hpp"
-#include "engine/terms.hpp"
-#include "engine/value.hpp"
-#include "storage/error.hpp"
-#include "storage/term.hpp"
+#include "quarry/database.hpp"
+#include "quarry/error.hpp"
+#include "quarry/rows.hpp"
+#include "quarry/term.hpp"
+#include "quarry/transfer.hpp"

@@ -5,7 +5,6 @@
 //   quarry restore DB FILE.qdump  |  quarry stats DB
 //   quarry --help | --version      (each command also takes --help)
 
-#include "engine/exec_context.hpp"
 #include "shell/progress.hpp"
 #include "shell/repl.hpp"
 #include "shell/shell.hpp"
@@ -46,12 +45,12 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 }
 
 // --context NAME: `default`, <iri> or a name.
-storage::Term context_term(const std::string& text) {
+Term context_term(const std::string& text) {
     if (text == "default")
-        return storage::Term::default_context();
+        return Term::default_context();
     if (text.size() >= 2 && text.front() == '<' && text.back() == '>')
-        return storage::Term::iri(text.substr(1, text.size() - 2));
-    return storage::Term::name(text);
+        return Term::iri(text.substr(1, text.size() - 2));
+    return Term::name(text);
 }
 
 // 64M, 1G, 512K or bytes.
@@ -260,8 +259,8 @@ int run_load(const std::vector<std::string>& args) {
             }
             continue;
         }
-        engine::io::LoadOptions load;
-        const auto import = engine::io::import_format(name);
+        LoadOptions load;
+        const auto import = import_format(name);
         if (!import) {
             std::cerr << "quarry load: " << file.string() << ": cannot load "
                       << (name.empty() ? "files without an extension" : name + " files")
@@ -280,12 +279,12 @@ int run_load(const std::vector<std::string>& args) {
             std::error_code no_size;
             const auto size = std::filesystem::file_size(file, no_size);
             progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
-            load.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
+            load.progress = [&](const LoadProgress& now) { progress->update(now); };
         }
-        engine::io::LoadSummary summary;
+        LoadSummary summary;
         try {
             summary = db.load(file, load);
-        } catch (const engine::Cancelled&) {
+        } catch (const Cancelled&) {
             progress.reset();
             std::cerr << "quarry load: stopped: nothing of " << file.string() << " was stored\n";
             return 130;
@@ -329,20 +328,20 @@ int run_export(const std::vector<std::string>& args) {
         name = std::filesystem::path(positional[1]).extension().string().substr(1);
     if (name.empty())
         name = "nquads";
-    const auto export_format = engine::io::export_format(name);
+    const auto export_format = quarry::export_format(name);
     if (!export_format) {
         std::cerr << "quarry export: unknown format '" << name << "' (expected nquads, ntriples, csv, tsv or qry)\n";
         return 2;
     }
     Database db(positional[0], DatabaseOptions{.read_only = true});
-    std::optional<storage::Term> only;
+    std::optional<Term> only;
     if (!context.empty())
         only = context_term(context);
     // N-Triples has no contexts: facts in named ones lose theirs, and only when asked to.
     std::uint64_t losing = 0;
-    if (*export_format == engine::io::ExportFormat::NTRIPLES)
+    if (*export_format == ExportFormat::NTRIPLES)
         for (const auto& [term, facts] : db.statistics().contexts)
-            if (term.kind() != storage::TermKind::DEFAULT_CONTEXT && (!only || *only == term))
+            if (term.kind() != TermKind::DEFAULT_CONTEXT && (!only || *only == term))
                 losing += facts;
     if (losing > 0 && !drop_contexts) {
         std::cerr << fmt::format("quarry export: {} facts are in named contexts, which N-Triples cannot hold; "
@@ -527,7 +526,7 @@ int run_shell(const std::vector<std::string>& arguments) {
                       << script << (args[0] == script ? "" : " " + args[0]) << "\n";
             return 2;
         } else if (const auto ext = std::filesystem::path(script).extension().string();
-                   ext.size() > 1 && engine::io::import_format(ext.substr(1))) {
+                   ext.size() > 1 && import_format(ext.substr(1))) {
             std::cerr << "quarry: " << script << " is a data file, not a script; load it with 'quarry load DB "
                       << script << "' (or .read " << script << " in the shell)\n";
             return 2;

@@ -24,7 +24,7 @@ std::string rate_text(double per_second) {
 
 } // namespace
 
-std::string progress_line(const std::string& name, const engine::io::LoadProgress& progress,
+std::string progress_line(const std::string& name, const LoadProgress& progress,
                           std::uint64_t total_bytes, double seconds) {
     const double rate = seconds > 0 ? static_cast<double>(progress.statements) / seconds : 0;
     if (total_bytes == 0)
@@ -43,7 +43,7 @@ std::string progress_line(const std::string& name, const engine::io::LoadProgres
 ProgressLine::ProgressLine(std::ostream& out, std::string name, std::uint64_t total_bytes)
     : out_(out), name_(std::move(name)), total_(total_bytes) {}
 
-void ProgressLine::update(const engine::io::LoadProgress& progress) {
+void ProgressLine::update(const LoadProgress& progress) {
     const auto now = Clock::now();
     if (drawn_ && now - last_ < std::chrono::milliseconds(250))
         return;

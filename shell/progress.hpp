@@ -3,7 +3,7 @@
 // The progress line of `quarry load` on a terminal: bytes, quads per second and the time
 // left, redrawn in place on standard error at most a few times a second.
 
-#include "engine/io/transfer.hpp"
+#include "quarry/transfer.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +14,7 @@ namespace quarry::shell {
 
 // "big.nq: 45% (100.4 MB of 223.1 MB), 77.2k quads/s, 0:14 left"; without a known total
 // size, "big.nq: 100.4 MB, 77.2k quads/s".
-std::string progress_line(const std::string& name, const engine::io::LoadProgress& progress,
+std::string progress_line(const std::string& name, const LoadProgress& progress,
                           std::uint64_t total_bytes, double seconds);
 
 // Draws progress_line on `out` (a terminal), throttled, and erases it when done.
@@ -25,7 +25,7 @@ public:
     ProgressLine(const ProgressLine&) = delete;
     ProgressLine& operator=(const ProgressLine&) = delete;
 
-    void update(const engine::io::LoadProgress& progress);
+    void update(const LoadProgress& progress);
     void clear();
 
 private:

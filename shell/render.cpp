@@ -1,8 +1,5 @@
 #include "shell/render.hpp"
 
-#include "engine/terms.hpp"
-#include "engine/exec_context.hpp"
-#include "engine/value.hpp"
 
 #include <fmt/format.h>
 
@@ -101,7 +98,7 @@ std::string pad(const std::string& text, std::size_t width) {
 }
 
 std::string plain(const Value& value, const std::string& null_value = {}) {
-    return value ? engine::text_of(*value) : null_value;
+    return value ? text_of(*value) : null_value;
 }
 
 std::string csv_cell(const std::string& text, char separator) {
@@ -169,13 +166,13 @@ std::string json_value(const Value& value) {
     if (!value)
         return "null";
     switch (value->kind()) {
-    case storage::TermKind::INTEGER:
-    case storage::TermKind::DECIMAL:
-        return engine::format_term(*value);
-    case storage::TermKind::BOOLEAN:
+    case TermKind::INTEGER:
+    case TermKind::DECIMAL:
+        return format_term(*value);
+    case TermKind::BOOLEAN:
         return value->boolean_value() ? "true" : "false";
     default:
-        return json_string(engine::text_of(*value));
+        return json_string(text_of(*value));
     }
 }
 
@@ -188,14 +185,14 @@ std::string json_object(const std::vector<std::string>& columns, const Row& row)
 
 void check_stop(const std::atomic<bool>* stop) {
     if (stop && stop->load())
-        throw engine::Cancelled();
+        throw Cancelled();
 }
 
 // A value in canonical form, an IRI under a declared prefix as name:local.
 std::string canonical(const Value& value, const RenderOptions& options) {
     if (!value)
         return options.null_value;
-    if (value->kind() == storage::TermKind::IRI)
+    if (value->kind() == TermKind::IRI)
         for (const auto& [name, iri] : options.prefixes) {
             const std::string& text = value->text();
             if (text.size() > iri.size() && text.compare(0, iri.size(), iri) == 0) {
@@ -207,7 +204,7 @@ std::string canonical(const Value& value, const RenderOptions& options) {
                     return name + ":" + local;
             }
         }
-    return engine::format_term(*value);
+    return format_term(*value);
 }
 
 std::size_t render_table(Rows& rows, std::ostream& out, const RenderOptions& options, std::size_t& total) {
@@ -279,7 +276,7 @@ std::size_t render(Rows& rows, Mode mode, std::ostream& out, const RenderOptions
     }
     const auto& columns = rows.columns();
     std::size_t count = 0;
-    engine::Row row;
+    Row row;
     if (mode == Mode::LINE) {
         std::size_t name_width = 0;
         for (const auto& column : columns)

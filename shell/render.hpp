@@ -4,7 +4,7 @@
 // tsv, json (an array of objects), jsonl (one object per line), line (one `column = value`
 // per line, rows apart) and markdown (a pipe table).
 
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 
 #include <atomic>
 #include <ostream>
@@ -28,7 +28,7 @@ struct RenderOptions {
     std::size_t max_rows = 0; // print at most this many rows (0: all); the count stays whole
     // table: IRIs under one of these (name, IRI) prefixes print as name:local.
     std::vector<std::pair<std::string, std::string>> prefixes;
-    // Set (by Ctrl-C) to stop printing: render throws engine::Cancelled before the next row.
+    // Set (by Ctrl-C) to stop printing: render throws Cancelled before the next row.
     const std::atomic<bool>* stop = nullptr;
 };
 

@@ -181,7 +181,7 @@ void run_interactive(Shell& shell) {
             continue;
         }
         buffer += buffer.empty() ? text : "\n" + text;
-        if (!parser::is_complete(buffer))
+        if (!Script::is_complete(buffer))
             continue;
         add_history(buffer.c_str());
         write_history(history.c_str()); // kept even if the shell is killed later

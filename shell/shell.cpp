@@ -1,6 +1,5 @@
 #include "shell/shell.hpp"
 
-#include "engine/terms.hpp"
 
 #include <fmt/format.h>
 
@@ -123,7 +122,7 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
         // One process may not hold the same file open twice (LMDB's locks would break):
         // the same database is closed first.
         std::error_code no_file;
-        if (db_ && std::filesystem::equivalent(*path, db_->store().path(), no_file))
+        if (db_ && std::filesystem::equivalent(*path, db_->path(), no_file))
             db_.reset();
         opened = std::make_unique<Database>(*path, options);
     } else {
@@ -138,9 +137,9 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
             throw;
         }
     }
-    opened->store().env().set_busy_timeout(settings_.busy_timeout);
+    opened->set_busy_timeout(settings_.busy_timeout);
     if (settings_.interactive && isatty(STDERR_FILENO))
-        opened->on_load_progress([this](const std::string& file, const engine::io::LoadProgress& now) {
+        opened->on_load_progress([this](const std::string& file, const LoadProgress& now) {
             if (!progress_) {
                 std::error_code no_size;
                 const auto size = std::filesystem::file_size(file, no_size);
@@ -196,7 +195,6 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
             std::cerr << "Run time: " << seconds_text(seconds()) << '\n';
         return;
     }
-    using parser::ast::StatementKind;
     const bool counts = result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD ||
                         result.kind == StatementKind::REMOVE;
     // In a script, the statements of a transaction report once, at its commit.
@@ -232,30 +230,27 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
 bool Shell::run_statements(const std::string& text, std::size_t first_line, const std::string& name,
                            const std::filesystem::path& base_dir) {
     // Blank lines in front keep the statements' line numbers those of the whole script.
-    const parser::ParsedStatements script = parser::parse(std::string(first_line - 1, '\n') + text);
+    const Script script(std::string(first_line - 1, '\n') + text);
     bool ok = true;
-    for (const auto& statement : script.statements()) {
+    RunOptions run_options;
+    run_options.base_dir = base_dir;
+    if (settings_.explain)
+        run_options.explain = RunOptions::Explain::PLAN;
+    for (std::size_t index = 0; index < script.size(); ++index) {
+        const Script::Statement statement = script[index];
         const auto start = std::chrono::steady_clock::now();
         interrupted_.store(false);
         try {
-            if (settings_.explain && statement.statement &&
-                statement.statement->kind == parser::ast::StatementKind::MATCH) {
-                parser::ParsedStatement explained = statement;
-                explained.statement->explain = true;
-                StatementResult result = database().run(script, explained, base_dir);
-                print_result(result, start);
-                continue;
-            }
-            StatementResult result = database().run(script, statement, base_dir);
+            StatementResult result = database().run(script, index, run_options);
             print_result(result, start);
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));
             if (const auto hint = statement_hint(statement.text))
                 error("hint: " + *hint);
             ok = false;
-        } catch (const engine::Cancelled&) {
+        } catch (const Cancelled&) {
             progress_.reset();
-            const bool load = statement.statement && statement.statement->kind == parser::ast::StatementKind::LOAD;
+            const bool load = statement.kind == StatementKind::LOAD;
             error(load && !database().in_transaction() ? "Cancelled: nothing of the load was stored." : "Cancelled.");
             ok = false;
         } catch (const std::exception& e) {
@@ -289,7 +284,7 @@ bool Shell::run_source(const std::string& text, const std::string& name, const s
     };
     while (std::getline(lines, line)) {
         ++line_number;
-        if (!line.empty() && line[0] == '.' && parser::is_complete(pending)) {
+        if (!line.empty() && line[0] == '.' && Script::is_complete(pending)) {
             flush();
             if (settings_.bail && !ok)
                 return false;
@@ -337,28 +332,28 @@ const std::vector<Command>& commands() {
                  file = base / file;
              // A data file is loaded as the load statement does: one transaction.
              if (const std::string ext = file.extension().string(); ext.size() > 1) {
-                 if (const auto format = engine::io::import_format(ext.substr(1))) {
-                     engine::io::LoadOptions options;
+                 if (const auto format = import_format(ext.substr(1))) {
+                     LoadOptions options;
                      options.format = *format;
                      std::optional<ProgressLine> progress;
                      if (shell.settings().interactive && isatty(STDERR_FILENO)) {
                          std::error_code no_size;
                          const auto size = std::filesystem::file_size(file, no_size);
                          progress.emplace(std::cerr, file.string(), no_size ? 0 : size);
-                         options.progress = [&](const engine::io::LoadProgress& now) { progress->update(now); };
+                         options.progress = [&](const LoadProgress& now) { progress->update(now); };
                      }
                      const auto start = std::chrono::steady_clock::now();
-                     engine::io::LoadSummary summary;
+                     LoadSummary summary;
                      try {
                          summary = shell.database().load(file, options);
-                     } catch (const engine::Cancelled&) {
+                     } catch (const Cancelled&) {
                          progress.reset();
                          shell.command_error("cancelled: nothing of " + file.string() + " was stored");
                          return false;
                      }
                      progress.reset();
                      StatementResult result;
-                     result.kind = parser::ast::StatementKind::LOAD;
+                     result.kind = StatementKind::LOAD;
                      result.added = summary.added;
                      result.already_present = summary.already_present;
                      shell.print_result(result, start);
@@ -421,7 +416,7 @@ const std::vector<Command>& commands() {
              if (!timeout)
                  return false;
              shell.settings().busy_timeout = *timeout;
-             shell.database().store().env().set_busy_timeout(*timeout);
+             shell.database().set_busy_timeout(*timeout);
              return true;
          }},
         {"stats", "", "facts, terms and size of the database", 0, 0,
@@ -438,13 +433,13 @@ const std::vector<Command>& commands() {
         {"predicates", "", "predicates with their numbers of facts", 0, 0,
          [](Shell& shell, const auto&, const auto&) {
              for (const auto& p : shell.database().statistics().predicates)
-                 shell.output() << fmt::format("{}\t{}\n", engine::format_term(p.term), p.stats.facts);
+                 shell.output() << fmt::format("{}\t{}\n", format_term(p.term), p.facts);
              return true;
          }},
         {"contexts", "", "contexts with their numbers of facts", 0, 0,
          [](Shell& shell, const auto&, const auto&) {
              for (const auto& [term, facts] : shell.database().statistics().contexts)
-                 shell.output() << fmt::format("{}\t{}\n", engine::format_term(term), facts);
+                 shell.output() << fmt::format("{}\t{}\n", format_term(term), facts);
              return true;
          }},
         {"prefixes", "[on|off]", "the declared prefixes; on|off: whether tables shorten IRIs with them", 0, 1,
@@ -471,9 +466,9 @@ const std::vector<Command>& commands() {
              for (const auto& p : shell.database().statistics().predicates) {
                  std::string kinds;
                  for (const auto kind : p.object_kinds)
-                     kinds += (kinds.empty() ? "" : ", ") + std::string(storage::kind_name(kind));
-                 shell.output() << fmt::format("{}: {} facts, {} subjects, {} objects ({})\n", engine::format_term(p.term),
-                                          p.stats.facts, p.stats.distinct_subjects, p.stats.distinct_objects, kinds);
+                     kinds += (kinds.empty() ? "" : ", ") + std::string(kind_name(kind));
+                 shell.output() << fmt::format("{}: {} facts, {} subjects, {} objects ({})\n", format_term(p.term),
+                                          p.facts, p.distinct_subjects, p.distinct_objects, kinds);
              }
              return true;
          }},

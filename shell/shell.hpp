@@ -4,7 +4,7 @@
 // the interactive prompt, and prints their results. A thin front end over
 // quarry::Database: it holds no query logic.
 
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 #include "shell/progress.hpp"
 #include "shell/render.hpp"
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace quarry::storage {
+namespace quarry {
 
 std::string_view kind_name(TermKind kind) {
     switch (kind) {
@@ -271,4 +271,4 @@ Term Term::datetime(std::int64_t year, unsigned month, unsigned day, unsigned ho
                     offset_minutes);
 }
 
-} // namespace quarry::storage
+} // namespace quarry

@@ -45,7 +45,7 @@ if(PACKAGE)
     set(root ${WORK_DIR}/root)
     run(dpkg -x ${deb} ${root})
     set(prefix ${root}/usr)
-    foreach(file bin/quarry include/quarry/quarry.hpp include/quarry/engine/database.hpp
+    foreach(file bin/quarry include/quarry/quarry.hpp include/quarry/database.hpp
                  share/man/man1/quarry.1.gz)
         if(NOT EXISTS ${prefix}/${file})
             message(FATAL_ERROR "the package has no /usr/${file}")
@@ -87,6 +87,13 @@ if(PACKAGE)
 else()
     set(prefix ${WORK_DIR}/prefix)
     run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+endif()
+
+# Only the public API is installed: quarry/*.hpp, no folder of internal headers.
+file(GLOB_RECURSE headers RELATIVE ${prefix}/include ${prefix}/include/*)
+list(FILTER headers EXCLUDE REGEX "^quarry/[a-z_]+\\.hpp$")
+if(headers)
+    message(FATAL_ERROR "installed headers beyond quarry/*.hpp: ${headers}")
 endif()
 
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/embed -B ${WORK_DIR}/build -G Ninja

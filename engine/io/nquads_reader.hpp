@@ -13,25 +13,6 @@
 #include <optional>
 #include <string>
 
-namespace quarry {
-
-// A malformed line of an import file.
-class ImportError : public Error {
-public:
-    ImportError(const std::string& file, std::size_t line, std::size_t column, const std::string& message)
-        : Error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message),
-          line_(line), column_(column), message_(message) {}
-    std::size_t line() const noexcept { return line_; }
-    std::size_t column() const noexcept { return column_; }
-    const std::string& message() const noexcept { return message_; }
-
-private:
-    std::size_t line_, column_;
-    std::string message_;
-};
-
-} // namespace quarry
-
 namespace quarry::engine::io {
 
 struct RdfTerm {

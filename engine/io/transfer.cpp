@@ -16,7 +16,7 @@
 #include <random>
 #include <thread>
 
-namespace quarry::engine::io {
+namespace quarry {
 
 std::optional<ImportFormat> import_format(const std::string& name) {
     if (name == "nquads" || name == "nq")
@@ -29,6 +29,10 @@ std::optional<ImportFormat> import_format(const std::string& name) {
         return ImportFormat::TSV;
     return std::nullopt;
 }
+
+} // namespace quarry
+
+namespace quarry::engine::io {
 
 LoadProgress progress_of(std::istream& in, std::uint64_t statements) {
     const auto position = in.tellg();
@@ -144,6 +148,10 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     return summary;
 }
 
+} // namespace quarry::engine::io
+
+namespace quarry {
+
 std::optional<ExportFormat> export_format(const std::string& name) {
     if (name == "nquads" || name == "nq")
         return ExportFormat::NQUADS;
@@ -157,6 +165,10 @@ std::optional<ExportFormat> export_format(const std::string& name) {
         return ExportFormat::QRY;
     return std::nullopt;
 }
+
+} // namespace quarry
+
+namespace quarry::engine::io {
 
 namespace {
 

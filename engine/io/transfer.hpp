@@ -5,6 +5,7 @@
 
 #include "engine/io/nquads_reader.hpp"
 #include "engine/terms.hpp"
+#include "quarry/transfer.hpp"
 #include "storage/store.hpp"
 
 #include <atomic>
@@ -16,50 +17,23 @@
 
 namespace quarry::engine::io {
 
-enum class ImportFormat { NQUADS, NTRIPLES, CSV, TSV };
-// nquads, nq, ntriples, nt, csv, tsv; nullopt if unknown.
-std::optional<ImportFormat> import_format(const std::string& name);
-
-// How far a load has got: bytes of the input consumed and statements read so far.
-struct LoadProgress {
-    std::uint64_t bytes = 0;
-    std::uint64_t statements = 0;
-};
+// The formats, options and summaries of quarry/transfer.hpp (public).
+using quarry::export_format;
+using quarry::ExportFormat;
+using quarry::import_format;
+using quarry::ImportFormat;
+using quarry::LoadOptions;
+using quarry::LoadProgress;
+using quarry::LoadSummary;
 
 // Where a load reading `in` stands after `statements` (position 0 when unknown).
 LoadProgress progress_of(std::istream& in, std::uint64_t statements);
-
-struct LoadOptions {
-    ImportFormat format = ImportFormat::NQUADS;
-    std::optional<bool> header;               // csv/tsv: a header row (nullopt: detect it)
-    std::optional<storage::Term> context;     // where triples (default-graph statements) go
-    bool skip_bad = false;                    // skip malformed lines instead of failing
-    std::size_t memory = std::size_t{1} << 30; // bytes for sorting (empty store) or chunks of quads
-    // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
-    std::function<void(const LoadProgress&)> progress;
-    // Set from another thread (Ctrl-C) to stop the load: it throws engine::Cancelled,
-    // between batches and before it returns, so that its transaction stores nothing.
-    const std::atomic<bool>* cancelled = nullptr;
-    static constexpr std::uint64_t PROGRESS_EVERY = 16'384;
-};
-
-struct LoadSummary {
-    std::uint64_t read = 0;            // statements read
-    std::uint64_t added = 0;
-    std::uint64_t already_present = 0;
-    std::uint64_t skipped = 0;         // malformed lines skipped (skip_bad)
-    std::vector<std::string> first_skipped; // the first ten, as file:line:col: message
-};
 
 // Reads `in` (named `name` in errors; prefixes for csv/tsv cells) into the store within
 // `txn`: all of it, or, on the
 // first malformed line (unless skip_bad), nothing, by throwing ImportError.
 LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
                        const std::string& name, const LoadOptions& options, const PrefixMap& prefixes = {});
-
-enum class ExportFormat { NQUADS, NTRIPLES, CSV, TSV, QRY };
-// nquads, nq, ntriples, nt, csv, tsv, qry; nullopt if unknown.
-std::optional<ExportFormat> export_format(const std::string& name);
 
 // Writes every fact (of `context` only, if given) to `out`; returns the number written.
 // N-Triples drops contexts, each triple once; csv and tsv write cells in the term syntax,

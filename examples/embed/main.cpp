@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     }
     try {
         quarry::Database db(argv[1]);
-        using quarry::storage::Term;
+        using quarry::Term;
         db.add({{Term::name("Khaji"), Term::name("met"), Term::name("Syrian delegation"), Term::name("Astana")},
                 {Term::name("Aref"), Term::name("met"), Term::name("Mohammed bin Salman"), Term::name("Riyadh")}});
         db.execute("add (Astana talks, launched, 2017);");
@@ -24,13 +24,13 @@ int main(int argc, char** argv) {
         std::cout << '\n';
         while (auto row = rows->next()) {
             for (const auto& value : *row)
-                std::cout << (value ? quarry::engine::format_term(*value) : "") << '\t';
+                std::cout << (value ? quarry::format_term(*value) : "") << '\t';
             std::cout << '\n';
         }
         auto launched = db.query("match (Astana talks, launched, ?year) return ?year");
         const auto year = launched->next();
         std::cout << "launched " << (*year)[0]->integer_value() << " ("
-                  << quarry::storage::kind_name((*year)[0]->kind()) << ")\n";
+                  << quarry::kind_name((*year)[0]->kind()) << ")\n";
     } catch (const quarry::ParseError& e) {
         std::cerr << e.render() << '\n';
         return 1;

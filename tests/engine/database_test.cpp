@@ -1,4 +1,5 @@
-#include "engine/database.hpp"
+#include "engine/internals.hpp"
+#include "quarry/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,7 +12,6 @@
 
 using namespace quarry;
 using quarry::testing::TempDir;
-using storage::Term;
 
 namespace {
 
@@ -22,7 +22,7 @@ std::vector<std::string> rows_of(Database& db, const std::string& text) {
     while (auto row = rows->next()) {
         std::string line;
         for (std::size_t i = 0; i < row->size(); ++i)
-            line += (i ? " | " : "") + ((*row)[i] ? engine::format_term(*(*row)[i]) : std::string());
+            line += (i ? " | " : "") + ((*row)[i] ? format_term(*(*row)[i]) : std::string());
         out.push_back(line);
     }
     return out;
@@ -121,7 +121,7 @@ TEST_CASE("a transaction that outgrows the map is run again in a larger one", "[
     TempDir dir;
     Database db(dir.file("db.qdb"), DatabaseOptions{.map_size = 1 << 20});
     db.execute("begin");
-    const std::size_t initial = db.store().env().map_size();
+    const std::size_t initial = engine::store_of(db).env().map_size();
     for (int round = 0; round < 10; ++round) {
         std::string batch = fmt::format("add (round, number, {})", round);
         for (int i = 0; i < 4000; ++i)
@@ -129,7 +129,7 @@ TEST_CASE("a transaction that outgrows the map is run again in a larger one", "[
         db.execute(batch);
     }
     db.execute("commit");
-    CHECK(db.store().env().map_size() > initial);
+    CHECK(engine::store_of(db).env().map_size() > initial);
     CHECK(rows_of(db, "match (?a, met, ?b, ?c) return count(*)") == std::vector<std::string>{"40000"});
     CHECK(rows_of(db, "match (round, number, ?n) return count(*)") == std::vector<std::string>{"10"});
 }
@@ -145,18 +145,25 @@ TEST_CASE("a failing statement changes nothing", "[engine][database]") {
 TEST_CASE("errors name the line and column of the statement's node", "[engine][database]") {
     TempDir dir;
     Database db(dir.file("db.qdb"));
-    const auto script = parser::parse("add (a, b, c);\nmatch (?a, b, ?c) where ?c = ex:thing;");
-    db.run(script, script.statements()[0]);
+    const Script script("add (a, b, c);\nmatch (?a, b, ?c) where ?c = ex:thing;");
+    REQUIRE(script.size() == 2);
+    CHECK(script[0].kind == StatementKind::ADD);
+    CHECK(script[1].kind == StatementKind::MATCH);
+    db.run(script, 0);
     try {
-        db.run(script, script.statements()[1]);
+        db.run(script, 1);
         FAIL("an unknown prefix was accepted");
     } catch (const ParseError& e) {
         CHECK(e.line() == 2);
         CHECK(e.column() == 30);
         CHECK(e.message() == "unknown prefix 'ex:' (declare it with prefix ex: <…>)");
     }
-    const auto bad = parser::parse("match (?a, b ?c)");
-    CHECK_THROWS_AS(db.run(bad, bad.statements()[0]), ParseError);
+    const Script bad("match (?a, b ?c)");
+    REQUIRE(bad.size() == 1);
+    CHECK(!bad[0].kind);
+    REQUIRE(bad[0].error);
+    CHECK(bad.first_error() == bad[0].error);
+    CHECK_THROWS_AS(db.run(bad, 0), ParseError);
     CHECK_THROWS_WITH(db.query("add (a, b, c)"), Catch::Contains("exactly one match"));
 }
 
@@ -245,7 +252,7 @@ TEST_CASE("cancel stops a huge cross product promptly, from another thread", "[e
         cancelled_at = std::chrono::steady_clock::now();
         db.cancel();
     });
-    CHECK_THROWS_AS(rows->next(), engine::Cancelled);
+    CHECK_THROWS_AS(rows->next(), Cancelled);
     const auto stopped_at = std::chrono::steady_clock::now();
     canceller.join();
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(stopped_at - cancelled_at);
@@ -257,7 +264,7 @@ TEST_CASE("cancel stops a huge cross product promptly, from another thread", "[e
 
 TEST_CASE("joins with many input rows hash instead of seeking", "[engine][explain]") {
     TempDir dir;
-    engine::PlannerOptions planner;
+    PlannerOptions planner;
     planner.hash_join_min_input = 0; // hash whenever possible, to see it on small data
     Database db(dir.file("db.qdb"), DatabaseOptions{.planner = planner});
     db.execute(ASTANA);
@@ -343,10 +350,10 @@ TEST_CASE("read() into a reused row gives the rows next() gives", "[engine][data
     TempDir dir;
     Database db(dir.file("db.qdb"));
     db.execute(ASTANA);
-    const auto format = [](const engine::Row& row) {
+    const auto format = [](const Row& row) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i)
-            line += (i ? " | " : "") + (row[i] ? engine::format_term(*row[i]) : std::string("(unbound)"));
+            line += (i ? " | " : "") + (row[i] ? format_term(*row[i]) : std::string("(unbound)"));
         return line;
     };
     for (const std::string query : {
@@ -361,7 +368,7 @@ TEST_CASE("read() into a reused row gives the rows next() gives", "[engine][data
         auto rows = db.query(query);
         while (const auto row = rows->next())
             by_next.push_back(format(*row));
-        engine::Row reused;
+        Row reused;
         rows = db.query(query);
         while (rows->read(reused))
             by_read.push_back(format(reused));
@@ -375,11 +382,11 @@ namespace {
 std::vector<std::string> rows_of(PreparedQuery& query, const std::vector<Term>& values) {
     std::vector<std::string> out;
     auto rows = query.run(values);
-    engine::Row row;
+    Row row;
     while (rows->read(row)) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i)
-            line += (i ? " | " : "") + (row[i] ? engine::format_term(*row[i]) : std::string());
+            line += (i ? " | " : "") + (row[i] ? format_term(*row[i]) : std::string());
         out.push_back(line);
     }
     return out;
@@ -449,14 +456,14 @@ TEST_CASE("a prepared query between runs holds no transaction", "[engine][databa
     db.execute(ASTANA);
     const auto met = db.prepare("match ($who, met, ?whom)");
     CHECK(rows_of(*met, {Term::name("Khaji")}) == Lines{"Syrian delegation"});
-    CHECK(db.store().env().active_transactions() == 0);
+    CHECK(engine::store_of(db).env().active_transactions() == 0);
     // So the map can grow.
-    const std::size_t initial = db.store().env().map_size();
+    const std::size_t initial = engine::store_of(db).env().map_size();
     std::vector<Fact> facts;
     for (int i = 0; i < 30000; ++i)
         facts.push_back({Term::name(fmt::format("person {}", i)), Term::name("met"), Term::name("Khaji")});
     db.add(facts);
-    CHECK(db.store().env().map_size() > initial);
+    CHECK(engine::store_of(db).env().map_size() > initial);
     CHECK(rows_of(*met, {Term::name("person 29999")}) == Lines{"Khaji"});
 }
 
@@ -507,7 +514,7 @@ TEST_CASE("the result stage works on ids: groups, distinct and top-N agree with 
         script += fmt::format("{}(p{}, score, {}, c{}), (p{}, name, \"n{}\")", i ? ", " : "", i, (i * 7919) % 1000,
                               i % 7, i, i % 500);
     for (const bool top_n : {true, false}) {
-        engine::PlannerOptions planner;
+        PlannerOptions planner;
         planner.top_n = top_n;
         Database db(dir.file(top_n ? "top.qdb" : "full.qdb"), DatabaseOptions{.planner = planner});
         db.execute(script + ";");

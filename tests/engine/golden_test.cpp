@@ -3,7 +3,7 @@
 // QUARRY_UPDATE_GOLDEN=1 rewrites the .out files (read the diff before committing).
 // (The shell's golden tests, through the real binary, arrive with the shell.)
 
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,11 +25,11 @@ std::string read(const std::filesystem::path& path) {
 std::string run_script(const std::filesystem::path& script) {
     quarry::testing::TempDir dir;
     quarry::Database db(dir.file("golden.qdb"));
-    const quarry::parser::ParsedStatements parsed = quarry::parser::parse(read(script));
+    const quarry::Script parsed(read(script));
     std::string out;
-    for (const auto& statement : parsed.statements()) {
+    for (std::size_t index = 0; index < parsed.size(); ++index) {
         try {
-            auto result = db.run(parsed, statement, script.parent_path());
+            auto result = db.run(parsed, index, {script.parent_path()});
             if (result.rows) {
                 std::string header;
                 for (const auto& column : result.rows->columns())
@@ -43,7 +43,7 @@ std::string run_script(const std::filesystem::path& script) {
                         // Plans print as their text; values in canonical form.
                         const bool plan = result.rows->columns() == std::vector<std::string>{"plan"};
                         line += (i ? " | " : "") +
-                                (value ? (plan ? value->text() : quarry::engine::format_term(*value)) : "");
+                                (value ? (plan ? value->text() : quarry::format_term(*value)) : "");
                     }
                     out += line + "\n";
                     ++count;
@@ -53,7 +53,7 @@ std::string run_script(const std::filesystem::path& script) {
                 out += result.message + "\n";
             } else {
                 out += std::to_string(result.added + result.removed) + " facts " +
-                       (result.kind == quarry::parser::ast::StatementKind::REMOVE ? "removed" : "added") + "\n";
+                       (result.kind == quarry::StatementKind::REMOVE ? "removed" : "added") + "\n";
             }
         } catch (const quarry::ParseError& e) {
             out += e.render() + "\n";

@@ -4,8 +4,9 @@
 // Seeded and reproducible; a failing case prints the facts and the statement, runnable in
 // the shell.
 
-#include "engine/database.hpp"
+#include "quarry/database.hpp"
 #include "engine/terms.hpp"
+#include "parser/parse.hpp"
 #include "parser/printer.hpp"
 #include "tests/engine/reference.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -489,7 +490,7 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
         const auto path = dir.file("graph" + std::to_string(g) + ".qdb");
         // Every other graph plans cyclic patterns without the worst-case-optimal join; every
         // third hashes every join it can, however small.
-        engine::PlannerOptions planner;
+        PlannerOptions planner;
         planner.leapfrog = g % 2 == 0;
         if (g % 3 == 0)
             planner.hash_join_min_input = 0;

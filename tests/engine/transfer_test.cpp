@@ -1,4 +1,6 @@
-#include "engine/database.hpp"
+#include "engine/internals.hpp"
+#include "engine/io/transfer.hpp"
+#include "quarry/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -199,7 +201,7 @@ TEST_CASE("a load into an empty database sorts in bounded memory and counts repe
     const auto merged_summary = merged.load(dir.file("repeats.nq"), options);
     CHECK(merged_summary.added == 14'999);
     CHECK(contents(bulk) == contents(merged));
-    CHECK(bulk.store().verify(bulk.store().begin_read()).empty());
+    CHECK(engine::store_of(bulk).verify(engine::store_of(bulk).begin_read()).empty());
     CHECK(bulk.statistics().predicates.size() == 7);
 }
 

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-using quarry::engine::io::LoadProgress;
+using quarry::LoadProgress;
 using quarry::shell::progress_line;
 using quarry::shell::ProgressLine;
 

@@ -5,7 +5,7 @@
 #include <sstream>
 
 using namespace quarry;
-using quarry::storage::Term;
+using quarry::Term;
 
 namespace {
 

@@ -1,4 +1,5 @@
 #include "storage/store.hpp"
+#include "storage/transaction.hpp"
 #include "tests/support/random_quads.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -285,4 +286,55 @@ TEST_CASE("a database started with a tiny map grows to take a million facts",
     for (const Quad& quad : unique)
         expected_count += quad[S] == (*unique.begin())[S];
     CHECK(scan_all(store, txn, one, ScanMode::QUADS).size() == expected_count);
+}
+
+TEST_CASE("a long transaction whose map fills starts again larger and runs its writes again",
+          "[storage][map][transaction]") {
+    TempDir dir;
+    StoreOptions options;
+    options.map_size = 1 << 20; // 1 MiB: a few thousand facts
+    Store store(dir.file("long.qdb"), options);
+    const std::size_t initial_map = store.env().map_size();
+    std::mt19937_64 random(5);
+    std::set<Quad> unique;
+    std::vector<int> runs(8, 0); // how often each write ran
+    {
+        Transaction transaction(store);
+        for (int round = 0; round < 8; ++round) {
+            std::vector<Quad> batch;
+            for (int i = 0; i < 20000; ++i) {
+                const Quad quad{make_id(IdTag::NAME, random() % 100000), make_id(IdTag::NAME, random() % 20),
+                                make_id(IdTag::INTEGER, random() % 1000000), DEFAULT_CONTEXT_ID};
+                batch.push_back(quad);
+                unique.insert(quad);
+            }
+            const std::size_t added = transaction.run([&store, &runs, round, batch](lmdb::WriteTxn& txn) {
+                ++runs[round];
+                return store.add(txn, batch).added;
+            });
+            CHECK(added > 0);
+            // Inside the transaction, every write so far shows, replayed or not.
+            CHECK(store.fact_count(transaction.txn()) == unique.size());
+        }
+        transaction.commit();
+    }
+    CHECK(store.env().map_size() > initial_map);
+    CHECK(runs[0] > 1); // the first write ran again when a later one filled the map
+    auto txn = store.begin_read();
+    CHECK(store.fact_count(txn) == unique.size());
+    CHECK(store.verify(txn).empty());
+}
+
+TEST_CASE("a long transaction given up stores none of its writes", "[storage][transaction]") {
+    TempDir dir;
+    Store store(dir.file("abort.qdb"));
+    {
+        Transaction transaction(store);
+        const std::vector<Quad> one{{make_id(IdTag::NAME, 1), make_id(IdTag::NAME, 2), make_id(IdTag::NAME, 3),
+                                     DEFAULT_CONTEXT_ID}};
+        transaction.run([&store, one](lmdb::WriteTxn& txn) { store.add(txn, one); });
+        CHECK_THROWS_AS(transaction.run([](lmdb::WriteTxn&) -> int { throw StorageError("refused"); }), StorageError);
+        CHECK(store.fact_count(transaction.txn()) == 1); // the failed write took nothing back
+    } // destroyed without commit: aborted
+    CHECK(store.fact_count(store.begin_read()) == 0);
 }

@@ -1,0 +1,66 @@
+#pragma once
+
+// One handler per kind of statement, each in its own file under engine/statements/, and
+// the table that picks one. A handler runs its statement in the session (which decides
+// the transaction) and throws QueryError naming the node to blame; Database turns that
+// into a ParseError at the node's position.
+
+#include "engine/planner.hpp"
+#include "engine/rows.hpp"
+#include "engine/session.hpp"
+#include "parser/ast.hpp"
+#include "quarry/database.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace quarry::engine {
+
+// What a statement runs with besides itself.
+struct StatementContext {
+    std::filesystem::path base_dir; // relative files of load and export resolve here
+    bool explain = false;           // a match: show its plan instead (as `explain`)
+    bool analyze = false;           // … and run it, with rows and time per step
+};
+
+StatementResult run_statement(Session& session, const parser::ast::Statement& statement,
+                              const StatementContext& context);
+
+StatementResult run_match(Session& session, const parser::ast::Statement& statement,
+                          const StatementContext& context);
+StatementResult run_add_or_remove(Session& session, const parser::ast::Statement& statement,
+                                  const StatementContext& context);
+StatementResult run_prefix(Session& session, const parser::ast::Statement& statement,
+                           const StatementContext& context);
+StatementResult run_begin_commit_rollback(Session& session, const parser::ast::Statement& statement,
+                                          const StatementContext& context);
+StatementResult run_load(Session& session, const parser::ast::Statement& statement,
+                         const StatementContext& context);
+StatementResult run_export(Session& session, const parser::ast::Statement& statement,
+                           const StatementContext& context);
+
+// `statement` as a write that may run again keeps it: owned (a copy) inside an open
+// transaction, whose writes run again after the statement's text is gone if the map must
+// grow; otherwise only pointed to.
+std::shared_ptr<const parser::ast::Statement>
+kept_for_replay(const Session& session, const parser::ast::Statement& statement);
+
+// A file a load or export names, resolved against the context's base_dir.
+std::filesystem::path resolve_file(const std::string& name, const StatementContext& context);
+// The format a load or export names (`as FORMAT`), or else its file's extension.
+std::string format_name(const parser::ast::Statement& statement, const std::filesystem::path& file);
+
+// The public kind of a parsed statement's kind.
+StatementKind public_kind(parser::ast::StatementKind kind);
+
+// Plans a match in `txn`. `keep` owns what must outlive the rows (a snapshot of its own);
+// `terms` is a cache shared across statements (snapshots only); `parameters`
+// (parser::parameters(query)) take the first slots, bound before the first tuple.
+std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
+                                      std::shared_ptr<void> keep, const parser::ast::Query& query,
+                                      const PrefixMap& prefixes, const std::atomic<bool>& cancelled,
+                                      const PlannerOptions& options, TermCache* terms = nullptr,
+                                      const std::vector<const parser::ast::Term*>& parameters = {});
+
+} // namespace quarry::engine

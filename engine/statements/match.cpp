@@ -1,0 +1,183 @@
+// match, explain and explain analyze: plan_query and the match handler.
+
+#include "engine/binder.hpp"
+#include "engine/error.hpp"
+#include "engine/statements.hpp"
+#include "parser/printer.hpp"
+#include "parser/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace quarry::engine {
+
+namespace ast = parser::ast;
+
+namespace {
+
+// The text of each aggregate of `expr`, in the order compile_expression numbers them.
+void aggregate_texts(const ast::Expr& expr, std::vector<std::string>& out) {
+    if (expr.op == ast::ExprOp::AGGREGATE) {
+        out.push_back(parser::print(expr));
+        return;
+    }
+    for (const auto& arg : expr.args)
+        aggregate_texts(arg, out);
+}
+
+std::string column_name(const ast::ReturnItem& item) {
+    if (!item.alias.empty())
+        return item.alias;
+    if (item.expr.op == ast::ExprOp::TERM && item.expr.term.kind == ast::TermKind::VARIABLE)
+        return item.expr.term.text;
+    return parser::print(item.expr);
+}
+
+// Rows holding fixed lines of text (explain).
+class TextRows : public Rows {
+public:
+    TextRows(std::string column, std::vector<std::string> lines)
+        : columns_{std::move(column)}, lines_(std::move(lines)) {}
+    const std::vector<std::string>& columns() const override { return columns_; }
+    std::optional<Row> next() override {
+        if (next_ >= lines_.size())
+            return std::nullopt;
+        return Row{storage::Term::string(lines_[next_++])};
+    }
+
+private:
+    std::vector<std::string> columns_;
+    std::vector<std::string> lines_;
+    std::size_t next_ = 0;
+};
+
+void describe_tree(const Operator& op, bool analyze, const std::string& indent,
+                   std::vector<std::string>& lines) {
+    std::string line = indent + op.describe();
+    if (op.estimate > 0)
+        line += op.estimate >= 10 ? fmt::format(" est. {:.0f}", op.estimate)
+                                  : fmt::format(" est. {:.2g}", op.estimate);
+    if (analyze)
+        line += fmt::format(" | rows {} time {:.3f} ms", op.rows_out,
+                            std::chrono::duration<double, std::milli>(op.elapsed).count());
+    lines.push_back(std::move(line));
+    for (const Operator* input : op.inputs())
+        describe_tree(*input, analyze, indent + "  ", lines);
+}
+
+void set_timed(Operator& op) {
+    op.timed = true;
+    for (const Operator* input : op.inputs())
+        set_timed(const_cast<Operator&>(*input));
+}
+
+} // namespace
+
+std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
+                                      std::shared_ptr<void> keep, const ast::Query& query,
+                                      const PrefixMap& prefixes, const std::atomic<bool>& cancelled,
+                                      const PlannerOptions& options, TermCache* terms,
+                                      const std::vector<const ast::Term*>& parameters) {
+    auto plan = std::make_unique<QueryPlan>();
+    plan->context = std::make_unique<ExecContext>(store, txn, cancelled, terms);
+    plan->keep = std::move(keep);
+    Binding binding = bind_query(query, parameters);
+    SlotMap& slots = binding.slots;
+    const std::vector<std::string>& visible = binding.visible;
+
+    Planner planner(*plan->context, prefixes, slots, options);
+    plan->root = planner.plan_block(query.patterns, query.where, binding.bound);
+    plan->width = slots.size();
+
+    if (query.returns.empty()) {
+        for (const std::string& name : visible) {
+            Expression item;
+            item.slot = slots.at(name);
+            plan->items.push_back(std::move(item));
+            plan->columns.push_back(name);
+            plan->item_texts.push_back("?" + name);
+        }
+    } else {
+        for (const auto& item : query.returns) {
+            plan->items.push_back(
+                compile_expression(item.expr, slots, prefixes, &plan->aggregates));
+            plan->columns.push_back(column_name(item));
+            plan->item_texts.push_back(parser::print(item.expr) +
+                                       (item.alias.empty() ? "" : " as " + item.alias));
+            aggregate_texts(item.expr, plan->aggregate_texts);
+        }
+    }
+    for (const auto& key : query.order) {
+        QueryPlan::Key compiled;
+        compiled.descending = key.descending;
+        compiled.text = parser::print(key.expr) + (key.descending ? " desc" : "");
+        // A bare name that is an alias, or a variable that is one, orders by that column.
+        if (key.expr.op == ast::ExprOp::TERM && (key.expr.term.kind == ast::TermKind::NAME ||
+                                                 key.expr.term.kind == ast::TermKind::VARIABLE)) {
+            for (std::size_t i = 0; i < query.returns.size(); ++i)
+                if (query.returns[i].alias == key.expr.term.text &&
+                    (key.expr.term.kind == ast::TermKind::NAME ||
+                     !slots.count(key.expr.term.text) ||
+                     !std::count(visible.begin(), visible.end(), key.expr.term.text)))
+                    compiled.column = i;
+        }
+        if (!compiled.column) {
+            compiled.expr = compile_expression(key.expr, slots, prefixes, &plan->aggregates);
+            aggregate_texts(key.expr, plan->aggregate_texts);
+        }
+        plan->order.push_back(std::move(compiled));
+    }
+    plan->grouped = !plan->aggregates.empty();
+    plan->distinct = query.distinct;
+    plan->limit = query.limit;
+    plan->offset = query.offset.value_or(0);
+    planner.count_from_statistics(query, *plan);
+    plan_result_stage(*plan, options);
+    return plan;
+}
+
+StatementResult run_match(Session& session, const ast::Statement& statement,
+                          const StatementContext& context) {
+    const ast::Query& query = *statement.query;
+    if (const auto parameters = parser::parameters(query); !parameters.empty())
+        throw QueryError(
+            "$" + parameters[0]->text +
+                " has no value: a match with parameters runs through Database::prepare",
+            parameters[0]);
+    const bool explain = statement.explain || context.explain;
+    const bool analyze = statement.analyze || context.analyze;
+    Session::Read read = session.read();
+    const storage::lmdb::Txn& txn = *read.txn;
+    std::unique_ptr<QueryPlan> plan =
+        plan_query(session.store(), txn, std::move(read.own), query, read.prefixes,
+                   session.cancelled(), session.planner_options(explain), read.terms);
+    StatementResult result;
+    result.kind = StatementKind::MATCH;
+    if (!explain) {
+        result.rows = make_query_rows(std::move(plan));
+        return result;
+    }
+    std::vector<std::string> lines;
+    if (analyze) {
+        set_timed(*plan->root);
+        Operator& root = *plan->root;
+        auto rows = make_query_rows(std::move(plan));
+        std::size_t count = 0;
+        const auto start = std::chrono::steady_clock::now();
+        while (rows->next())
+            ++count;
+        const auto total = std::chrono::steady_clock::now() - start;
+        describe_tree(root, true, "", lines);
+        lines.push_back(fmt::format("{} rows in {:.3f} ms", count,
+                                    std::chrono::duration<double, std::milli>(total).count()));
+    } else {
+        describe_tree(*plan->root, false, "", lines);
+    }
+    result.rows = std::make_unique<TextRows>("plan", std::move(lines));
+    result.plan = true;
+    return result;
+}
+
+} // namespace quarry::engine
