@@ -78,9 +78,10 @@ public:
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return *txn_; }
     // Moves to another transaction on the same snapshot (a prepared query's next run);
-    // forgets the unstored values.
+    // forgets the unstored values and the time of now().
     void rebind(const storage::lmdb::Txn& txn) {
         txn_ = &txn;
+        now_.reset();
         unstored_.clear();
         computed_.clear();
     }
@@ -112,6 +113,13 @@ public:
     // The id of a term, if stored (inline terms always are).
     std::optional<TermId> find(const storage::Term& term) const { return store_.find(*txn_, term); }
 
+    // now(): the time the statement first asked for it, the same for all its rows.
+    const storage::Term& now() {
+        if (!now_)
+            now_ = current_time();
+        return *now_;
+    }
+
     // Throws Cancelled if the statement was cancelled; called between batches.
     void check_cancelled() const {
         if (cancelled_.load(std::memory_order_relaxed))
@@ -125,6 +133,7 @@ private:
     std::deque<storage::Term> unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
     std::unordered_map<std::string, TermId> computed_; // intern(): canonical encoding → id
     std::unique_ptr<TermCache> own_terms_; // only without a shared one
+    std::optional<storage::Term> now_;
     TermCache& terms_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "engine/error.hpp"
 #include "engine/op/operator.hpp"
+#include "parser/regex.hpp"
 
 #include <algorithm>
 
@@ -48,6 +49,25 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
     }
     for (const auto& arg : expr.args)
         out.args.push_back(compile_expression(arg, slots, prefixes, aggregates));
+    if (expr.op == ExprOp::CALL && (expr.function == "matches" || expr.function == "replace")) {
+        const std::size_t flags_at = expr.function == "matches" ? 2 : 3;
+        auto constant_text = [&](std::size_t i) -> const storage::Term* {
+            if (i >= out.args.size())
+                return nullptr;
+            const Expression& arg = out.args[i];
+            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant : nullptr;
+        };
+        const storage::Term* pattern = constant_text(1);
+        const storage::Term* flags = constant_text(flags_at);
+        if (pattern && (flags || out.args.size() <= flags_at)) {
+            try {
+                out.regex = std::make_shared<const std::regex>(
+                    parser::compile_regex(pattern->text(), flags ? flags->text() : std::string()));
+            } catch (const parser::RegexError& e) {
+                throw QueryError(e.what(), &expr.args[flags ? flags_at : 1]);
+            }
+        }
+    }
     return out;
 }
 
@@ -133,10 +153,12 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
     case ExprOp::CALL: {
         if (expr.function == "bound")
             return storage::Term::boolean(row[expr.args[0].slot] != UNBOUND);
+        if (expr.function == "now")
+            return context.now(); // one time for the whole statement
         std::vector<Value> values;
         for (std::size_t i = 0; i < expr.args.size(); ++i)
             values.push_back(arg(i));
-        return call_function(expr.function, values);
+        return call_function(expr.function, values, expr.regex.get());
     }
     case ExprOp::AGGREGATE:
         if (!aggregate_values)

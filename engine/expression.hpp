@@ -34,6 +34,8 @@ struct Expression {
     bool star = false;                  // AGGREGATE
     std::size_t aggregate_index = 0;    // AGGREGATE: index into the aggregate values
     std::vector<Expression> args;
+    // matches, replace: the regex, compiled once when the pattern and flags are constants.
+    std::shared_ptr<const std::regex> regex;
     // EXISTS: the block as parsed (for the planner, which plans it: the AST must outlive
     // planning only), then its plan, run with each row as input (true if it gives a row),
     // and the width of its rows.

@@ -1,7 +1,10 @@
 #include "engine/value.hpp"
 
+#include "parser/regex.hpp"
+
 #include "engine/terms.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <regex>
@@ -190,7 +193,30 @@ Value decimal_or_error(double value) {
 } // namespace
 
 Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
-    if (!a || !b || !is_number(*a) || !is_number(*b))
+    if (!a || !b)
+        return std::nullopt;
+    // Dates: date ± integer days, date − date in days.
+    if (a->kind() == TermKind::DATE || b->kind() == TermKind::DATE) {
+        const bool date_a = a->kind() == TermKind::DATE, date_b = b->kind() == TermKind::DATE;
+        std::int64_t days;
+        if (date_a && date_b && op == Arithmetic::SUBTRACT)
+            return Term::integer(a->days() - b->days());
+        if (date_a && b->kind() == TermKind::INTEGER && (op == Arithmetic::ADD || op == Arithmetic::SUBTRACT)) {
+            if (op == Arithmetic::ADD ? __builtin_add_overflow(a->days(), b->integer_value(), &days)
+                                      : __builtin_sub_overflow(a->days(), b->integer_value(), &days))
+                return std::nullopt;
+        } else if (date_b && a->kind() == TermKind::INTEGER && op == Arithmetic::ADD) {
+            if (__builtin_add_overflow(b->days(), a->integer_value(), &days))
+                return std::nullopt;
+        } else {
+            return std::nullopt;
+        }
+        const storage::CivilDate civil = storage::civil_from_days(days);
+        if (civil.year < storage::MIN_YEAR || civil.year > storage::MAX_YEAR)
+            return std::nullopt; // outside the years a date may have
+        return Term::date_from_days(days);
+    }
+    if (!is_number(*a) || !is_number(*b))
         return std::nullopt;
     if (op == Arithmetic::DIVIDE) {
         if (as_double(*b) == 0.0)
@@ -252,6 +278,23 @@ std::size_t code_points(std::string_view text) {
     return count;
 }
 
+} // namespace
+
+Term current_time() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return Term::datetime(std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), 0);
+}
+
+namespace {
+
+// `text` as a term of the kind of `like`: a name stays a name (unless the text is empty,
+// which no name can be), anything else becomes a string (with the same language tag).
+Value same_kind(const Term& like, const std::string& text) {
+    if (like.kind() == TermKind::NAME && !text.empty())
+        return Term::name(text);
+    return Term::string(text, like.kind() == TermKind::STRING ? like.lang() : "");
+}
+
 // ASCII case mapping; other characters are kept (SPEC: names are compared as written).
 std::string map_case(std::string_view text, bool upper) {
     std::string out(text);
@@ -266,7 +309,15 @@ std::string map_case(std::string_view text, bool upper) {
 
 } // namespace
 
-Value call_function(std::string_view name, std::span<const Value> args) {
+Value call_function(std::string_view name, std::span<const Value> args, const std::regex* compiled) {
+    if (name == "now")
+        return current_time();
+    if (name == "coalesce") {
+        for (const Value& arg : args)
+            if (arg)
+                return arg;
+        return std::nullopt;
+    }
     for (const Value& arg : args)
         if (!arg)
             return std::nullopt;
@@ -283,15 +334,49 @@ Value call_function(std::string_view name, std::span<const Value> args) {
         return text_pair([](std::string_view a, std::string_view b) {
             return a.size() >= b.size() && a.substr(a.size() - b.size()) == b;
         });
-    if (name == "matches") {
-        if (!is_textual(*args[0]) || !is_textual(*args[1]))
-            return std::nullopt;
-        try {
-            const std::regex pattern(args[1]->text(), std::regex::ECMAScript);
-            return Term::boolean(std::regex_search(args[0]->text(), pattern));
-        } catch (const std::regex_error&) {
-            return std::nullopt;
+    if (name == "concat") {
+        std::string text;
+        for (const Value& arg : args)
+            text += text_of(*arg);
+        return Term::string(text);
+    }
+    if (name == "matches" || name == "replace") {
+        // matches(text, pattern[, flags]); replace(text, pattern, replacement[, flags]).
+        const std::size_t flags_at = name == "matches" ? 2 : 3;
+        for (const Value& arg : args)
+            if (!is_textual(*arg))
+                return std::nullopt;
+        std::regex own;
+        if (!compiled) {
+            try {
+                own = parser::compile_regex(args[1]->text(), args.size() > flags_at ? args[flags_at]->text() : "");
+            } catch (const parser::RegexError&) {
+                return std::nullopt;
+            }
+            compiled = &own;
         }
+        if (name == "matches")
+            return Term::boolean(std::regex_search(args[0]->text(), *compiled));
+        return same_kind(*args[0], std::regex_replace(args[0]->text(), *compiled, args[2]->text()));
+    }
+    if (name == "substr") {
+        // substr(text, start[, length]): code points, counted from 1.
+        if (!is_textual(*args[0]) || args[1]->kind() != TermKind::INTEGER ||
+            (args.size() > 2 && args[2]->kind() != TermKind::INTEGER))
+            return std::nullopt;
+        const std::string& text = args[0]->text();
+        const std::int64_t start = args[1]->integer_value();
+        const std::int64_t end = args.size() > 2 ? start + std::max<std::int64_t>(args[2]->integer_value(), 0)
+                                                 : std::numeric_limits<std::int64_t>::max();
+        std::string out;
+        std::int64_t position = 0; // of the current code point, from 1
+        for (const char c : text) {
+            if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+                ++position;
+            if (position >= start && position < end)
+                out += c;
+        }
+        return same_kind(*args[0], out);
     }
     const Term& x = *args[0];
     if (name == "lower" || name == "upper") {

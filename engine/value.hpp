@@ -10,6 +10,7 @@
 #include "storage/term.hpp"
 
 #include <optional>
+#include <regex>
 #include <span>
 #include <string_view>
 
@@ -49,9 +50,17 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op);
 Value negate(const Value& a);
 
 // A function of the language by (lower-case) name: contains starts_with ends_with matches
-// lower upper length str lang year month day is_name is_string is_number is_date is_iri.
-// `bound` is evaluated by the caller. Wrong kinds give an error (nothing).
-Value call_function(std::string_view name, std::span<const Value> args);
+// replace substr concat coalesce lower upper length str lang year month day is_name
+// is_string is_number is_date is_iri now. `bound` is evaluated by the caller, and so is
+// `now` where a statement needs one time throughout. Wrong kinds give an error (nothing);
+// an unbound argument gives nothing, except to coalesce, which gives its first bound
+// argument. `compiled`: the regex of matches and replace, compiled once (else compiled
+// from the arguments at each call).
+Value call_function(std::string_view name, std::span<const Value> args,
+                    const std::regex* compiled = nullptr);
+
+// The current time, as a datetime in UTC (millisecond precision).
+storage::Term current_time();
 
 // The text of a term for str() and the text functions (quarry/term.hpp).
 using quarry::text_of;

@@ -40,7 +40,7 @@ enum class TermKind : std::uint8_t {
     VARIABLE,        // ?name              text = name
     PARAMETER,       // $name              text = name (a value given when the query runs)
     WILDCARD,        // _ or a lone ?
-    DEFAULT_CONTEXT, // default (fourth position of a tuple only)
+    DEFAULT_CONTEXT, // default (a tuple's fourth position, or a value in an expression)
     NAME,            // Khaji, `Organization, the`      text
     IRI,             // <…> or prefix:local              iri
     STRING,          // "…" or "…"@lang                  text, lang

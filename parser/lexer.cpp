@@ -533,7 +533,7 @@ bool scan_term(iterator_type& first, iterator_type last, TermContext context, as
             first = after;
             return true;
         }
-        if (context == TermContext::CONTEXT && iequals(word, "default") &&
+        if ((context == TermContext::CONTEXT || context == TermContext::EXPR) && iequals(word, "default") &&
             literal_ends_here(after, last, context)) {
             out.kind = ast::TermKind::DEFAULT_CONTEXT;
             first = after;

@@ -1,5 +1,7 @@
 #include "parser/validate.hpp"
 
+#include "parser/regex.hpp"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -9,18 +11,63 @@ namespace quarry::parser {
 
 namespace {
 
+constexpr std::size_t ANY = SIZE_MAX;
+
 struct Function {
     std::string_view name;
-    std::size_t arity;
+    std::size_t min_arity, max_arity;
+    bool boolean; // its value is true or false (it may stand as a condition)
 };
 
-constexpr std::array<Function, 18> FUNCTIONS = {{
-    {"contains", 2}, {"starts_with", 2}, {"ends_with", 2}, {"matches", 2},
-    {"lower", 1},    {"upper", 1},       {"length", 1},    {"str", 1},
-    {"lang", 1},     {"year", 1},        {"month", 1},     {"day", 1},
-    {"bound", 1},    {"is_name", 1},     {"is_string", 1}, {"is_number", 1},
-    {"is_date", 1},  {"is_iri", 1},
+constexpr std::array<Function, 23> FUNCTIONS = {{
+    {"contains", 2, 2, true},    {"starts_with", 2, 2, true}, {"ends_with", 2, 2, true},
+    {"matches", 2, 3, true},     {"replace", 3, 4, false},    {"substr", 2, 3, false},
+    {"concat", 1, ANY, false},   {"coalesce", 1, ANY, true},  {"lower", 1, 1, false},
+    {"upper", 1, 1, false},      {"length", 1, 1, false},     {"str", 1, 1, false},
+    {"lang", 1, 1, false},       {"year", 1, 1, false},       {"month", 1, 1, false},
+    {"day", 1, 1, false},        {"now", 0, 0, false},        {"bound", 1, 1, true},
+    {"is_name", 1, 1, true},     {"is_string", 1, 1, true},   {"is_number", 1, 1, true},
+    {"is_date", 1, 1, true},     {"is_iri", 1, 1, true},
 }};
+
+const Function* find_function(std::string_view name) {
+    for (const Function& function : FUNCTIONS)
+        if (function.name == name)
+            return &function;
+    return nullptr;
+}
+
+std::string arguments(std::size_t count) { return std::to_string(count) + (count == 1 ? " argument" : " arguments"); }
+
+std::string arity_text(const Function& function) {
+    if (function.max_arity == ANY)
+        return "at least " + arguments(function.min_arity);
+    if (function.min_arity == function.max_arity)
+        return arguments(function.min_arity);
+    return std::to_string(function.min_arity) + " or " + arguments(function.max_arity);
+}
+
+bool is_constant(const ast::Expr& expr) {
+    return expr.op == ast::ExprOp::TERM && expr.term.kind != ast::TermKind::VARIABLE &&
+           expr.term.kind != ast::TermKind::PARAMETER;
+}
+
+// What a constant is, for messages: "the name Iran", "the string \"a\"".
+std::string kind_text(ast::TermKind kind) {
+    switch (kind) {
+    case ast::TermKind::NAME: return "a name";
+    case ast::TermKind::IRI: return "an IRI";
+    case ast::TermKind::STRING: return "a string";
+    case ast::TermKind::TYPED: return "a typed literal";
+    case ast::TermKind::INTEGER: return "an integer";
+    case ast::TermKind::DECIMAL: return "a decimal";
+    case ast::TermKind::BOOLEAN: return "a boolean";
+    case ast::TermKind::DATE: return "a date";
+    case ast::TermKind::DATETIME: return "a datetime";
+    case ast::TermKind::DEFAULT_CONTEXT: return "the default context";
+    default: return "a value";
+    }
+}
 
 // A problem found: the node to point at and the message. Thrown inside the walk only.
 struct Problem {
@@ -111,6 +158,89 @@ void check_no_parameters(const ast::Statement& statement) {
 
 void check_patterns(const std::vector<ast::Pattern>& patterns);
 
+// A constant pattern (and flags) of matches() or replace() must compile.
+void check_regex(const ast::Expr& expr) {
+    const std::size_t flags_at = expr.function == "matches" ? 2 : 3;
+    const ast::Expr& pattern = expr.args[1];
+    const ast::Expr* flags = expr.args.size() > flags_at ? &expr.args[flags_at] : nullptr;
+    const auto is_text = [](const ast::Expr& e) {
+        return e.op == ast::ExprOp::TERM && e.term.kind == ast::TermKind::STRING;
+    };
+    if (flags && is_text(*flags)) {
+        try {
+            compile_regex("", flags->term.text);
+        } catch (const RegexError& e) {
+            fail(*flags, e.what());
+        }
+    }
+    if (is_text(pattern) && (!flags || is_text(*flags))) {
+        try {
+            compile_regex(pattern.term.text, flags ? flags->term.text : "");
+        } catch (const RegexError& e) {
+            fail(pattern, e.what());
+        }
+    }
+}
+
+// Arithmetic takes numbers, and dates ± days and date − date: a constant of another kind,
+// or a division by a constant zero, is an error here rather than an empty cell later.
+void check_arithmetic(const ast::Expr& expr) {
+    static constexpr std::string_view SIGNS[] = {"+", "-", "*", "/"};
+    const std::string_view sign = SIGNS[static_cast<int>(expr.op) - static_cast<int>(ast::ExprOp::ADD)];
+    const bool dates = expr.op == ast::ExprOp::ADD || expr.op == ast::ExprOp::SUBTRACT;
+    for (const auto& arg : expr.args) {
+        if (!is_constant(arg))
+            continue;
+        const auto kind = arg.term.kind;
+        if (kind == ast::TermKind::INTEGER || kind == ast::TermKind::DECIMAL || (dates && kind == ast::TermKind::DATE))
+            continue;
+        fail(arg, std::string(sign) + " takes numbers" + (dates ? " (or a date and a number of days)" : "") +
+                      ", not " + kind_text(kind));
+    }
+    if (expr.op == ast::ExprOp::DIVIDE && is_constant(expr.args[1]) &&
+        ((expr.args[1].term.kind == ast::TermKind::INTEGER && expr.args[1].term.integer == 0) ||
+         (expr.args[1].term.kind == ast::TermKind::DECIMAL && expr.args[1].term.decimal == 0.0)))
+        fail(expr.args[1], "division by zero");
+}
+
+// A condition must be true or false: a comparison, a test (contains(), is_name(), …),
+// exists, a boolean, or these joined by and, or, not. A variable alone, a number, a name
+// or a computed value is refused, not taken as false.
+void check_condition(const ast::Expr& expr) {
+    switch (expr.op) {
+    case ast::ExprOp::AND:
+    case ast::ExprOp::OR:
+    case ast::ExprOp::NOT:
+        for (const auto& arg : expr.args)
+            check_condition(arg);
+        return;
+    case ast::ExprOp::EQ:
+    case ast::ExprOp::NE:
+    case ast::ExprOp::LT:
+    case ast::ExprOp::LE:
+    case ast::ExprOp::GT:
+    case ast::ExprOp::GE:
+    case ast::ExprOp::IN:
+    case ast::ExprOp::NOT_IN:
+    case ast::ExprOp::EXISTS:
+        return;
+    case ast::ExprOp::CALL:
+        if (const Function* function = find_function(expr.function); function && function->boolean)
+            return;
+        fail(expr, "a condition must be true or false, and " + expr.function +
+                       "() is not a test: compare it with a value");
+    case ast::ExprOp::TERM:
+        if (expr.term.kind == ast::TermKind::BOOLEAN || expr.term.kind == ast::TermKind::PARAMETER)
+            return;
+        if (expr.term.kind == ast::TermKind::VARIABLE)
+            fail(expr, "a condition must be true or false: compare ?" + expr.term.text + " with a value (?" +
+                           expr.term.text + " = true)");
+        fail(expr, "a condition must be true or false, not " + kind_text(expr.term.kind));
+    default:
+        fail(expr, "a condition must be true or false, and arithmetic gives a number: compare it with a value");
+    }
+}
+
 // `aggregates_allowed`: in return and order by, not in where; never inside an aggregate.
 // `condition`: in a where condition (where `exists` may stand).
 void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition = false) {
@@ -118,19 +248,21 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
     case ast::ExprOp::TERM:
         if (expr.term.kind == ast::TermKind::WILDCARD)
             fail(expr, "a wildcard has no value: use a variable");
-        if (expr.term.kind == ast::TermKind::DEFAULT_CONTEXT)
-            fail(expr, "default names a context only in a tuple's fourth position");
         return;
+    case ast::ExprOp::ADD:
+    case ast::ExprOp::SUBTRACT:
+    case ast::ExprOp::MULTIPLY:
+    case ast::ExprOp::DIVIDE:
+        check_arithmetic(expr);
+        break;
     case ast::ExprOp::CALL: {
-        const Function* found = nullptr;
-        for (const Function& function : FUNCTIONS)
-            if (function.name == expr.function)
-                found = &function;
+        const Function* found = find_function(expr.function);
         if (!found)
             fail(expr, "unknown function '" + expr.function + "'");
-        if (expr.args.size() != found->arity)
-            fail(expr, expr.function + "() takes " + std::to_string(found->arity) +
-                           (found->arity == 1 ? " argument" : " arguments"));
+        if (expr.args.size() < found->min_arity || expr.args.size() > found->max_arity)
+            fail(expr, expr.function + "() takes " + arity_text(*found));
+        if (expr.function == "matches" || expr.function == "replace")
+            check_regex(expr);
         if (expr.function == "bound" && expr.args[0].op != ast::ExprOp::TERM)
             fail(expr, "bound() takes a variable");
         if (expr.function == "bound" && expr.args[0].term.kind != ast::TermKind::VARIABLE)
@@ -176,8 +308,10 @@ void check_patterns(const std::vector<ast::Pattern>& patterns) {
     for (const auto& pattern : patterns) {
         if (pattern.kind == ast::PatternKind::TUPLE)
             check_path(pattern.tuple.predicate, true);
-        if (pattern.where)
+        if (pattern.where) {
             check_expr(*pattern.where, false, true);
+            check_condition(*pattern.where);
+        }
         check_patterns(pattern.patterns);
     }
 }
@@ -218,16 +352,41 @@ void check_statement(const ast::Statement& statement) {
         return;
     const ast::Query& query = *statement.query;
     check_patterns(query.patterns);
-    if (query.where)
+    if (query.where) {
         check_expr(*query.where, false, true);
+        check_condition(*query.where);
+    }
+    if (statement.kind != ast::StatementKind::MATCH)
+        return;
+    // What return and order by may name: the variables the patterns bind, the parameters,
+    // and (in order by) the aliases.
+    std::set<std::string> bound;
+    for (const auto& pattern : query.patterns)
+        collect_variables(pattern, bound);
     std::set<std::string> aliases;
+    auto check_bound = [&](const ast::Expr& expr, bool aliases_too) {
+        for_each_term(expr, [&](const ast::Term& term) {
+            if (term.kind == ast::TermKind::VARIABLE && !bound.count(term.text) &&
+                !(aliases_too && aliases.count(term.text)))
+                fail(term, "?" + term.text + " is not bound by the match");
+        });
+    };
     for (const auto& item : query.returns) {
         check_expr(item.expr, true);
+        if (item.expr.op == ast::ExprOp::TERM && item.expr.term.kind == ast::TermKind::NAME)
+            fail(item.expr, "'" + item.expr.term.text + "' is a name, the same on every row: " +
+                                (item.expr.term.text.find(' ') == std::string::npos
+                                     ? "write ?" + item.expr.term.text + " for the variable"
+                                     : "write a variable (?x) for a value of the match") +
+                                ", or \"" + item.expr.term.text + "\" for the text");
+        check_bound(item.expr, false);
         if (!item.alias.empty() && !aliases.insert(item.alias).second)
             fail(item, "the alias '" + item.alias + "' is used twice");
     }
-    for (const auto& key : query.order)
+    for (const auto& key : query.order) {
         check_expr(key.expr, true);
+        check_bound(key.expr, true);
+    }
 }
 
 } // namespace

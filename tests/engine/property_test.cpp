@@ -340,7 +340,11 @@ private:
         case 1: return call(chance(2) ? "is_number" : "is_name", {operand()});
         case 2: return op(ast::ExprOp::NOT, {condition(depth - 1)});
         case 3: return op(ast::ExprOp::IN, {operand(), operand(), operand()});
-        case 4: return op(ast::ExprOp::GT, {op(ast::ExprOp::ADD, {operand(), term_expr(constant(Term::integer(1)))}), operand()});
+        case 4: // arithmetic (on numbers, or a date and days) takes a variable: a constant of
+                // another kind is refused before the query runs
+            return op(ast::ExprOp::GT, {op(chance(2) ? ast::ExprOp::ADD : ast::ExprOp::SUBTRACT,
+                                           {variable_expr(VARIABLES[below(5)]), term_expr(constant(Term::integer(1)))}),
+                                        operand()});
         case 5: return op(ast::ExprOp::GE, {call("year", {operand()}), term_expr(constant(Term::integer(2024)))});
         default: {
             const ast::ExprOp comparisons[] = {ast::ExprOp::EQ, ast::ExprOp::NE, ast::ExprOp::LT,
@@ -354,7 +358,9 @@ private:
         switch (below(3)) {
         case 0: return op(ast::ExprOp::ADD, {variable_expr(pick(visible)), term_expr(constant(Term::integer(1)))});
         case 1: return call("str", {variable_expr(pick(visible))});
-        default: return op(ast::ExprOp::EQ, {variable_expr(pick(visible)), operand()});
+        default: // return names only what the match binds
+            return op(ast::ExprOp::EQ, {variable_expr(pick(visible)), chance(2) ? variable_expr(pick(visible))
+                                                                                : term_expr(constant(entity()))});
         }
     }
 

@@ -70,7 +70,7 @@ TEST_CASE("the total order sorts by kind, then value", "[engine][value]") {
         }
 }
 
-TEST_CASE("arithmetic keeps integers exact and never fails", "[engine][value]") {
+TEST_CASE("arithmetic keeps integers exact and gives nothing for what it cannot do", "[engine][value]") {
     CHECK(arithmetic(v(Term::integer(2)), v(Term::integer(3)), Arithmetic::ADD) == v(Term::integer(5)));
     CHECK(arithmetic(v(Term::integer(2)), v(Term::decimal(0.5)), Arithmetic::MULTIPLY) == v(Term::decimal(1.0)));
     CHECK(arithmetic(v(Term::integer(1)), v(Term::integer(2)), Arithmetic::DIVIDE) == v(Term::decimal(0.5)));
@@ -113,4 +113,48 @@ TEST_CASE("functions of the language", "[engine][value]") {
     CHECK(call("is_date", {v(Term::datetime(2024, 1, 1, 0, 0, 0, 0, std::nullopt))}) == v(Term::boolean(true)));
     CHECK_FALSE(call("year", {v(Term::string("2024"))}));
     CHECK_FALSE(call("contains", {UNBOUND_VALUE, v(Term::string("a"))}));
+}
+
+TEST_CASE("dates take and give days", "[engine][value]") {
+    const Value day = v(Term::date(2024, 11, 12));
+    CHECK(arithmetic(day, v(Term::integer(7)), Arithmetic::ADD) == v(Term::date(2024, 11, 19)));
+    CHECK(arithmetic(v(Term::integer(20)), day, Arithmetic::ADD) == v(Term::date(2024, 12, 2)));
+    CHECK(arithmetic(day, v(Term::integer(366)), Arithmetic::SUBTRACT) == v(Term::date(2023, 11, 12)));
+    CHECK(arithmetic(day, v(Term::date(2024, 1, 1)), Arithmetic::SUBTRACT) == v(Term::integer(316)));
+    CHECK(arithmetic(v(Term::date(2024, 1, 1)), day, Arithmetic::SUBTRACT) == v(Term::integer(-316)));
+    // Not: a date plus a date, an integer minus a date, days that are not integers, a date
+    // beyond year 9999.
+    CHECK_FALSE(arithmetic(day, day, Arithmetic::ADD));
+    CHECK_FALSE(arithmetic(v(Term::integer(1)), day, Arithmetic::SUBTRACT));
+    CHECK_FALSE(arithmetic(day, v(Term::decimal(1.5)), Arithmetic::ADD));
+    CHECK_FALSE(arithmetic(day, v(Term::integer(2)), Arithmetic::MULTIPLY));
+    CHECK_FALSE(arithmetic(day, v(Term::integer(10'000'000)), Arithmetic::ADD));
+}
+
+TEST_CASE("concat, substr, replace, coalesce, matches with flags and now", "[engine][value]") {
+    auto call = [](const char* name, std::vector<Value> args) { return call_function(name, args); };
+    CHECK(call("concat", {v(Term::name("Khaji")), v(Term::string(" met ")), v(Term::integer(22))}) ==
+          v(Term::string("Khaji met 22")));
+    CHECK_FALSE(call("concat", {v(Term::name("Khaji")), UNBOUND_VALUE}));
+    // substr counts code points from 1, keeps a name a name and a string's language.
+    CHECK(call("substr", {v(Term::name("Türkiye")), v(Term::integer(2)), v(Term::integer(3))}) == v(Term::name("ürk")));
+    CHECK(call("substr", {v(Term::string("Astana", "en")), v(Term::integer(4))}) == v(Term::string("ana", "en")));
+    CHECK(call("substr", {v(Term::name("Iran")), v(Term::integer(9))}) == v(Term::string("")));
+    CHECK_FALSE(call("substr", {v(Term::name("Iran")), v(Term::string("1"))}));
+    CHECK(call("replace", {v(Term::string("vice minister")), v(Term::string("i")), v(Term::string("I"))}) ==
+          v(Term::string("vIce mInIster")));
+    CHECK(call("replace", {v(Term::name("Vice Minister")), v(Term::string("v(ice)")), v(Term::string("$1-")),
+                           v(Term::string("i"))}) == v(Term::name("ice- Minister")));
+    CHECK(call("coalesce", {UNBOUND_VALUE, v(Term::integer(2)), v(Term::integer(3))}) == v(Term::integer(2)));
+    CHECK_FALSE(call("coalesce", {UNBOUND_VALUE}));
+    CHECK(call("matches", {v(Term::string("Vice")), v(Term::string("^vice")), v(Term::string("i"))}) ==
+          v(Term::boolean(true)));
+    CHECK(call("matches", {v(Term::string("Vice")), v(Term::string("^vice"))}) == v(Term::boolean(false)));
+    CHECK(call("matches", {v(Term::string("a\nvice")), v(Term::string("^vice")), v(Term::string("m"))}) ==
+          v(Term::boolean(true)));
+    CHECK_FALSE(call("matches", {v(Term::string("Vice")), v(Term::string("x")), v(Term::string("q"))}));
+    const Value now = call("now", {});
+    REQUIRE(now);
+    CHECK(now->kind() == quarry::storage::TermKind::DATETIME);
+    CHECK(now->epoch_ms() > Term::datetime(2026, 1, 1, 0, 0, 0, 0, 0).epoch_ms());
 }

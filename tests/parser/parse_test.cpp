@@ -406,15 +406,24 @@ TEST_CASE("paths bind postfix, then inverse, then sequence, then alternative",
 TEST_CASE("conditions bind not, then comparison, then and, then or", "[parser][precedence]") {
     const Expr a = ex(var("a")), b = ex(var("b")), c = ex(var("c"));
     const Expr one = ex(integer(1)), two = ex(integer(2)), three = ex(integer(3));
-    CHECK(parse_condition("?a or ?b and ?c") == ex(ExprOp::OR, {a, ex(ExprOp::AND, {b, c})}));
-    CHECK(parse_condition("?a and ?b or ?c") == ex(ExprOp::OR, {ex(ExprOp::AND, {a, b}), c}));
-    CHECK(parse_condition("?a or ?b or ?c") == ex(ExprOp::OR, {ex(ExprOp::OR, {a, b}), c}));
+    auto parameter = [](const char* name) {
+        Term term;
+        term.kind = TermKind::PARAMETER;
+        term.text = name;
+        return ex(term);
+    };
+    const Expr pa = parameter("a"), pb = parameter("b"), pc = parameter("c");
+    // A condition must be true or false: a variable alone is refused, a parameter (a value
+    // given at run time) is not.
+    CHECK(parse_condition("$a or $b and $c") == ex(ExprOp::OR, {pa, ex(ExprOp::AND, {pb, pc})}));
+    CHECK(parse_condition("$a and $b or $c") == ex(ExprOp::OR, {ex(ExprOp::AND, {pa, pb}), pc}));
+    CHECK(parse_condition("$a or $b or $c") == ex(ExprOp::OR, {ex(ExprOp::OR, {pa, pb}), pc}));
     CHECK(parse_condition("?a = 1 and ?b < 2") ==
           ex(ExprOp::AND, {ex(ExprOp::EQ, {a, one}), ex(ExprOp::LT, {b, two})}));
-    CHECK(parse_condition("not ?a and ?b") == ex(ExprOp::AND, {ex(ExprOp::NOT, {a}), b}));
+    CHECK(parse_condition("not $a and $b") == ex(ExprOp::AND, {ex(ExprOp::NOT, {pa}), pb}));
     CHECK(parse_condition("not ?a = ?b") == ex(ExprOp::EQ, {ex(ExprOp::NOT, {a}), b}));
     CHECK(parse_condition("not (?a = ?b)") == ex(ExprOp::NOT, {ex(ExprOp::EQ, {a, b})}));
-    CHECK(parse_condition("not not ?a") == ex(ExprOp::NOT, {ex(ExprOp::NOT, {a})}));
+    CHECK(parse_condition("not not $a") == ex(ExprOp::NOT, {ex(ExprOp::NOT, {pa})}));
     CHECK(parse_condition("?a + 1 * 2 = 3") ==
           ex(ExprOp::EQ, {ex(ExprOp::ADD, {a, ex(ExprOp::MULTIPLY, {one, two})}), three}));
     CHECK(parse_condition("?a - 1 - 2 = ?b / 2 / 3") ==
@@ -549,10 +558,13 @@ TEST_CASE("nesting up to the limit parses", "[parser][limits]") {
     std::string deep = "match (?a, p, ?b) where ";
     for (std::size_t i = 0; i < MAX_NESTING - 1; ++i)
         deep += "(";
-    deep += "?a";
+    deep += "true";
     for (std::size_t i = 0; i < MAX_NESTING - 1; ++i)
         deep += ")";
-    CHECK(parse_one(deep).query->where == ex(var("a")));
+    Term yes;
+    yes.kind = TermKind::BOOLEAN;
+    yes.boolean = true;
+    CHECK(parse_one(deep).query->where == ex(yes));
     std::string blocks = "match ";
     for (std::size_t i = 0; i < MAX_NESTING - 1; ++i)
         blocks += "{ ";
@@ -564,7 +576,7 @@ TEST_CASE("nesting up to the limit parses", "[parser][limits]") {
     std::string nots = "match (?a, p, ?b) where ";
     for (std::size_t i = 0; i < MAX_CHAIN; ++i)
         nots += "not ";
-    CHECK(parse(nots + "?a").ok());
+    CHECK(parse(nots + "true").ok());
     std::string alternatives = "match (?a, p, ?b) where ?a = 0";
     for (std::size_t i = 1; i < MAX_CHAIN; ++i)
         alternatives += " or ?a = " + std::to_string(i);

@@ -269,7 +269,7 @@ private:
         group.kind = PatternKind::GROUP;
         group.patterns = patterns(depth - 1, variables);
         if (chance(3))
-            group.where = expr(2, false, variables);
+            group.where = condition(2, variables);
         return group;
     }
 
@@ -371,12 +371,91 @@ private:
         return e;
     }
 
+    // What the validator refuses, made valid: arithmetic on a constant that is not a number
+    // (or on a constant zero divisor), a constant regex of random text, bound() of a
+    // variable the match does not bind.
+    void make_valid(Expr& e, const std::set<std::string>& variables) {
+        for (auto& arg : e.args)
+            make_valid(arg, variables);
+        const bool arithmetic = e.op == ExprOp::ADD || e.op == ExprOp::SUBTRACT || e.op == ExprOp::MULTIPLY ||
+                                e.op == ExprOp::DIVIDE;
+        if (arithmetic)
+            for (auto& arg : e.args) {
+                const auto kind = arg.term.kind;
+                if (arg.op != ExprOp::TERM || kind == TermKind::VARIABLE || kind == TermKind::PARAMETER)
+                    continue;
+                if ((kind == TermKind::INTEGER && arg.term.integer != 0) ||
+                    (kind == TermKind::DECIMAL && arg.term.decimal != 0.0))
+                    continue;
+                Term two;
+                two.kind = TermKind::INTEGER;
+                two.integer = 2;
+                arg = term_expr(two);
+            }
+        if (e.op == ExprOp::CALL && e.function == "matches" && e.args[1].op == ExprOp::TERM &&
+            e.args[1].term.kind == TermKind::STRING)
+            e.args[1].term.text = "^a+";
+        if (e.op == ExprOp::CALL && e.function == "bound" && !variables.count(e.args[0].term.text)) {
+            if (variables.empty()) {
+                Term yes;
+                yes.kind = TermKind::BOOLEAN;
+                yes.boolean = true;
+                e = term_expr(yes);
+            } else {
+                e.args[0].term.text = *variables.begin();
+            }
+        }
+    }
+
+    // `e` as a condition (true or false): what is not one is compared with itself.
+    Expr as_condition(Expr e) {
+        switch (e.op) {
+        case ExprOp::AND:
+        case ExprOp::OR:
+        case ExprOp::NOT:
+            for (auto& arg : e.args)
+                arg = as_condition(std::move(arg));
+            return e;
+        case ExprOp::EQ:
+        case ExprOp::NE:
+        case ExprOp::LT:
+        case ExprOp::LE:
+        case ExprOp::GT:
+        case ExprOp::GE:
+        case ExprOp::IN:
+        case ExprOp::NOT_IN:
+        case ExprOp::EXISTS:
+            return e;
+        case ExprOp::CALL:
+            if (e.function != "lower" && e.function != "upper" && e.function != "length" && e.function != "str" &&
+                e.function != "lang" && e.function != "year" && e.function != "month" && e.function != "day")
+                return e;
+            break;
+        case ExprOp::TERM:
+            if (e.term.kind == TermKind::BOOLEAN || e.term.kind == TermKind::PARAMETER)
+                return e;
+            break;
+        default:
+            break;
+        }
+        Expr compared;
+        compared.op = ExprOp::EQ;
+        compared.args = {e, e};
+        return compared;
+    }
+
+    Expr condition(int depth, std::set<std::string>& variables) {
+        Expr e = expr(depth, false, variables);
+        make_valid(e, variables);
+        return as_condition(std::move(e));
+    }
+
     Query query(bool full) {
         Query q;
         std::set<std::string> variables;
         q.patterns = patterns(2, variables);
         if (chance(2))
-            q.where = expr(3, false, variables);
+            q.where = condition(3, variables);
         if (!full)
             return q;
         q.distinct = chance(4);
@@ -386,6 +465,9 @@ private:
             for (std::size_t i = 0; i < items; ++i) {
                 ReturnItem item;
                 item.expr = expr(2, true, variables);
+                make_valid(item.expr, variables);
+                if (item.expr.op == ExprOp::TERM && item.expr.term.kind == TermKind::NAME)
+                    item.expr.term.kind = TermKind::STRING; // a bare name in return is refused
                 if (chance(2) && aliases.insert("alias" + std::to_string(i)).second)
                     item.alias = "alias" + std::to_string(i);
                 q.returns.push_back(std::move(item));
@@ -395,6 +477,7 @@ private:
         for (std::size_t i = 0; i < keys; ++i) {
             OrderKey key;
             key.expr = expr(2, true, variables);
+            make_valid(key.expr, variables);
             key.descending = chance(2);
             q.order.push_back(std::move(key));
         }
