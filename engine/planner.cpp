@@ -604,7 +604,7 @@ void plain_slots(const Expression& expr, std::set<std::size_t>& out) {
 
 bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
     if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE || query.where ||
-        plan.aggregates.empty())
+        plan.aggregates.empty() || !query.group_by.empty() || query.having)
         return false;
     const ast::Tuple& tuple = query.patterns[0].tuple;
     if (!tuple.context || tuple.predicate.op != ast::PathOp::TERM)
@@ -704,13 +704,14 @@ void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
     for (const QueryPlan::Key& key : plan.order)
         key_exprs.push_back(key.expr);
     if (plan.grouped) {
-        std::vector<Expression> keys;
-        std::vector<std::string> key_texts;
-        for (std::size_t i = 0; i < plan.items.size(); ++i)
-            if (!contains_aggregate(plan.items[i])) {
-                keys.push_back(plan.items[i]);
-                key_texts.push_back(plan.item_texts[i]);
-            }
+        std::vector<Expression> keys = plan.group_keys;
+        std::vector<std::string> key_texts = plan.group_key_texts;
+        if (keys.empty()) // implicit: the items without aggregates
+            for (std::size_t i = 0; i < plan.items.size(); ++i)
+                if (!contains_aggregate(plan.items[i])) {
+                    keys.push_back(plan.items[i]);
+                    key_texts.push_back(plan.item_texts[i]);
+                }
         std::string text = joined(plan.aggregate_texts);
         if (!keys.empty())
             text = "by " + joined(key_texts) + ": " + text;
@@ -720,8 +721,14 @@ void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
             aggregates_to_slots(column, width);
         for (Expression& key : key_exprs)
             aggregates_to_slots(key, width);
+        const std::size_t join_width = width;
         width = aggregate->output_width();
         root = std::move(aggregate);
+        if (plan.having) {
+            Expression having = *plan.having;
+            aggregates_to_slots(having, join_width);
+            root = std::make_unique<Filter>(std::move(root), std::move(having), "having " + plan.having_text);
+        }
     }
     // Order keys that are not a returned column are computed as extra columns.
     const std::size_t returned = columns.size();

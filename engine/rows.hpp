@@ -43,6 +43,12 @@ struct QueryPlan {
     std::vector<std::string> item_texts; // for explain, one per column
     std::vector<Expression> aggregates;  // every aggregate of items and order keys
     bool grouped = false;
+    // group by: the keys as written (empty: the items without aggregates), and their text.
+    std::vector<Expression> group_keys;
+    std::vector<std::string> group_key_texts;
+    // having: the condition on each group (aliases replaced by their values), its text.
+    std::optional<Expression> having;
+    std::string having_text;
     bool distinct = false;
     struct Key {
         Expression expr;

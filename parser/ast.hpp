@@ -151,6 +151,8 @@ struct Query : Node {
     std::optional<Expr> where;
     bool distinct = false;
     std::vector<ReturnItem> returns; // empty: return * (every named variable)
+    std::vector<Expr> group_by;      // explicit grouping keys (empty: the non-aggregated items)
+    std::optional<Expr> having;      // a condition on each group
     std::vector<OrderKey> order;
     std::optional<std::uint64_t> limit;
     std::optional<std::uint64_t> offset;

@@ -21,9 +21,9 @@ bool is_space(char c) {
 }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-constexpr std::array<std::string_view, 15> RESERVED = {
+constexpr std::array<std::string_view, 17> RESERVED = {
     "and", "or", "not", "in", "as", "asc", "desc", "order", "limit", "offset",
-    "return", "where", "match", "into", "from"};
+    "return", "where", "match", "into", "from", "group", "having"};
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size())

@@ -360,6 +360,10 @@ std::string print(const ast::Query& query) {
                          return print(item.expr) + (item.alias.empty() ? "" : " as " + item.alias);
                      });
     }
+    if (!query.group_by.empty())
+        out += " group by " + join(query.group_by, ", ", [](const ast::Expr& key) { return print(key); });
+    if (query.having)
+        out += " having " + print(*query.having);
     if (!query.order.empty())
         out += " order by " + join(query.order, ", ", [](const ast::OrderKey& key) {
                    return print(key.expr) + (key.descending ? " desc" : "");

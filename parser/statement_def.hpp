@@ -52,6 +52,8 @@ auto const set_where = [](auto& ctx) { query(ctx).where = std::move(x3::_attr(ct
 auto const set_distinct = [](auto& ctx) { query(ctx).distinct = true; };
 auto const push_return = [](auto& ctx) { query(ctx).returns.push_back(std::move(x3::_attr(ctx))); };
 auto const push_order = [](auto& ctx) { query(ctx).order.push_back(std::move(x3::_attr(ctx))); };
+auto const push_group = [](auto& ctx) { query(ctx).group_by.push_back(std::move(x3::_attr(ctx))); };
+auto const set_having = [](auto& ctx) { query(ctx).having = std::move(x3::_attr(ctx)); };
 auto const set_limit = [](auto& ctx) { query(ctx).limit = x3::_attr(ctx); };
 auto const set_offset = [](auto& ctx) { query(ctx).offset = x3::_attr(ctx); };
 auto const set_tuples = [](auto& ctx) { x3::_val(ctx).tuples = std::move(x3::_attr(ctx)); };
@@ -89,10 +91,13 @@ auto const where_clause = kw("where") > condition()[set_where];
 auto const return_clause =
     kw("return") > -kw("distinct")[set_distinct] >
     (x3::lit('*') | (return_item[push_return] >> *(x3::lit(',') > return_item[push_return])));
+auto const group_clause = kw("group") > kw("by") >
+                          (condition()[push_group] >> *(x3::lit(',') > condition()[push_group]));
+auto const having_clause = kw("having") > condition()[set_having];
 auto const order_clause = kw("order") > kw("by") >
                           (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
-                        -where_clause > -return_clause > -order_clause >
+                        -where_clause > -return_clause > -group_clause > -having_clause > -order_clause >
                         -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
                           (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])));
 auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());

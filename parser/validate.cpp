@@ -1,5 +1,6 @@
 #include "parser/validate.hpp"
 
+#include "parser/printer.hpp"
 #include "parser/regex.hpp"
 
 #include <algorithm>
@@ -127,8 +128,16 @@ void for_each_term(const ast::Query& query, Fn&& fn) {
         for_each_term(*query.where, fn);
     for (const auto& item : query.returns)
         for_each_term(item.expr, fn);
+    for (const auto& key : query.group_by)
+        for_each_term(key, fn);
+    if (query.having)
+        for_each_term(*query.having, fn);
     for (const auto& key : query.order)
         for_each_term(key.expr, fn);
+}
+
+bool contains_aggregate(const ast::Expr& expr) {
+    return expr.op == ast::ExprOp::AGGREGATE || std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
 }
 
 // The variables of a pattern's tuples (those a match binds).
@@ -382,6 +391,37 @@ void check_statement(const ast::Statement& statement) {
         check_bound(item.expr, false);
         if (!item.alias.empty() && !aliases.insert(item.alias).second)
             fail(item, "the alias '" + item.alias + "' is used twice");
+    }
+    // group by: keys of values (no aggregates); then every returned value is a key or
+    // aggregated.
+    for (const auto& key : query.group_by) {
+        check_expr(key, false);
+        check_bound(key, false);
+    }
+    if (!query.group_by.empty()) {
+        if (query.returns.empty())
+            fail(query.group_by.front(), "group by needs a return that names what each group shows");
+        std::set<std::string> keys;
+        for (const auto& key : query.group_by)
+            keys.insert(print(key));
+        for (const auto& item : query.returns)
+            if (!contains_aggregate(item.expr) && !keys.count(print(item.expr)))
+                fail(item.expr, print(item.expr) + " is neither a group by key nor an aggregate: group by it, or "
+                                                   "aggregate it (count, min, max, …)");
+    }
+    // having: a condition on each group, over keys, aggregates and aliases.
+    if (query.having) {
+        const bool grouped = !query.group_by.empty() || contains_aggregate(*query.having) ||
+                             std::any_of(query.returns.begin(), query.returns.end(),
+                                         [](const ast::ReturnItem& item) { return contains_aggregate(item.expr); });
+        if (!grouped)
+            fail(*query.having, "having filters groups, and there are none: use where, or return an aggregate");
+        check_expr(*query.having, true);
+        check_condition(*query.having);
+        for_each_term(*query.having, [&](const ast::Term& term) {
+            if (term.kind == ast::TermKind::VARIABLE && !bound.count(term.text) && !aliases.count(term.text))
+                fail(term, "?" + term.text + " is not bound by the match");
+        });
     }
     for (const auto& key : query.order) {
         check_expr(key.expr, true);

@@ -35,6 +35,21 @@ std::string column_name(const ast::ReturnItem& item) {
     return parser::print(item.expr);
 }
 
+// `expr` (a having condition) with each alias replaced by the value it names: a bare name
+// that is an alias, or a variable so named that the match does not bind.
+ast::Expr with_aliases(const ast::Expr& expr, const ast::Query& query, const SlotMap& slots) {
+    if (expr.op == ast::ExprOp::TERM &&
+        (expr.term.kind == ast::TermKind::NAME ||
+         (expr.term.kind == ast::TermKind::VARIABLE && !slots.count(expr.term.text))))
+        for (const auto& item : query.returns)
+            if (item.alias == expr.term.text)
+                return item.expr;
+    ast::Expr out = expr;
+    for (auto& arg : out.args)
+        arg = with_aliases(arg, query, slots);
+    return out;
+}
+
 // Rows holding fixed lines of text (explain).
 class TextRows : public Rows {
 public:
@@ -129,7 +144,17 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
         }
         plan->order.push_back(std::move(compiled));
     }
-    plan->grouped = !plan->aggregates.empty();
+    for (const auto& key : query.group_by) {
+        plan->group_keys.push_back(compile_expression(key, slots, prefixes));
+        plan->group_key_texts.push_back(parser::print(key));
+    }
+    if (query.having) {
+        const ast::Expr having = with_aliases(*query.having, query, slots);
+        plan->having = compile_expression(having, slots, prefixes, &plan->aggregates);
+        plan->having_text = parser::print(*query.having);
+        aggregate_texts(having, plan->aggregate_texts);
+    }
+    plan->grouped = !plan->aggregates.empty() || !plan->group_keys.empty();
     plan->distinct = query.distinct;
     plan->limit = query.limit;
     plan->offset = query.offset.value_or(0);

@@ -72,6 +72,34 @@ public:
                 q.returns.push_back(std::move(item));
             }
         }
+        const bool aggregated = std::any_of(q.returns.begin(), q.returns.end(), [](const ast::ReturnItem& item) {
+            return item.expr.op == ast::ExprOp::AGGREGATE;
+        });
+        // group by the returned values that are not aggregates (as written), sometimes with
+        // a key that is not returned, which makes more groups.
+        if (!q.returns.empty() && aggregated && chance(3)) {
+            for (const auto& item : q.returns)
+                if (item.expr.op != ast::ExprOp::AGGREGATE)
+                    q.group_by.push_back(item.expr);
+            if (chance(2))
+                q.group_by.push_back(variable_expr(pick(visible)));
+        }
+        // having: on an aggregate, an aggregate's alias, or a key.
+        if (aggregated && chance(3)) {
+            const ast::ReturnItem& last = q.returns.back();
+            ast::Expr subject;
+            if (!last.alias.empty() && chance(2)) {
+                subject.term.kind = ast::TermKind::NAME;
+                subject.term.text = last.alias;
+            } else {
+                subject = chance(2) ? last.expr : aggregate(visible);
+            }
+            ast::Expr having = op(chance(2) ? ast::ExprOp::GT : ast::ExprOp::LE,
+                                  {std::move(subject), term_expr(constant(Term::integer(static_cast<std::int64_t>(below(4)))))});
+            if (q.returns.size() > 1 && q.returns.front().expr.op == ast::ExprOp::TERM && chance(3))
+                having = op(ast::ExprOp::OR, {std::move(having), op(ast::ExprOp::EQ, {q.returns.front().expr, term_expr(constant(entity()))})});
+            q.having = std::move(having);
+        }
         q.distinct = chance(5);
         if (chance(3)) {
             // Keys over every column, so the order is total and both sides agree on it.

@@ -429,7 +429,27 @@ ReferenceResult Reference::run(const ast::Query& query) const {
                     column = i;
         key_columns.push_back(column);
     }
-    bool grouped = std::any_of(items.begin(), items.end(), has_aggregate);
+    bool grouped = std::any_of(items.begin(), items.end(), has_aggregate) || !query.group_by.empty() ||
+                   (query.having && has_aggregate(*query.having));
+    // having, with each alias (a bare name, or a variable the match does not bind, so
+    // named) read as the value of its column.
+    std::optional<ast::Expr> having;
+    if (query.having) {
+        std::function<ast::Expr(const ast::Expr&)> resolve = [&](const ast::Expr& e) -> ast::Expr {
+            if (e.op == ast::ExprOp::TERM &&
+                (e.term.kind == ast::TermKind::NAME ||
+                 (e.term.kind == ast::TermKind::VARIABLE &&
+                  std::find(visible.begin(), visible.end(), e.term.text) == visible.end())))
+                for (std::size_t i = 0; i < aliases.size(); ++i)
+                    if (aliases[i] == e.term.text)
+                        return items[i];
+            ast::Expr out = e;
+            for (auto& a : out.args)
+                a = resolve(a);
+            return out;
+        };
+        having = resolve(*query.having);
+    }
     for (std::size_t k = 0; k < query.order.size(); ++k)
         grouped = grouped || (!key_columns[k] && has_aggregate(query.order[k].expr));
 
@@ -444,9 +464,14 @@ ReferenceResult Reference::run(const ast::Query& query) const {
         std::vector<std::pair<ResultRow, std::vector<Bindings>>> groups;
         for (const Bindings& row : solutions) {
             ResultRow key;
-            for (const auto& item : items)
-                if (!has_aggregate(item))
-                    key.push_back(eval(item, row));
+            if (!query.group_by.empty()) {
+                for (const auto& group_key : query.group_by)
+                    key.push_back(eval(group_key, row));
+            } else {
+                for (const auto& item : items)
+                    if (!has_aggregate(item))
+                        key.push_back(eval(item, row));
+            }
             auto found = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
                 return !RowLess{}(g.first, key) && !RowLess{}(key, g.first);
             });
@@ -455,7 +480,8 @@ ReferenceResult Reference::run(const ast::Query& query) const {
             else
                 found->second.push_back(row);
         }
-        const bool all_aggregates = std::all_of(items.begin(), items.end(), has_aggregate);
+        const bool all_aggregates =
+            query.group_by.empty() && std::all_of(items.begin(), items.end(), has_aggregate);
         if (groups.empty() && all_aggregates)
             groups.emplace_back(ResultRow{}, std::vector<Bindings>{});
         for (const auto& [key, group] : groups) {
@@ -465,7 +491,11 @@ ReferenceResult Reference::run(const ast::Query& query) const {
             for (std::size_t k = 0; k < query.order.size(); ++k)
                 if (!key_columns[k])
                     aggregate(query.order[k].expr, group, aggs);
+            if (having)
+                aggregate(*having, group, aggs);
             const Bindings representative = group.empty() ? Bindings{} : group.front();
+            if (having && engine::truth_of(eval(*having, representative, &aggs)) != engine::Truth::TRUE)
+                continue;
             ResultRow projected;
             for (const auto& item : items)
                 projected.push_back(eval(item, representative, &aggs));

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -473,6 +475,21 @@ private:
                 q.returns.push_back(std::move(item));
             }
         }
+        // group by the returned values that are not aggregates; having when there are groups.
+        const auto aggregated = [](const Expr& e) {
+            std::function<bool(const Expr&)> any = [&](const Expr& x) {
+                return x.op == ExprOp::AGGREGATE || std::any_of(x.args.begin(), x.args.end(), any);
+            };
+            return any(e);
+        };
+        const bool grouped = std::any_of(q.returns.begin(), q.returns.end(),
+                                         [&](const ReturnItem& item) { return aggregated(item.expr); });
+        if (grouped && chance(3))
+            for (const auto& item : q.returns)
+                if (!aggregated(item.expr))
+                    q.group_by.push_back(item.expr);
+        if (grouped && chance(3))
+            q.having = condition(2, variables);
         const std::size_t keys = chance(2) ? 0 : 1 + below(2);
         for (std::size_t i = 0; i < keys; ++i) {
             OrderKey key;
