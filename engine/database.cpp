@@ -102,6 +102,7 @@ StatementResult run_parsed(Session& session, const parser::ParsedStatements& par
     context.explain = options.explain != RunOptions::Explain::NONE &&
                       statement.statement->kind == ast::StatementKind::MATCH;
     context.analyze = context.explain && options.explain == RunOptions::Explain::ANALYZE;
+    context.position_of = [&parsed](const ast::Node& node) { return parsed.position_of(node); };
     session.start_statement();
     return located(parsed, *statement.statement,
                    [&] { return engine::run_statement(session, *statement.statement, context); });

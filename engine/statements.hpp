@@ -22,6 +22,8 @@ struct StatementContext {
     std::filesystem::path base_dir; // relative files of load and export resolve here
     bool explain = false;           // a match: show its plan instead (as `explain`)
     bool analyze = false;           // … and run it, with rows and time per step
+    // Where a node of the statement starts, for notes (nullopt: not known).
+    std::function<std::optional<SourcePosition>(const parser::ast::Node&)> position_of;
 };
 
 StatementResult run_statement(Session& session, const parser::ast::Statement& statement,

@@ -112,6 +112,10 @@ struct StatementResult {
     std::size_t already_present = 0; // add, load
     std::size_t removed = 0;         // remove
     std::string message;             // prefix, begin, commit, rollback, export: what happened
+    // match: a note for each constant name or IRI no stored term is, with the nearest
+    // stored names: "line 1, column 30: no fact uses the name 'Iran retrun'; did you mean
+    // 'Iran'?" The answer is still given; the note says why it may be empty.
+    std::vector<std::string> notes;
 };
 
 // What the database holds, for .stats, .predicates, .contexts and .schema.

@@ -242,6 +242,8 @@ bool Shell::run_statements(const std::string& text, std::size_t first_line, cons
         interrupted_.store(false);
         try {
             StatementResult result = database().run(script, index, run_options);
+            for (const std::string& note : result.notes)
+                error("note: " + note);
             print_result(result, start);
         } catch (const ParseError& e) {
             error(settings_.interactive ? e.render("Error: ") : e.render_in(name));

@@ -91,7 +91,8 @@ StatementResult load_script(Session& session, const ast::Statement& statement,
     StatementResult result;
     result.kind = StatementKind::LOAD;
     try {
-        const StatementContext nested_context{file.parent_path()};
+        StatementContext nested_context;
+        nested_context.base_dir = file.parent_path();
         for (const auto* nested : body) {
             StatementResult part = run_statement(session, *nested->statement, nested_context);
             result.added += part.added;

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <set>
 
 namespace quarry::engine {
 
@@ -48,6 +50,143 @@ ast::Expr with_aliases(const ast::Expr& expr, const ast::Query& query, const Slo
     for (auto& arg : out.args)
         arg = with_aliases(arg, query, slots);
     return out;
+}
+
+// Levenshtein distance of two byte strings, or more than `bound` (then bound + 1).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bound) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > bound)
+        return bound + 1;
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        std::size_t best = row[0];
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+            best = std::min(best, row[j]);
+        }
+        if (best > bound)
+            return bound + 1;
+    }
+    return row[b.size()];
+}
+
+// Stored terms of `term`'s kind near it: those that share its first letters (a name's
+// first two bytes; an IRI's namespace and the local name's first letter) within an edit
+// distance of a third of its length (at least 2), nearest first, at most three. A prefix
+// scan of the dictionary, bounded, never a scan of all of it.
+std::vector<std::string> nearest_names(const storage::Store& store, const storage::lmdb::Txn& txn,
+                                       const storage::Term& term) {
+    constexpr std::size_t CANDIDATES = 20'000;
+    const std::string& text = term.text();
+    std::size_t prefix_length = std::min<std::size_t>(2, text.size());
+    if (term.kind() == TermKind::IRI) {
+        const std::size_t slash = text.find_last_of("/#");
+        prefix_length =
+            slash == std::string::npos ? prefix_length : std::min(text.size(), slash + 2);
+    }
+    const std::size_t bound = std::max<std::size_t>(2, text.size() / 3);
+    std::vector<std::pair<std::size_t, std::string>> found;
+    std::size_t seen = 0;
+    store.dictionary().scan_prefix(
+        txn, term.kind(), std::string_view(text).substr(0, prefix_length),
+        [&](const storage::Term& candidate, storage::TermId) {
+            // Also the text without its last words: a keyword
+            // typed wrong runs into the name before it.
+            std::size_t d = edit_distance(text, candidate.text(), bound);
+            for (std::size_t space = text.find(' '); space != std::string::npos && d > 0;
+                 space = text.find(' ', space + 1))
+                d = std::min(d, edit_distance(std::string_view(text).substr(0, space),
+                                              candidate.text(), bound));
+            if (d <= bound)
+                found.emplace_back(d, candidate.text());
+            return ++seen < CANDIDATES;
+        });
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < 3; ++i)
+        out.push_back(std::move(found[i].second));
+    return out;
+}
+
+// Notes for the constant names and IRIs of a match (tuples, paths, conditions) that are
+// not stored: a typo (`Iran retrun`) would otherwise only give no rows.
+std::vector<std::string> unknown_name_notes(
+    const storage::Store& store, const storage::lmdb::Txn& txn, const ast::Query& query,
+    const PrefixMap& prefixes,
+    const std::function<std::optional<SourcePosition>(const ast::Node&)>& position_of) {
+    std::vector<std::string> notes;
+    std::set<std::string> noted;
+    auto check = [&](const ast::Term& term, const char* role) {
+        if (term.kind != ast::TermKind::NAME && term.kind != ast::TermKind::IRI)
+            return;
+        storage::Term value;
+        try {
+            value = to_storage(term, prefixes);
+        } catch (const Error&) {
+            return; // an unknown prefix: planning says so
+        }
+        if (store.find(txn, value) || !noted.insert(format_term(value)).second)
+            return;
+        std::string note;
+        if (const auto position = position_of(term))
+            note = fmt::format("line {}, column {}: ", position->line, position->column);
+        note += fmt::format("no fact uses the {} '{}'", role, format_term(value));
+        const std::vector<std::string> near = nearest_names(store, txn, value);
+        for (std::size_t i = 0; i < near.size(); ++i) {
+            const storage::Term suggestion = value.kind() == TermKind::IRI
+                                                 ? storage::Term::iri(near[i])
+                                                 : storage::Term::name(near[i]);
+            note += (i == 0                 ? "; did you mean '"
+                     : i + 1 == near.size() ? " or '"
+                                            : ", '") +
+                    format_term(suggestion) + "'";
+        }
+        if (!near.empty())
+            note += "?";
+        notes.push_back(std::move(note));
+    };
+    std::function<void(const ast::Path&)> path = [&](const ast::Path& p) {
+        if (p.op == ast::PathOp::TERM)
+            check(p.term, "predicate");
+        for (const auto& child : p.children)
+            path(child);
+    };
+    std::function<void(const ast::Expr&)> expression;
+    std::function<void(const std::vector<ast::Pattern>&)> patterns =
+        [&](const std::vector<ast::Pattern>& list) {
+            for (const auto& pattern : list) {
+                if (pattern.kind == ast::PatternKind::TUPLE) {
+                    check(pattern.tuple.subject,
+                          pattern.tuple.subject.kind == ast::TermKind::IRI ? "IRI" : "name");
+                    path(pattern.tuple.predicate);
+                    check(pattern.tuple.object,
+                          pattern.tuple.object.kind == ast::TermKind::IRI ? "IRI" : "name");
+                    if (pattern.tuple.context)
+                        check(*pattern.tuple.context, "context");
+                }
+                patterns(pattern.patterns);
+                if (pattern.where)
+                    expression(*pattern.where);
+            }
+        };
+    expression = [&](const ast::Expr& e) {
+        if (e.op == ast::ExprOp::TERM)
+            check(e.term, e.term.kind == ast::TermKind::IRI ? "IRI" : "name");
+        for (const auto& arg : e.args)
+            expression(arg);
+        patterns(e.block);
+    };
+    patterns(query.patterns);
+    if (query.where)
+        expression(*query.where);
+    return notes;
 }
 
 // Rows holding fixed lines of text (explain).
@@ -180,6 +319,9 @@ StatementResult run_match(Session& session, const ast::Statement& statement,
                    session.cancelled(), session.planner_options(explain), read.terms);
     StatementResult result;
     result.kind = StatementKind::MATCH;
+    if (context.position_of && !explain)
+        result.notes =
+            unknown_name_notes(session.store(), txn, query, read.prefixes, context.position_of);
     if (!explain) {
         result.rows = make_query_rows(std::move(plan));
         return result;
