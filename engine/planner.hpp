@@ -25,6 +25,9 @@ struct QueryPlan;
 struct PlannerOptions {
     // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
     bool leapfrog = true;
+    // In the leapfrog join, a variable that is the first level of some tries and a deeper
+    // one of others looks its values up in a hash index of those first levels.
+    bool leapfrog_hash = true;
     // A tuple joins by hashing (one scan of its matches into a table, then a probe per
     // row) instead of a seek per row when at least this many input rows are expected, its
     // matches cost less to hash than the seeks they replace (a seek costs as much as
@@ -35,6 +38,10 @@ struct PlannerOptions {
     double seek_cost = 8;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
+    // Two tuples sharing one variable, whose joined rows are only counted (count(*), in all
+    // or by the shared variable) or reduced to the shared variable's distinct values, are
+    // counted per value of that variable (CountJoin) instead of joined.
+    bool count_join = true;
     // `order by … limit N` keeps only the best offset + N rows while sorting (a bounded
     // heap), instead of sorting every row.
     bool top_n = true;
@@ -60,7 +67,10 @@ public:
     // one of its variables; in all, or grouped by its predicate or its context variable)
     // is answered from the exact statistics: the plan's root becomes a StatisticsScan
     // emitting one row per group with its count in a new slot, and each count becomes a
-    // sum of that slot. Returns false, changing nothing, for any other query.
+    // sum of that slot. Otherwise a join of two tuples that share one variable, whose rows
+    // are only counted or reduced to that variable's distinct values, is counted per value
+    // instead (a CountJoin, see count_join). Returns false, changing nothing, for any other
+    // query.
     bool count_from_statistics(const parser::ast::Query& query, QueryPlan& plan);
 
     // Assigns slots to every variable of `patterns`, in order of first appearance;
@@ -70,6 +80,16 @@ public:
 
 private:
     struct Step; // a tuple awaiting its place in the order
+
+    bool statistics_count(const parser::ast::Query& query, QueryPlan& plan);
+    // A match of exactly two tuples sharing one variable ?v (and no other), with no
+    // condition, whose results read no variable but ?v and aggregate only with count(*),
+    // count of a variable of the tuples, or count(distinct ?v), or that returns distinct
+    // values of ?v (or of constants) without aggregates: the root becomes a CountJoin
+    // emitting one row per value of ?v with the number of joined rows in a new slot, and
+    // each plain count becomes a sum of that slot. Returns false, changing nothing, for
+    // any other query.
+    bool count_join(const parser::ast::Query& query, QueryPlan& plan);
 
     // `known_estimate`: the tuple's estimate given `bound`, if the caller has it.
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
