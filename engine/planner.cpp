@@ -414,7 +414,8 @@ OperatorPtr Planner::plan_merge(OperatorPtr& input, std::vector<const ast::Tuple
                     name = n;
             const double estimate_left = estimate(*tuples[a], bound);
             const double estimate_right = estimate(*tuples[b], bound);
-            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name);
+            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name,
+                                                   options_.merge_seek);
             join->estimate = std::min(estimate_left, estimate_right);
             for (const ast::Tuple* t : {tuples[a], tuples[b]}) {
                 const auto vars = tuple_slots(*t, slots_);

@@ -38,6 +38,9 @@ struct PlannerOptions {
     double seek_cost = 8;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
+    // The side of a merge join that is behind seeks to the other's value after a few steps,
+    // instead of reading every fact in between.
+    bool merge_seek = true;
     // Two tuples sharing one variable, whose joined rows are only counted (count(*), in all
     // or by the shared variable) or reduced to the shared variable's distinct values, are
     // counted per value of that variable (CountJoin) instead of joined.

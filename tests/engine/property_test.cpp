@@ -624,6 +624,7 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
         planner.top_n = g % 4 != 1;
         // Every fifth joins what it only counts instead of counting it per shared value.
         planner.count_join = g % 5 != 2;
+        planner.merge_seek = g % 3 != 1;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
         std::vector<quarry::Fact> to_add;
         for (const FactTerms& f : facts)
@@ -657,6 +658,7 @@ TEST_CASE("counted joins and cycles agree with the reference evaluator, each joi
         planner.count_join = g % 2 == 0;
         planner.leapfrog = g % 4 != 3;
         planner.leapfrog_hash = g % 4 != 1;
+        planner.merge_seek = g % 3 != 2;
         if (g % 3 == 0)
             planner.hash_join_min_input = 0;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
