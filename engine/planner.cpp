@@ -315,7 +315,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         };
         auto join = std::make_unique<PathJoin>(std::move(input), compile(tuple.predicate),
                                                position(tuple.subject), position(tuple.object),
-                                               context_position, text);
+                                               context_position, text, options_.dense_closure);
         join->estimate = tuple_estimate();
         return join;
     }

@@ -41,6 +41,9 @@ struct PlannerOptions {
     // The side of a merge join that is behind seeks to the other's value after a few steps,
     // instead of reading every fact in between.
     bool merge_seek = true;
+    // A transitive closure `p+` with both ends open walks a compact graph of the
+    // predicate's edges, numbered densely, instead of hashing nodes into sets.
+    bool dense_closure = true;
     // Two tuples sharing one variable, whose joined rows are only counted (count(*), in all
     // or by the shared variable) or reduced to the shared variable's distinct values, are
     // counted per value of that variable (CountJoin) instead of joined.

@@ -189,6 +189,68 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
     return nodes;
 }
 
+void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variable) {
+    storage::QuadPattern pattern;
+    pattern.terms[storage::P] = predicate;
+    if (run_context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = run_context_.id;
+    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+                                                                   : storage::ScanMode::TRIPLES;
+    std::vector<std::pair<TermId, TermId>> edges;
+    std::vector<TermId> nodes;
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    while (auto quad = scan.next()) {
+        edges.emplace_back((*quad)[storage::S], (*quad)[storage::O]);
+        nodes.push_back((*quad)[storage::S]);
+        nodes.push_back((*quad)[storage::O]);
+    }
+    context.check_cancelled();
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    const auto number = [&](TermId id) {
+        return static_cast<std::uint32_t>(std::lower_bound(nodes.begin(), nodes.end(), id) - nodes.begin());
+    };
+    // The edges by source node number (a counting sort), each source's targets in order.
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end()); // contexts of one triple
+    std::vector<std::uint32_t> first(nodes.size() + 1, 0), targets(edges.size());
+    for (const auto& [from, to] : edges)
+        ++first[number(from) + 1];
+    for (std::size_t n = 1; n < first.size(); ++n)
+        first[n] += first[n - 1];
+    for (std::size_t e = 0; e < edges.size(); ++e)
+        targets[e] = number(edges[e].second); // edges are sorted by source
+    std::vector<std::uint32_t> seen(nodes.size(), 0), stack, reached;
+    std::uint32_t epoch = 0;
+    for (std::uint32_t from = 0; from < nodes.size(); ++from) {
+        if (first[from] == first[from + 1])
+            continue;
+        if (++epoch % 1024 == 0)
+            context.check_cancelled();
+        reached.clear();
+        stack.assign(targets.begin() + first[from], targets.begin() + first[from + 1]);
+        while (!stack.empty()) {
+            const std::uint32_t node = stack.back();
+            stack.pop_back();
+            if (seen[node] == epoch)
+                continue;
+            seen[node] = epoch;
+            reached.push_back(node);
+            for (std::uint32_t e = first[node]; e < first[node + 1]; ++e)
+                if (seen[targets[e]] != epoch)
+                    stack.push_back(targets[e]);
+        }
+        if (same_variable) {
+            if (seen[from] == epoch)
+                pairs_.emplace_back(nodes[from], nodes[from]);
+            continue;
+        }
+        std::sort(reached.begin(), reached.end()); // numbers are in id order
+        for (std::uint32_t node : reached)
+            pairs_.emplace_back(nodes[from], nodes[node]);
+    }
+}
+
 void PathJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
     pairs_.clear();
@@ -218,6 +280,10 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
     } else if (object && !same_variable) {
         for (TermId s : reach(context, path_, *object, false))
             pairs_.emplace_back(s, *object);
+    } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE && path_.children[0].op == PathOp::TERM &&
+               path_.children[0].predicate.kind == TuplePosition::CONSTANT) {
+        closure(context, path_.children[0].predicate.id, same_variable);
+        return; // in order already
     } else {
         preload_ = true;
         const auto candidates = starts(context, path_, true);

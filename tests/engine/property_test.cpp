@@ -625,6 +625,7 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
         // Every fifth joins what it only counts instead of counting it per shared value.
         planner.count_join = g % 5 != 2;
         planner.merge_seek = g % 3 != 1;
+        planner.dense_closure = g % 2 == 1;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
         std::vector<quarry::Fact> to_add;
         for (const FactTerms& f : facts)
