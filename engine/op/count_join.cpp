@@ -8,21 +8,32 @@ namespace quarry::engine {
 
 namespace {
 
-// The pairs of positions of a tuple that hold one variable: a match must agree on them.
-std::vector<std::pair<unsigned, unsigned>> repeated_positions(const TuplePlan& tuple) {
+// Where a tuple position sits in the keys of `perm`.
+unsigned key_index(storage::Permutation perm, unsigned position) {
+    const auto ord = storage::order(perm);
+    unsigned index = 0;
+    while (ord[index] != position)
+        ++index;
+    return index;
+}
+
+// The pairs of key indexes (in `perm`) of the positions of a tuple that hold one
+// variable: a match must agree on them.
+std::vector<std::pair<unsigned, unsigned>> repeated_positions(const TuplePlan& tuple,
+                                                              storage::Permutation perm) {
     std::vector<std::pair<unsigned, unsigned>> out;
     for (unsigned a = 0; a < 4; ++a)
         for (unsigned b = a + 1; b < 4; ++b)
             if (tuple.positions[a].kind == TuplePosition::SLOT &&
                 tuple.positions[b].kind == TuplePosition::SLOT &&
                 tuple.positions[a].slot == tuple.positions[b].slot)
-                out.emplace_back(a, b);
+                out.emplace_back(key_index(perm, a), key_index(perm, b));
     return out;
 }
 
-bool agrees(const std::vector<std::pair<unsigned, unsigned>>& repeated, const storage::Quad& quad) {
+bool agrees(const std::vector<std::pair<unsigned, unsigned>>& repeated, const storage::Key& key) {
     for (const auto& [a, b] : repeated)
-        if (quad[a] != quad[b])
+        if (key[a] != key[b])
             return false;
     return true;
 }
@@ -46,36 +57,56 @@ void CountJoin::start(ExecContext& context, const TermId* row) {
     const auto probe = IndexJoin::pattern(probe_, row);
     if (!build || !probe)
         return;
-    const auto build_repeated = repeated_positions(build_);
-    const auto probe_repeated = repeated_positions(probe_);
     {
+        // Runs of one value counted as one, inserted a batch at a time (slots fetched ahead).
+        const auto insert_values = [&] {
+            numbers_.resize(values_.size());
+            table_.insert_batch(values_.data(), values_.size(), 1, numbers_.data(), nullptr);
+            counts_.resize(table_.size(), 0);
+            for (std::size_t i = 0; i < values_.size(); ++i)
+                counts_[numbers_[i]] += runs_[i];
+            values_.clear();
+            runs_.clear();
+        };
+        // Keys as the index holds them, not turned into quads.
         storage::QuadScan scan = context.store().scan(context.txn(), *build, build_.mode);
+        const auto repeated = repeated_positions(build_, scan.permutation());
+        const unsigned index = key_index(scan.permutation(), build_position_);
         std::size_t scanned = 0;
-        while (auto quad = scan.next()) {
+        values_.clear();
+        runs_.clear();
+        while (auto key = scan.next_key()) {
             if (++scanned % (16 * BATCH_ROWS) == 0)
                 context.check_cancelled();
-            if (!agrees(build_repeated, *quad))
+            if (!agrees(repeated, *key))
                 continue;
-            const TermId value = (*quad)[build_position_];
-            const auto [number, added] = table_.insert(&value);
-            if (added)
-                counts_.push_back(0);
-            ++counts_[number];
+            const TermId value = (*key)[index];
+            if (!values_.empty() && values_.back() == value) {
+                ++runs_.back();
+                continue;
+            }
+            if (values_.size() == BATCH_ROWS)
+                insert_values();
+            values_.push_back(value);
+            runs_.push_back(1);
         }
+        insert_values();
     }
     if (table_.size() == 0)
         return;
     matched_.assign(table_.size(), 0);
     storage::QuadScan scan = context.store().scan(context.txn(), *probe, probe_.mode);
+    const auto repeated = repeated_positions(probe_, scan.permutation());
+    const unsigned index = key_index(scan.permutation(), probe_position_);
     values_.clear();
     runs_.clear();
     std::size_t scanned = 0;
-    while (auto quad = scan.next()) {
+    while (auto key = scan.next_key()) {
         if (++scanned % (16 * BATCH_ROWS) == 0)
             context.check_cancelled();
-        if (!agrees(probe_repeated, *quad))
+        if (!agrees(repeated, *key))
             continue;
-        const TermId value = (*quad)[probe_position_];
+        const TermId value = (*key)[index];
         if (!values_.empty() && values_.back() == value) {
             ++runs_.back();
             continue;
