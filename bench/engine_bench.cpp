@@ -5,11 +5,17 @@
 // bench/run.
 //
 //   quarry-engine-bench [--facts N] [--nodes N] [--dir DIR]
+//   quarry-engine-bench --db DB --query TEXT [--runs R]
+//
+// With --db, runs one query on an existing database with each join choice of this round
+// switched off in turn (PlannerOptions::count_join, leapfrog_hash, merge_seek, dense_closure) and with all on,
+// interleaved, and prints each one's median time: a paired comparison of the choices.
 
 #include "quarry/database.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <unistd.h>
@@ -30,12 +36,57 @@ std::string count_of(quarry::Database& db, const std::string& query, double& sec
     return quarry::format_term(*(*row)[0]);
 }
 
+// Runs `query` with each choice off in turn and all on, interleaved, reading every row.
+int compare_choices(const std::string& path, const std::string& query, int runs) {
+    struct Variant {
+        std::string name;
+        quarry::PlannerOptions options;
+        std::vector<double> times;
+        std::uint64_t rows = 0;
+    };
+    std::vector<Variant> variants(5);
+    variants[0].name = "all on";
+    variants[1].name = "count_join off";
+    variants[1].options.count_join = false;
+    variants[2].name = "leapfrog_hash off";
+    variants[2].options.leapfrog_hash = false;
+    variants[3].name = "merge_seek off";
+    variants[3].options.merge_seek = false;
+    variants[4].name = "dense_closure off";
+    variants[4].options.dense_closure = false;
+    std::vector<std::unique_ptr<quarry::Database>> dbs;
+    for (const Variant& v : variants)
+        dbs.push_back(std::make_unique<quarry::Database>(
+            path, quarry::DatabaseOptions{.read_only = true, .planner = v.options}));
+    for (int run = 0; run <= runs; ++run)
+        for (std::size_t i = 0; i < variants.size(); ++i) {
+            const auto start = Clock::now();
+            auto rows = dbs[i]->query(query);
+            quarry::Row row;
+            std::uint64_t n = 0;
+            while (rows->read(row))
+                ++n;
+            const double t = seconds_since(start);
+            if (run > 0) // the first run warms up
+                variants[i].times.push_back(t);
+            variants[i].rows = n;
+        }
+    for (Variant& v : variants) {
+        std::sort(v.times.begin(), v.times.end());
+        fmt::print("{:<20} {:>10.2f} ms median ({:.2f}..{:.2f}), {} rows\n", v.name, v.times[v.times.size() / 2] * 1e3,
+                   v.times.front() * 1e3, v.times.back() * 1e3, v.rows);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::size_t facts = 1'000'000;
     std::size_t nodes = 100'000;
     std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("quarry-engine-bench-{}", ::getpid());
+    std::string db_path, query_text;
+    int runs = 7;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--facts" && i + 1 < argc)
@@ -44,11 +95,20 @@ int main(int argc, char** argv) {
             nodes = std::stoull(argv[++i]);
         else if (arg == "--dir" && i + 1 < argc)
             dir = argv[++i];
+        else if (arg == "--db" && i + 1 < argc)
+            db_path = argv[++i];
+        else if (arg == "--query" && i + 1 < argc)
+            query_text = argv[++i];
+        else if (arg == "--runs" && i + 1 < argc)
+            runs = std::stoi(argv[++i]);
         else {
-            fmt::print(stderr, "usage: quarry-engine-bench [--facts N] [--nodes N] [--dir DIR]\n");
+            fmt::print(stderr, "usage: quarry-engine-bench [--facts N] [--nodes N] [--dir DIR]\n"
+                               "       quarry-engine-bench --db DB --query TEXT [--runs R]\n");
             return 2;
         }
     }
+    if (!db_path.empty())
+        return compare_choices(db_path, query_text, runs);
     std::filesystem::create_directories(dir);
     const auto path = dir / "graph.qdb";
     std::filesystem::remove(path);

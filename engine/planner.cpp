@@ -3,6 +3,7 @@
 #include "engine/error.hpp"
 #include "engine/op/aggregate.hpp"
 #include "engine/op/block_join.hpp"
+#include "engine/op/count_join.hpp"
 #include "engine/op/distinct.hpp"
 #include "engine/op/filter.hpp"
 #include "engine/op/hash_join.hpp"
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace quarry::engine {
@@ -313,7 +315,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
         };
         auto join = std::make_unique<PathJoin>(std::move(input), compile(tuple.predicate),
                                                position(tuple.subject), position(tuple.object),
-                                               context_position, text);
+                                               context_position, text, options_.dense_closure);
         join->estimate = tuple_estimate();
         return join;
     }
@@ -412,7 +414,8 @@ OperatorPtr Planner::plan_merge(OperatorPtr& input, std::vector<const ast::Tuple
                     name = n;
             const double estimate_left = estimate(*tuples[a], bound);
             const double estimate_right = estimate(*tuples[b], bound);
-            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name);
+            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name,
+                                                   options_.merge_seek);
             join->estimate = std::min(estimate_left, estimate_right);
             for (const ast::Tuple* t : {tuples[a], tuples[b]}) {
                 const auto vars = tuple_slots(*t, slots_);
@@ -524,7 +527,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                     if (slot == v)
                         order += (order.empty() ? "?" : ", ?") + name;
             plan = std::make_unique<LeapfrogJoin>(std::move(plan), std::move(plans), variables,
-                                                  text + " order " + order);
+                                                  text + " order " + order, options_.leapfrog_hash);
             bound.insert(variables.begin(), variables.end());
             for (const ast::Tuple* t : plain)
                 tuples.erase(std::find(tuples.begin(), tuples.end(), t));
@@ -603,6 +606,10 @@ void plain_slots(const Expression& expr, std::set<std::size_t>& out) {
 } // namespace
 
 bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
+    return statistics_count(query, plan) || count_join(query, plan);
+}
+
+bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
     if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE || query.where ||
         plan.aggregates.empty() || !query.group_by.empty() || query.having)
         return false;
@@ -660,6 +667,105 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
     plan.root = std::make_unique<StatisticsScan>(std::make_unique<Source>(plan.width), group, predicate, context,
                                                  count_slot);
     for (Expression& aggregate : plan.aggregates) {
+        Expression count;
+        count.slot = count_slot;
+        aggregate.function = "sum";
+        aggregate.star = false;
+        aggregate.args = {count};
+    }
+    return true;
+}
+
+bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
+    if (!options_.count_join || query.patterns.size() != 2 || query.where)
+        return false;
+    for (const ast::Pattern& pattern : query.patterns)
+        if (pattern.kind != ast::PatternKind::TUPLE || pattern.tuple.predicate.op != ast::PathOp::TERM)
+            return false;
+    const ast::Tuple& first = query.patterns[0].tuple;
+    const ast::Tuple& second = query.patterns[1].tuple;
+    // The variables of each tuple (parameters are bound by the input, as constants are).
+    const auto variables = [&](const ast::Tuple& tuple) {
+        std::set<std::size_t> out;
+        for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object,
+                                      tuple.context ? &*tuple.context : nullptr})
+            if (term && term->kind == ast::TermKind::VARIABLE)
+                out.insert(slots_.at(term->text));
+        return out;
+    };
+    const std::set<std::size_t> first_variables = variables(first), second_variables = variables(second);
+    std::vector<std::size_t> shared;
+    std::set_intersection(first_variables.begin(), first_variables.end(), second_variables.begin(),
+                          second_variables.end(), std::back_inserter(shared));
+    if (shared.size() != 1)
+        return false;
+    const std::size_t variable = shared[0];
+    // What the result reads: nothing but ?v outside aggregates, and only counts.
+    std::set<std::size_t> read;
+    for (const Expression& item : plan.items)
+        plain_slots(item, read);
+    for (const QueryPlan::Key& key : plan.order)
+        if (!key.column)
+            plain_slots(key.expr, read);
+    if (!read.empty() && (read.size() != 1 || *read.begin() != variable))
+        return false;
+    if (plan.aggregates.empty() && !plan.distinct)
+        return false; // every joined row is a row of the result
+    std::vector<bool> summed; // per aggregate: a plain count, to become a sum of the counts
+    for (const Expression& aggregate : plan.aggregates) {
+        if (aggregate.function != "count")
+            return false;
+        const bool variable_argument = !aggregate.star && aggregate.args.size() == 1 &&
+                                       aggregate.args[0].op == ast::ExprOp::TERM &&
+                                       aggregate.args[0].slot != SIZE_MAX;
+        if (aggregate.star && !aggregate.distinct) {
+            summed.push_back(true);
+        } else if (variable_argument && !aggregate.distinct &&
+                   (first_variables.count(aggregate.args[0].slot) ||
+                    second_variables.count(aggregate.args[0].slot))) {
+            summed.push_back(true); // a variable of the tuples is bound in every row
+        } else if (variable_argument && aggregate.distinct && aggregate.args[0].slot == variable) {
+            summed.push_back(false); // one row per value of ?v: counted as it is
+        } else {
+            return false;
+        }
+    }
+    // The position of ?v in each tuple.
+    std::set<std::size_t> none;
+    TuplePlan first_plan = tuple_plan(first, none), second_plan = tuple_plan(second, none);
+    const auto position_of = [&](const TuplePlan& tuple_plan) {
+        for (unsigned pos = 0; pos < 4; ++pos)
+            if (tuple_plan.positions[pos].kind == TuplePosition::SLOT && tuple_plan.positions[pos].slot == variable)
+                return pos;
+        return 0u;
+    };
+    // The smaller side is hashed; the larger streams through.
+    const bool first_builds = estimate(first, none) <= estimate(second, none);
+    TuplePlan& build = first_builds ? first_plan : second_plan;
+    TuplePlan& probe = first_builds ? second_plan : first_plan;
+    for (TuplePlan* side : {&build, &probe}) {
+        unsigned mask = 0;
+        for (char c : side->planned_bound)
+            mask |= 1u << std::string_view("SPOC").find(c);
+        side->planned_index = storage::choose_permutation(mask);
+    }
+    const unsigned build_position = position_of(build), probe_position = position_of(probe);
+    std::string name;
+    for (const auto& [n, s] : slots_)
+        if (s == variable)
+            name = n;
+
+    const std::size_t count_slot = slots_.size();
+    slots_.emplace(" count", count_slot); // a name no variable can have
+    plan.width = slots_.size();
+    auto join = std::make_unique<CountJoin>(std::make_unique<Source>(plan.width), std::move(build), std::move(probe),
+                                            build_position, probe_position, variable, count_slot, name);
+    join->estimate = options_.explaining ? std::min(estimate(first, none), estimate(second, none)) : 0;
+    plan.root = std::move(join);
+    for (std::size_t a = 0; a < plan.aggregates.size(); ++a) {
+        if (!summed[a])
+            continue;
+        Expression& aggregate = plan.aggregates[a];
         Expression count;
         count.slot = count_slot;
         aggregate.function = "sum";

@@ -47,7 +47,10 @@ public:
     // one of its variables; in all, or grouped by its predicate or its context variable)
     // is answered from the exact statistics: the plan's root becomes a StatisticsScan
     // emitting one row per group with its count in a new slot, and each count becomes a
-    // sum of that slot. Returns false, changing nothing, for any other query.
+    // sum of that slot. Otherwise a join of two tuples that share one variable, whose rows
+    // are only counted or reduced to that variable's distinct values, is counted per value
+    // instead (a CountJoin, see count_join). Returns false, changing nothing, for any other
+    // query.
     bool count_from_statistics(const parser::ast::Query& query, QueryPlan& plan);
 
     // Assigns slots to every variable of `patterns`, in order of first appearance;
@@ -57,6 +60,16 @@ public:
 
 private:
     struct Step; // a tuple awaiting its place in the order
+
+    bool statistics_count(const parser::ast::Query& query, QueryPlan& plan);
+    // A match of exactly two tuples sharing one variable ?v (and no other), with no
+    // condition, whose results read no variable but ?v and aggregate only with count(*),
+    // count of a variable of the tuples, or count(distinct ?v), or that returns distinct
+    // values of ?v (or of constants) without aggregates: the root becomes a CountJoin
+    // emitting one row per value of ?v with the number of joined rows in a new slot, and
+    // each plain count becomes a sum of that slot. Returns false, changing nothing, for
+    // any other query.
+    bool count_join(const parser::ast::Query& query, QueryPlan& plan);
 
     // `known_estimate`: the tuple's estimate given `bound`, if the caller has it.
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,

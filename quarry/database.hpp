@@ -40,6 +40,9 @@ namespace quarry {
 struct PlannerOptions {
     // Cyclic patterns (triangles) run as one worst-case-optimal leapfrog triejoin.
     bool leapfrog = true;
+    // In the leapfrog join, a variable that is the first level of some tries and a deeper
+    // one of others looks its values up in a hash index of those first levels.
+    bool leapfrog_hash = true;
     // A tuple joins by hashing (one scan of its matches into a table, then a probe per
     // row) instead of a seek per row when at least this many input rows are expected, its
     // matches cost less to hash than the seeks they replace (a seek costs as much as
@@ -50,6 +53,16 @@ struct PlannerOptions {
     double seek_cost = 8;
     // Two tuples that both scan in order of a shared variable merge instead.
     bool merge = true;
+    // The side of a merge join that is behind seeks to the other's value after a few steps,
+    // instead of reading every fact in between.
+    bool merge_seek = true;
+    // A transitive closure `p+` with both ends open walks a compact graph of the
+    // predicate's edges, numbered densely, instead of hashing nodes into sets.
+    bool dense_closure = true;
+    // Two tuples sharing one variable, whose joined rows are only counted (count(*), in all
+    // or by the shared variable) or reduced to the shared variable's distinct values, are
+    // counted per value of that variable (CountJoin) instead of joined.
+    bool count_join = true;
     // `order by … limit N` keeps only the best offset + N rows while sorting (a bounded
     // heap), instead of sorting every row.
     bool top_n = true;

@@ -175,10 +175,10 @@ void decode_block(const Key& first, std::string_view value, const Key& from, con
     out.clear();
     out.reserve(value.size() / 2 + 1); // at most: one allocation for the scan's life
     decode_keys(first, value, [&](const Key& key) {
-        if (key < from)
+        if (KeyLess()(key, from)) // word by word: std::array's < is a memcmp call
             return true;
         out.push_back(key);
-        return !(to < key);
+        return !KeyLess()(to, key);
     });
 }
 

@@ -270,7 +270,7 @@ std::optional<Key> IndexScanner::next() {
         return std::nullopt;
     }
     const Key& key = block_[pos_];
-    if (hi_ < key) {
+    if (KeyLess()(hi_, key)) {
         done_ = true;
         return std::nullopt;
     }

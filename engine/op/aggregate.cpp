@@ -1,5 +1,7 @@
 #include "engine/op/aggregate.hpp"
 
+#include <algorithm>
+
 namespace quarry::engine {
 
 using parser::ast::ExprOp;
@@ -138,7 +140,16 @@ void HashAggregate::consume(ExecContext& context) {
                 keys_of_batch_[row_idx * key_width + k] = id_of(keys_[k], input_.row(row_idx), context);
         group_of_.resize(rows);
         new_group_.resize(rows);
-        groups_.insert_batch(keys_of_batch_.data(), rows, key_width, group_of_.data(), new_group_.data());
+        if (key_width == 0) { // one group: nothing to hash
+            std::fill(group_of_.begin(), group_of_.end(), 0);
+            std::fill(new_group_.begin(), new_group_.end(), 0);
+            if (groups_.size() == 0 && rows > 0) {
+                groups_.insert(nullptr);
+                new_group_[0] = 1;
+            }
+        } else {
+            groups_.insert_batch(keys_of_batch_.data(), rows, key_width, group_of_.data(), new_group_.data());
+        }
         for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
             if (new_group_[row_idx]) { // groups are numbered in order, so this appends
                 const TermId* row = input_.row(row_idx);

@@ -27,64 +27,118 @@ std::size_t gallop(const Entries& entries, std::size_t from, std::size_t to, Bef
 
 } // namespace
 
-void LeapfrogJoin::build(ExecContext& context, const TuplePlan& tuple, const TermId* row, Trie& trie) const {
-    trie = Trie{};
-    // The tuple's free variables, in join order, and the positions that hold each.
-    std::vector<std::pair<std::size_t, unsigned>> columns; // (index in variables_, position)
-    for (std::size_t v = 0; v < variables_.size(); ++v)
-        for (unsigned pos = 0; pos < 4; ++pos) {
-            const TuplePosition& p = tuple.positions[pos];
-            if (p.kind == TuplePosition::SLOT && p.slot == variables_[v]) {
-                columns.emplace_back(v, pos);
-                break;
-            }
-        }
-    for (const auto& column : columns)
-        trie.levels.push_back(column.first);
-    const auto pattern = IndexJoin::pattern(tuple, row);
-    if (!pattern)
-        return;
-    std::vector<Entry> rows;
-    // The exact count of a pattern is cheap from the statistics when only the predicate is
-    // bound: room for it up front, rather than growing by copying.
-    if (pattern->bound_mask() == (1u << storage::P))
-        rows.reserve(static_cast<std::size_t>(
-            std::min<std::uint64_t>(context.store().estimate(context.txn(), *pattern), std::uint64_t{1} << 26)));
+bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
+    tries_.assign(tuples_.size(), Trie{});
+    data_.clear();
+    // Tuples that read the same facts (pattern, mode, and which positions must agree) share
+    // one scan; tries that project it onto the same positions share their entries.
+    struct Scan {
+        storage::QuadPattern pattern;
+        storage::ScanMode mode;
+        std::array<unsigned, 4> same; // per position, the first position with its slot
+        std::vector<storage::Quad> quads;
+        std::vector<std::pair<std::vector<unsigned>, std::size_t>> projections; // columns, data
+    };
+    std::vector<Scan> scans;
     std::vector<TermId> scratch(row, row + width());
-    storage::QuadScan scan = context.store().scan(context.txn(), *pattern, tuple.mode);
-    while (auto quad = scan.next()) {
-        std::copy(row, row + width(), scratch.begin());
-        if (!IndexJoin::bind(tuple, *quad, scratch.data()))
-            continue;
-        Entry entry{};
-        for (std::size_t level = 0; level < columns.size(); ++level)
-            entry[level] = (*quad)[columns[level].second];
-        rows.push_back(entry);
-    }
-    context.check_cancelled();
-    std::sort(rows.begin(), rows.end(), storage::KeyLess()); // entries are keys of four ids
-    trie.entries.reserve(rows.size());
-    trie.counts.reserve(rows.size());
-    for (const Entry& entry : rows) {
-        if (!trie.entries.empty() && trie.entries.back() == entry) {
-            ++trie.counts.back();
+    for (std::size_t t = 0; t < tuples_.size(); ++t) {
+        const TuplePlan& tuple = tuples_[t];
+        // The tuple's free variables, in join order, and the positions that hold each.
+        std::vector<unsigned> columns;
+        for (std::size_t v = 0; v < variables_.size(); ++v)
+            for (unsigned pos = 0; pos < 4; ++pos) {
+                const TuplePosition& p = tuple.positions[pos];
+                if (p.kind == TuplePosition::SLOT && p.slot == variables_[v]) {
+                    tries_[t].levels.push_back(v);
+                    columns.push_back(pos);
+                    break;
+                }
+            }
+        const auto pattern = IndexJoin::pattern(tuple, row);
+        if (!pattern)
+            return false;
+        std::array<unsigned, 4> same{0, 1, 2, 3};
+        for (unsigned a = 0; a < 4; ++a)
+            for (unsigned b = 0; b < a; ++b)
+                if (same[a] == a && tuple.positions[a].kind == TuplePosition::SLOT &&
+                    tuple.positions[b].kind == TuplePosition::SLOT &&
+                    tuple.positions[a].slot == tuple.positions[b].slot)
+                    same[a] = b;
+        auto found = std::find_if(scans.begin(), scans.end(), [&](const Scan& scan) {
+            return scan.pattern.terms == pattern->terms && scan.mode == tuple.mode && scan.same == same;
+        });
+        if (found == scans.end()) {
+            Scan scan{*pattern, tuple.mode, same, {}, {}};
+            // The exact count of a pattern is cheap from the statistics when only the
+            // predicate is bound: room for it up front, rather than growing by copying.
+            if (pattern->bound_mask() == (1u << storage::P))
+                scan.quads.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
+                    context.store().estimate(context.txn(), *pattern), std::uint64_t{1} << 26)));
+            storage::QuadScan quads = context.store().scan(context.txn(), *pattern, tuple.mode);
+            while (auto quad = quads.next()) {
+                std::copy(row, row + width(), scratch.begin());
+                if (IndexJoin::bind(tuple, *quad, scratch.data()))
+                    scan.quads.push_back(*quad);
+            }
+            context.check_cancelled();
+            scans.push_back(std::move(scan));
+            found = scans.end() - 1;
+        }
+        if (found->quads.empty())
+            return false; // one tuple matches nothing: the join is empty
+        const auto projection = std::find_if(found->projections.begin(), found->projections.end(),
+                                             [&](const auto& p) { return p.first == columns; });
+        if (projection != found->projections.end()) {
+            tries_[t].data = projection->second;
             continue;
         }
-        trie.entries.push_back(entry);
-        trie.counts.push_back(1);
+        std::vector<Entry> rows;
+        rows.reserve(found->quads.size());
+        for (const storage::Quad& quad : found->quads) {
+            Entry entry{};
+            for (std::size_t level = 0; level < columns.size(); ++level)
+                entry[level] = quad[columns[level]];
+            rows.push_back(entry);
+        }
+        // Entries are keys of four ids; a scan whose index order is the trie's is sorted.
+        if (!std::is_sorted(rows.begin(), rows.end(), storage::KeyLess()))
+            storage::sort_keys(rows);
+        TrieData data;
+        data.entries.reserve(rows.size());
+        data.counts.reserve(rows.size());
+        for (const Entry& entry : rows) {
+            if (!data.entries.empty() && data.entries.back() == entry) {
+                ++data.counts.back();
+                continue;
+            }
+            data.entries.push_back(entry);
+            data.counts.push_back(1);
+        }
+        tries_[t].data = data_.size();
+        found->projections.emplace_back(columns, data_.size());
+        data_.push_back(std::move(data));
     }
+    return true;
+}
+
+void LeapfrogJoin::index_first_level(TrieData& data) {
+    data.indexed = true;
+    data.first_values.clear();
+    data.first_starts.clear();
+    for (std::size_t e = 0; e < data.entries.size(); ++e)
+        if (e == 0 || data.entries[e][0] != data.entries[e - 1][0]) {
+            data.first_values.insert(&data.entries[e][0]);
+            data.first_starts.push_back(e);
+        }
+    data.first_starts.push_back(data.entries.size());
 }
 
 void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
     results_.clear();
     next_ = 0;
-    tries_.resize(tuples_.size());
-    for (std::size_t t = 0; t < tuples_.size(); ++t) {
-        build(context, tuples_[t], row, tries_[t]);
-        if (tries_[t].entries.empty())
-            return; // one tuple matches nothing: the join is empty
-    }
+    if (!build(context, row))
+        return;
     levels_.assign(variables_.size(), Level{});
     for (std::size_t depth = 0; depth < variables_.size(); ++depth) {
         Level& level = levels_[depth];
@@ -96,10 +150,20 @@ void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
         }
         level.at.resize(level.participants.size());
         level.saved.resize(level.participants.size());
+        // Where the variable is some tries' first level and a deeper one of others, the
+        // deeper ones drive and the first levels are looked up by hash.
+        const auto first = [](const auto& p) { return p.second == 0; };
+        level.driven = hashed_first_level_ &&
+                       std::any_of(level.participants.begin(), level.participants.end(), first) &&
+                       !std::all_of(level.participants.begin(), level.participants.end(), first);
+        if (level.driven)
+            for (const auto& [t, trie_level] : level.participants)
+                if (trie_level == 0 && !data_[tries_[t].data].indexed)
+                    index_first_level(data_[tries_[t].data]);
     }
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
-    for (const Trie& trie : tries_)
-        ranges.emplace_back(0, trie.entries.size());
+    for (std::size_t t = 0; t < tries_.size(); ++t)
+        ranges.emplace_back(0, entries(t).size());
     search(context, 0, ranges);
 }
 
@@ -111,12 +175,17 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         std::uint64_t multiplicity = 1;
         for (std::size_t t = 0; t < tries_.size(); ++t) {
             std::uint64_t count = 0;
+            const auto& counts = data_[tries_[t].data].counts;
             for (std::size_t e = ranges[t].first; e < ranges[t].second; ++e)
-                count += tries_[t].counts[e];
+                count += counts[e];
             multiplicity *= count;
         }
         for (std::uint64_t copy = 0; copy < multiplicity; ++copy)
             results_.insert(results_.end(), row_.begin(), row_.end());
+        return;
+    }
+    if (levels_[depth].driven) {
+        search_driven(context, depth, ranges);
         return;
     }
     // The tries that mention this variable, the level it is in each, and the positions
@@ -125,12 +194,12 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
     const auto& participants = scratch.participants;
     auto& at = scratch.at;
     auto& saved = scratch.saved;
-    const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) { return tries_[t].entries[e][level]; };
+    const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) { return entries(t)[e][level]; };
     for (std::size_t i = 0; i < participants.size(); ++i)
         at[i] = ranges[participants[i].first].first;
     const auto seek = [&](std::size_t i, TermId target) {
         const auto [t, level] = participants[i];
-        at[i] = gallop(tries_[t].entries, at[i], ranges[t].second, [&](const Entry& e) { return e[level] < target; });
+        at[i] = gallop(entries(t), at[i], ranges[t].second, [&](const Entry& e) { return e[level] < target; });
         return at[i] < ranges[t].second;
     };
     for (;;) {
@@ -155,7 +224,7 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         for (std::size_t i = 0; i < participants.size(); ++i) {
             const auto [t, level] = participants[i];
             const std::size_t end =
-                gallop(tries_[t].entries, at[i], ranges[t].second, [&](const Entry& e) { return e[level] <= candidate; });
+                gallop(entries(t), at[i], ranges[t].second, [&](const Entry& e) { return e[level] <= candidate; });
             ranges[t] = {at[i], end};
         }
         row_[variables_[depth]] = candidate;
@@ -168,6 +237,72 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         for (std::size_t i = 0; i < participants.size(); ++i)
             if (!seek(i, candidate + 1))
                 return;
+    }
+}
+
+// search() where the variable is the first level of some tries (their ranges are whole)
+// and a deeper level of others (narrowed by the variables bound so far): each value of
+// the narrowest of the latter is looked up in the first levels' hash indexes, and searched
+// for in the other narrowed ranges.
+void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
+                                 std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+    Level& scratch = levels_[depth];
+    const auto& participants = scratch.participants;
+    auto& at = scratch.at;
+    auto& saved = scratch.saved;
+    std::size_t driver = SIZE_MAX;
+    for (std::size_t i = 0; i < participants.size(); ++i) {
+        const auto [t, level] = participants[i];
+        saved[i] = ranges[t];
+        at[i] = ranges[t].first;
+        if (level != 0 && (driver == SIZE_MAX || ranges[t].second - ranges[t].first <
+                                                     saved[driver].second - saved[driver].first))
+            driver = i;
+    }
+    const auto [driver_trie, driver_level] = participants[driver];
+    const std::vector<Entry>& driving = entries(driver_trie);
+    const std::size_t driver_end = saved[driver].second;
+    for (std::size_t e = saved[driver].first; e < driver_end;) {
+        const TermId value = driving[e][driver_level];
+        const std::size_t group_end =
+            gallop(driving, e, driver_end, [&](const Entry& x) { return x[driver_level] <= value; });
+        bool agreed = true, exhausted = false;
+        for (std::size_t i = 0; i < participants.size() && agreed; ++i) {
+            if (i == driver)
+                continue;
+            const auto [t, level] = participants[i];
+            if (level == 0) {
+                const TrieData& data = data_[tries_[t].data];
+                const auto number = data.first_values.find(&value);
+                if (!number)
+                    agreed = false;
+                else
+                    ranges[t] = {data.first_starts[*number], data.first_starts[*number + 1]};
+                continue;
+            }
+            const std::vector<Entry>& other = entries(t);
+            at[i] = gallop(other, at[i], saved[i].second, [&](const Entry& x) { return x[level] < value; });
+            if (at[i] >= saved[i].second) {
+                agreed = false;
+                exhausted = true;
+            } else if (other[at[i]][level] != value) {
+                agreed = false;
+            } else {
+                ranges[t] = {at[i], gallop(other, at[i], saved[i].second,
+                                           [&](const Entry& x) { return x[level] <= value; })};
+            }
+        }
+        if (agreed) {
+            ranges[driver_trie] = {e, group_end};
+            row_[variables_[depth]] = value;
+            search(context, depth + 1, ranges);
+            row_[variables_[depth]] = UNBOUND;
+        }
+        for (std::size_t i = 0; i < participants.size(); ++i)
+            ranges[participants[i].first] = saved[i];
+        if (exhausted)
+            return;
+        e = group_end;
     }
 }
 

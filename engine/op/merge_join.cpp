@@ -42,6 +42,30 @@ bool MergeJoin::next_group(std::optional<storage::QuadScan>& scan, std::optional
     return true;
 }
 
+void MergeJoin::advance(storage::QuadScan& scan, std::optional<storage::Quad>& lookahead, unsigned position,
+                        TermId target) {
+    // A few steps first: where the values are dense, stepping is cheaper than a seek.
+    for (int i = 0; i < 4; ++i) {
+        lookahead = scan.next();
+        if (!lookahead || (*lookahead)[position] >= target)
+            return;
+    }
+    if (!seek_)
+        return;
+    // The key of the first fact with `target` there: the scan's bound prefix (every fact
+    // of the scan has it), then the target, then the smallest ids.
+    storage::Key key = storage::to_key(scan.permutation(), *lookahead);
+    const auto ord = storage::order(scan.permutation());
+    unsigned index = 0;
+    while (ord[index] != position)
+        ++index;
+    key[index] = target;
+    for (unsigned i = index + 1; i < 4; ++i)
+        key[i] = 0;
+    scan.seek(key);
+    lookahead = scan.next();
+}
+
 bool MergeJoin::step(ExecContext&, RowBatch& out) {
     if (!left_scan_)
         return false;
@@ -53,9 +77,9 @@ bool MergeJoin::step(ExecContext&, RowBatch& out) {
             while (left_next_ && right_next_ &&
                    (*left_next_)[left_position_] != (*right_next_)[right_position_]) {
                 if ((*left_next_)[left_position_] < (*right_next_)[right_position_])
-                    left_next_ = left_scan_->next();
+                    advance(*left_scan_, left_next_, left_position_, (*right_next_)[right_position_]);
                 else
-                    right_next_ = right_scan_->next();
+                    advance(*right_scan_, right_next_, right_position_, (*left_next_)[left_position_]);
             }
             if (!next_group(left_scan_, left_next_, left_position_, left_group_) ||
                 !next_group(right_scan_, right_next_, right_position_, right_group_))

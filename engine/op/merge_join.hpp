@@ -2,7 +2,10 @@
 
 // A merge join of two tuples whose scans both come out sorted by a shared variable (it
 // directly follows their bound positions in the index each uses): the two scans advance
-// together, and each pair of groups with the same value joins as a cross product.
+// together, and each pair of groups with the same value joins as a cross product. The
+// side behind skips ahead: after a few steps it seeks to the other side's value (within
+// the block it holds, a binary search; beyond it, a seek of the index), so a small side
+// against a large one reads only the parts of the large one it needs (`seek`).
 
 #include "engine/op/index_join.hpp"
 
@@ -12,9 +15,10 @@ class MergeJoin : public RowOperator {
 public:
     // `left_position` / `right_position`: where the shared variable sits in each tuple.
     MergeJoin(OperatorPtr child, TuplePlan left, TuplePlan right, unsigned left_position,
-              unsigned right_position, std::string variable)
+              unsigned right_position, std::string variable, bool seek = true)
         : RowOperator(std::move(child)), left_(std::move(left)), right_(std::move(right)),
-          left_position_(left_position), right_position_(right_position), variable_(std::move(variable)) {}
+          left_position_(left_position), right_position_(right_position), variable_(std::move(variable)),
+          seek_(seek) {}
     std::string describe() const override;
     std::vector<const Operator*> inputs() const override { return {child_.get()}; }
 
@@ -26,10 +30,15 @@ private:
     // The next group of quads with one value of the variable, from `scan`.
     bool next_group(std::optional<storage::QuadScan>& scan, std::optional<storage::Quad>& lookahead,
                     unsigned position, std::vector<storage::Quad>& group);
+    // Moves `scan` on to the first fact whose value at `position` is at least `target`
+    // (into `lookahead`), stepping a few facts and then seeking.
+    void advance(storage::QuadScan& scan, std::optional<storage::Quad>& lookahead, unsigned position,
+                 TermId target);
 
     TuplePlan left_, right_;
     unsigned left_position_, right_position_;
     std::string variable_;
+    bool seek_;
     std::optional<storage::QuadScan> left_scan_, right_scan_;
     std::optional<storage::Quad> left_next_, right_next_;
     std::vector<storage::Quad> left_group_, right_group_;

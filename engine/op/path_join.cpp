@@ -1,5 +1,7 @@
 #include "engine/op/path_join.hpp"
 
+#include "engine/op/row_table.hpp"
+
 #include <algorithm>
 
 namespace quarry::engine {
@@ -189,6 +191,78 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
     return nodes;
 }
 
+void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variable) {
+    storage::QuadPattern pattern;
+    pattern.terms[storage::P] = predicate;
+    if (run_context_.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = run_context_.id;
+    // Each (s, o) once: a triple scan keeps one of its contexts, a scan of one context has
+    // each triple once.
+    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+                                                                   : storage::ScanMode::TRIPLES;
+    std::vector<TermId> ends; // s, o of each edge
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    while (auto quad = scan.next()) {
+        ends.push_back((*quad)[storage::S]);
+        ends.push_back((*quad)[storage::O]);
+    }
+    context.check_cancelled();
+    // Nodes numbered densely as they first appear (a hash table, a batch at a time).
+    RowTable nodes(1);
+    std::vector<std::size_t> numbers(ends.size());
+    for (std::size_t at = 0; at < ends.size(); at += BATCH_ROWS) {
+        const std::size_t count = std::min(BATCH_ROWS, ends.size() - at);
+        nodes.insert_batch(ends.data() + at, count, 1, numbers.data() + at, nullptr);
+    }
+    const std::size_t node_count = nodes.size();
+    const auto id = [&](std::uint32_t node) { return nodes.row(node)[0]; };
+    // The edges by source (a counting sort).
+    std::vector<std::uint32_t> first(node_count + 1, 0), targets(ends.size() / 2);
+    for (std::size_t e = 0; e < ends.size(); e += 2)
+        ++first[numbers[e] + 1];
+    for (std::size_t n = 1; n < first.size(); ++n)
+        first[n] += first[n - 1];
+    {
+        std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+        for (std::size_t e = 0; e < ends.size(); e += 2)
+            targets[fill[numbers[e]]++] = static_cast<std::uint32_t>(numbers[e + 1]);
+    }
+    // Sources in id order, and each one's reached nodes in id order: pairs sorted by (s, o).
+    std::vector<std::uint32_t> sources;
+    for (std::uint32_t node = 0; node < node_count; ++node)
+        if (first[node] != first[node + 1])
+            sources.push_back(node);
+    std::sort(sources.begin(), sources.end(), [&](std::uint32_t a, std::uint32_t b) { return id(a) < id(b); });
+    std::vector<std::uint32_t> seen(node_count, 0), stack;
+    std::vector<TermId> reached;
+    std::uint32_t epoch = 0;
+    for (const std::uint32_t from : sources) {
+        if (++epoch % 1024 == 0)
+            context.check_cancelled();
+        reached.clear();
+        stack.assign(targets.begin() + first[from], targets.begin() + first[from + 1]);
+        while (!stack.empty()) {
+            const std::uint32_t node = stack.back();
+            stack.pop_back();
+            if (seen[node] == epoch)
+                continue;
+            seen[node] = epoch;
+            reached.push_back(id(node));
+            for (std::uint32_t e = first[node]; e < first[node + 1]; ++e)
+                if (seen[targets[e]] != epoch)
+                    stack.push_back(targets[e]);
+        }
+        if (same_variable) {
+            if (seen[from] == epoch)
+                pairs_.emplace_back(id(from), id(from));
+            continue;
+        }
+        std::sort(reached.begin(), reached.end());
+        for (TermId node : reached)
+            pairs_.emplace_back(id(from), node);
+    }
+}
+
 void PathJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
     pairs_.clear();
@@ -218,6 +292,10 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
     } else if (object && !same_variable) {
         for (TermId s : reach(context, path_, *object, false))
             pairs_.emplace_back(s, *object);
+    } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE && path_.children[0].op == PathOp::TERM &&
+               path_.children[0].predicate.kind == TuplePosition::CONSTANT) {
+        closure(context, path_.children[0].predicate.id, same_variable);
+        return; // in order already
     } else {
         preload_ = true;
         const auto candidates = starts(context, path_, true);

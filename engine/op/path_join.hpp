@@ -2,7 +2,10 @@
 
 // Extends each input row with the pairs (subject, object) connected by a property path:
 // breadth-first from the bound end, cycle-safe, each pair once. With both ends open, every
-// node of the graph (subject or object of a fact) is a start.
+// node of the graph (subject or object of a fact) is a start. `p+` of one predicate with
+// both ends open (a transitive closure) reads the predicate's edges once into a compact
+// graph of dense node numbers and walks it from every subject, marking visits in an array
+// (`dense_closure`), instead of hashing nodes into sets.
 
 #include "engine/op/index_join.hpp"
 #include "parser/ast.hpp"
@@ -23,9 +26,9 @@ public:
     // `subject`, `object`: SLOT, CONSTANT, MISSING or OPEN; `context`: CONSTANT, MISSING,
     // OPEN (any context) or the SLOT of a parameter (bound before the first tuple).
     PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
-             TuplePosition context, std::string text)
+             TuplePosition context, std::string text, bool dense_closure = true)
         : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
-          object_(object), context_(context), text_(std::move(text)) {}
+          object_(object), context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
     std::string describe() const override { return "PathJoin " + text_; }
 
 protected:
@@ -46,11 +49,15 @@ private:
     // nodes are connected to themselves by a zero-length path, so that the result does
     // not depend on whether the end was bound before.
     bool is_node(ExecContext& context, TermId id) const;
+    // The pairs of `predicate`+ with both ends open, into pairs_ (only those with s = o
+    // when `same_variable`).
+    void closure(ExecContext& context, TermId predicate, bool same_variable);
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
     TuplePosition run_context_; // context_, its slot read at start()
     std::string text_;
+    bool dense_closure_;
     std::vector<std::pair<TermId, TermId>> pairs_;
     std::size_t next_ = 0;
     std::vector<TermId> row_;

@@ -1,8 +1,41 @@
 #include "engine/op/row_table.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 namespace quarry::engine {
+
+namespace {
+
+constexpr std::size_t HUGE_PAGE = std::size_t{2} << 20;
+constexpr std::size_t LARGE = std::size_t{4} << 20;
+
+} // namespace
+
+void* allocate_large(std::size_t bytes) {
+    if (bytes < LARGE)
+        return ::operator new(bytes);
+    const std::size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void* memory = std::aligned_alloc(HUGE_PAGE, rounded);
+    if (!memory)
+        throw std::bad_alloc();
+#ifdef __linux__
+    ::madvise(memory, rounded, MADV_HUGEPAGE); // a hint: without it, ordinary pages
+#endif
+    return memory;
+}
+
+void free_large(void* memory, std::size_t bytes) noexcept {
+    if (bytes < LARGE)
+        ::operator delete(memory);
+    else
+        std::free(memory);
+}
 
 namespace {
 
@@ -27,13 +60,13 @@ bool same_ids(const TermId* a, const TermId* b, std::size_t width) noexcept {
 // Makes `slots` (a power of two long, linear probing) at least twice `entries` long,
 // placing the used slots again by `hash` if it grows.
 template <typename Slot, typename Used, typename Hash>
-void grow_slots(std::vector<Slot>& slots, std::size_t entries, Used used, Hash hash) {
+void grow_slots(SlotVector<Slot>& slots, std::size_t entries, Used used, Hash hash) {
     if (entries * 2 <= slots.size())
         return;
     std::size_t size = std::max<std::size_t>(64, slots.size());
     while (entries * 2 > size)
         size *= 2;
-    std::vector<Slot> old(size);
+    SlotVector<Slot> old(size);
     old.swap(slots);
     const std::size_t mask = size - 1;
     for (const Slot& slot : old)
@@ -146,7 +179,9 @@ void RowTable::clear() {
 
 namespace {
 
-std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept { return mix(mix(group) ^ id); }
+// One mix of the id and the group spread by an odd multiplier: ids of one kind differ in
+// their low bits, group numbers are small.
+std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept { return mix(id ^ (group * 0x9E3779B97F4A7C15ULL)); }
 
 } // namespace
 

@@ -18,6 +18,28 @@
 
 namespace quarry::engine {
 
+// Large arrays (4 MiB and more) in memory the kernel may back with huge pages: a hash
+// table's probes go anywhere in it, and with 4 KiB pages each one also misses the TLB.
+void* allocate_large(std::size_t bytes);
+void free_large(void* memory, std::size_t bytes) noexcept;
+
+template <typename T>
+struct LargeAllocator {
+    using value_type = T;
+    LargeAllocator() = default;
+    template <typename U>
+    LargeAllocator(const LargeAllocator<U>&) noexcept {}
+    T* allocate(std::size_t n) { return static_cast<T*>(allocate_large(n * sizeof(T))); }
+    void deallocate(T* memory, std::size_t n) noexcept { free_large(memory, n * sizeof(T)); }
+    template <typename U>
+    bool operator==(const LargeAllocator<U>&) const noexcept {
+        return true;
+    }
+};
+
+template <typename Slot>
+using SlotVector = std::vector<Slot, LargeAllocator<Slot>>;
+
 class RowTable {
 public:
     explicit RowTable(std::size_t width = 0) : width_(width) {}
@@ -61,7 +83,7 @@ private:
     std::size_t width_;
     std::size_t count_ = 0;
     std::vector<TermId> rows_;
-    std::vector<Slot> slots_;
+    SlotVector<Slot> slots_;
     std::vector<std::uint64_t> hashes_; // insert_batch's and find_batch's, reused
 };
 
@@ -84,7 +106,7 @@ private:
     void reserve(std::size_t more);
 
     std::size_t count_ = 0;
-    std::vector<Slot> slots_;
+    SlotVector<Slot> slots_;
     std::vector<std::size_t> homes_; // insert_batch's, reused
 };
 

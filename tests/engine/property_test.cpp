@@ -135,6 +135,82 @@ public:
         return q;
     }
 
+    // Queries whose joined rows are only counted or reduced to one shared variable (the
+    // shapes CountJoin answers), and counts of cycles (LeapfrogJoin): two tuples sharing a
+    // variable ?v, or a cycle, returning count(*), ?v with count(*), distinct ?v,
+    // count(distinct ?v) or count of another variable.
+    ast::Query count_query() {
+        ast::Query q;
+        std::vector<std::string> shared;
+        if (chance(3)) {
+            q.patterns = cycle();
+            shared = {VARIABLES[0]};
+        } else {
+            ast::Pattern first = tuple_pattern(), second = tuple_pattern();
+            for (ast::Pattern* p : {&first, &second})
+                if (p->tuple.predicate.op != ast::PathOp::TERM) {
+                    p->tuple.predicate = ast::Path{};
+                    p->tuple.predicate.term = constant(Term::name(PREDICATES[below(4)]));
+                }
+            const std::string v = VARIABLES[below(5)];
+            (chance(2) ? first.tuple.subject : first.tuple.object) = variable(v);
+            switch (below(4)) {
+            case 0: second.tuple.object = variable(v); break;
+            case 1:
+                if (second.tuple.context) {
+                    second.tuple.context = variable(v);
+                    break;
+                }
+                [[fallthrough]];
+            default: second.tuple.subject = variable(v);
+            }
+            q.patterns = {std::move(first), std::move(second)};
+            shared = {v};
+        }
+        std::vector<std::string> visible;
+        collect(q.patterns, visible, false);
+        ast::Expr count;
+        count.op = ast::ExprOp::AGGREGATE;
+        count.function = "count";
+        ast::ReturnItem item;
+        switch (below(6)) {
+        case 0:
+            count.star = true;
+            item.expr = count;
+            q.returns.push_back(item);
+            break;
+        case 1:
+            item.expr = variable_expr(shared[0]);
+            q.returns.push_back(item);
+            count.star = true;
+            item.expr = count;
+            item.alias = "n";
+            q.returns.push_back(item);
+            break;
+        case 2:
+            item.expr = variable_expr(shared[0]);
+            q.returns.push_back(item);
+            q.distinct = true;
+            break;
+        case 3:
+            count.distinct = true;
+            count.args.push_back(variable_expr(shared[0]));
+            item.expr = count;
+            q.returns.push_back(item);
+            break;
+        case 4:
+            count.args.push_back(variable_expr(pick(visible)));
+            item.expr = count;
+            q.returns.push_back(item);
+            break;
+        default:
+            item.expr = variable_expr(pick(visible));
+            q.returns.push_back(item);
+            q.distinct = chance(2);
+        }
+        return q;
+    }
+
 private:
     static constexpr const char* PREDICATES[] = {"p0", "p1", "p2", "p3"};
     static constexpr const char* VARIABLES[] = {"a", "b", "c", "d", "e"};
@@ -509,6 +585,56 @@ struct RowLess {
     }
 };
 
+// Runs `statement` (a match) on `db`, as it is and prepared with its constants as
+// parameters, and checks its rows against the reference evaluator's.
+void check_against_reference(Database& db, const Reference& reference, const std::vector<FactTerms>& facts,
+                             const ast::Statement& statement) {
+    const std::string text = parser::print(statement);
+    INFO("facts:\n" << facts_script(facts) << "statement:\n" << text << ";");
+    // The statement must be valid: it reads back to what was generated.
+    const auto parsed = parser::parse(text);
+    if (const auto* error = parsed.first_error())
+        FAIL(error->render());
+    const auto expected = reference.run(*statement.query);
+    std::unique_ptr<Rows> rows = db.query(text);
+    std::vector<ResultRow> actual;
+    while (auto row = rows->next())
+        actual.push_back(*row);
+    REQUIRE(rows->columns() == expected.columns);
+    std::vector<ResultRow> want = expected.rows;
+    if (statement.query->order.empty()) {
+        std::sort(actual.begin(), actual.end(), RowLess{});
+        std::sort(want.begin(), want.end(), RowLess{});
+    }
+    INFO("engine rows:\n" << show(actual) << "reference rows:\n" << show(want));
+    REQUIRE(actual == want);
+
+    // The same query prepared, its constants given as parameter values: the same
+    // rows, at the first run (planned) and the second (the plan reused).
+    Parameterized prepared = parameterize(*statement.query);
+    ast::Statement prepared_statement;
+    prepared_statement.query = prepared.query;
+    const std::string prepared_text = parser::print(prepared_statement);
+    INFO("prepared as:\n" << prepared_text << ";");
+    const auto query = db.prepare(prepared_text);
+    // Values go in the order the parameters first appear, which need not be the
+    // order they were numbered in.
+    std::vector<Term> values;
+    for (const std::string& name : query->parameters())
+        values.push_back(prepared.values.at(std::stoul(name.substr(1))));
+    REQUIRE(values.size() == prepared.values.size());
+    for (int run = 0; run < 2; ++run) {
+        std::vector<ResultRow> prepared_rows;
+        auto prepared_cursor = query->run(values);
+        while (auto row = prepared_cursor->next())
+            prepared_rows.push_back(*row);
+        if (statement.query->order.empty())
+            std::sort(prepared_rows.begin(), prepared_rows.end(), RowLess{});
+        INFO("prepared rows, run " << run + 1 << ":\n" << show(prepared_rows));
+        REQUIRE(prepared_rows == want);
+    }
+}
+
 } // namespace
 
 TEST_CASE("the engine agrees with the reference evaluator on 5,000 random queries",
@@ -526,10 +652,15 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
         // third hashes every join it can, however small.
         PlannerOptions planner;
         planner.leapfrog = g % 2 == 0;
+        planner.leapfrog_hash = g % 4 != 2;
         if (g % 3 == 0)
             planner.hash_join_min_input = 0;
         // Every fourth sorts whole results under a limit instead of keeping the top rows.
         planner.top_n = g % 4 != 1;
+        // Every fifth joins what it only counts instead of counting it per shared value.
+        planner.count_join = g % 5 != 2;
+        planner.merge_seek = g % 3 != 1;
+        planner.dense_closure = g % 2 == 1;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
         std::vector<quarry::Fact> to_add;
         for (const FactTerms& f : facts)
@@ -540,52 +671,44 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
             ast::Statement statement;
             statement.kind = ast::StatementKind::MATCH;
             statement.query = generator.query();
-            const std::string text = parser::print(statement);
-            INFO("graph " << g << ", query " << q << " (seed " << SEED << ")\nfacts:\n"
-                          << facts_script(facts) << "statement:\n" << text << ";");
-            // The statement must be valid: it reads back to what was generated.
-            const auto parsed = parser::parse(text);
-            if (const auto* error = parsed.first_error())
-                FAIL(error->render());
-            const auto expected = reference.run(*statement.query);
-            std::unique_ptr<Rows> rows = db.query(text);
-            std::vector<ResultRow> actual;
-            while (auto row = rows->next())
-                actual.push_back(*row);
-            REQUIRE(rows->columns() == expected.columns);
-            std::vector<ResultRow> want = expected.rows;
-            if (statement.query->order.empty()) {
-                std::sort(actual.begin(), actual.end(), RowLess{});
-                std::sort(want.begin(), want.end(), RowLess{});
-            }
-            INFO("engine rows:\n" << show(actual) << "reference rows:\n" << show(want));
-            REQUIRE(actual == want);
-
-            // The same query prepared, its constants given as parameter values: the same
-            // rows, at the first run (planned) and the second (the plan reused).
-            Parameterized prepared = parameterize(*statement.query);
-            ast::Statement prepared_statement;
-            prepared_statement.query = prepared.query;
-            const std::string prepared_text = parser::print(prepared_statement);
-            INFO("prepared as:\n" << prepared_text << ";");
-            const auto query = db.prepare(prepared_text);
-            // Values go in the order the parameters first appear, which need not be the
-            // order they were numbered in.
-            std::vector<Term> values;
-            for (const std::string& name : query->parameters())
-                values.push_back(prepared.values.at(std::stoul(name.substr(1))));
-            REQUIRE(values.size() == prepared.values.size());
-            for (int run = 0; run < 2; ++run) {
-                std::vector<ResultRow> prepared_rows;
-                auto prepared_cursor = query->run(values);
-                while (auto row = prepared_cursor->next())
-                    prepared_rows.push_back(*row);
-                if (statement.query->order.empty())
-                    std::sort(prepared_rows.begin(), prepared_rows.end(), RowLess{});
-                INFO("prepared rows, run " << run + 1 << ":\n" << show(prepared_rows));
-                REQUIRE(prepared_rows == want);
-            }
+            INFO("graph " << g << ", query " << q << " (seed " << SEED << ")");
+            check_against_reference(db, reference, facts, statement);
         }
     }
     CHECK(cases == 5000);
+}
+
+TEST_CASE("counted joins and cycles agree with the reference evaluator, each join choice on and off",
+          "[engine][property]") {
+    constexpr std::uint64_t SEED = 1313;
+    constexpr int GRAPHS = 40;
+    constexpr int QUERIES_PER_GRAPH = 100;
+    QueryGenerator generator(SEED);
+    TempDir dir;
+    for (int g = 0; g < GRAPHS; ++g) {
+        const std::vector<FactTerms> facts = generator.graph();
+        const auto path = dir.file("graph" + std::to_string(g) + ".qdb");
+        // Each choice off on some graphs: the factorised count, the leapfrog join, its
+        // hashed first level, hashing joins.
+        PlannerOptions planner;
+        planner.count_join = g % 2 == 0;
+        planner.leapfrog = g % 4 != 3;
+        planner.leapfrog_hash = g % 4 != 1;
+        planner.merge_seek = g % 3 != 2;
+        if (g % 3 == 0)
+            planner.hash_join_min_input = 0;
+        Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
+        std::vector<quarry::Fact> to_add;
+        for (const FactTerms& f : facts)
+            to_add.push_back({f[0], f[1], f[2], f[3]});
+        db.add(to_add);
+        const Reference reference(facts);
+        for (int q = 0; q < QUERIES_PER_GRAPH; ++q) {
+            ast::Statement statement;
+            statement.kind = ast::StatementKind::MATCH;
+            statement.query = generator.count_query();
+            INFO("graph " << g << ", query " << q << " (seed " << SEED << ")");
+            check_against_reference(db, reference, facts, statement);
+        }
+    }
 }

@@ -1,0 +1,58 @@
+#pragma once
+
+// A factorised join of two tuples that share one variable, for queries that need of the
+// joined rows only their number or the shared variable's values: `count(*)` over the join
+// (in all, or grouped by the shared variable) and `distinct` of the shared variable. The
+// joined rows are never built: per value of the shared variable the matches of each side
+// are counted, and the join has count(left) × count(right) rows with that value.
+//
+// The build side's matches are counted per value in a RowTable (one scan); the probe
+// side is scanned once, consecutive matches with the same value (a scan sorted by the
+// variable gives runs) probed as one, a batch of values at a time. The operator emits one
+// row per value both sides have: the value in its slot, the product of the counts in
+// `count_slot` as an inline integer, the other slots as the input row has them. Blocking:
+// both scans run at the first call.
+
+#include "engine/op/index_join.hpp"
+#include "engine/op/row_table.hpp"
+
+namespace quarry::engine {
+
+class CountJoin : public RowOperator {
+public:
+    // `build` is counted into the table, `probe` streamed; `build_position` and
+    // `probe_position`: where the shared variable (slot `variable`) sits in each.
+    CountJoin(OperatorPtr child, TuplePlan build, TuplePlan probe, unsigned build_position,
+              unsigned probe_position, std::size_t variable, std::size_t count_slot,
+              std::string variable_name)
+        : RowOperator(std::move(child)), build_(std::move(build)), probe_(std::move(probe)),
+          build_position_(build_position), probe_position_(probe_position), variable_(variable),
+          count_slot_(count_slot), variable_name_(std::move(variable_name)) {}
+    std::string describe() const override;
+
+protected:
+    void start(ExecContext& context, const TermId* row) override;
+    bool step(ExecContext& context, RowBatch& out) override;
+
+private:
+    // Probes `values_` (with their run lengths in `runs_`) and adds to `matched_`.
+    void probe_values();
+
+    TuplePlan build_, probe_;
+    unsigned build_position_, probe_position_;
+    std::size_t variable_, count_slot_;
+    std::string variable_name_;
+
+    // Run state.
+    RowTable table_{1};                  // the build side's values
+    std::vector<std::uint64_t> counts_;  // per value number: the build side's matches
+    std::vector<std::uint64_t> matched_; // per value number: the probe side's matches
+    std::vector<TermId> values_;         // a batch of probe values
+    std::vector<std::uint64_t> runs_;    // their run lengths
+    std::vector<std::size_t> numbers_;   // their value numbers
+    std::vector<TermId> row_, extended_;
+    std::size_t next_ = 0; // the next value number to emit
+    bool built_ = false;   // the table holds this input row's counts
+};
+
+} // namespace quarry::engine
