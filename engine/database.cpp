@@ -528,8 +528,8 @@ StatementResult Database::run_statement(const ast::Statement& statement,
             break;
         }
         if (format != "qry")
-            throw QueryError(fmt::format("cannot load {} files: the formats are nquads (.nq), ntriples "
-                                         "(.nt), csv, tsv and qry", format.empty() ? "these" : format),
+            throw QueryError(fmt::format("cannot load {} files: the formats are {}", format.empty() ? "these" : format,
+                                         engine::io::IMPORT_FORMATS),
                              &statement);
         if (statement.context)
             throw QueryError("a .qry script names its own contexts: load it without into", &statement);
@@ -598,8 +598,8 @@ StatementResult Database::run_statement(const ast::Statement& statement,
                                                             : file.extension().string().substr(file.has_extension() ? 1 : 0);
         const auto format = engine::io::export_format(name);
         if (!format)
-            throw QueryError(fmt::format("cannot export to {} files: the formats are nquads, ntriples, csv, "
-                                         "tsv and qry", name.empty() ? "these" : name),
+            throw QueryError(fmt::format("cannot export to {} files: the formats are {}", name.empty() ? "these" : name,
+                                         engine::io::EXPORT_FORMATS),
                              &statement);
         std::ofstream out(file, std::ios::binary);
         if (!out)
