@@ -169,6 +169,7 @@ struct TurtleReader::Impl {
     std::vector<RdfQuad> pending; // the statements of the chunk last read: the first `count`
     std::size_t count = 0, taken = 0;
     bool at_end = false;
+    bool exhausted = false; // the input has been read to its end
     // The first error serd reported in the chunk being read.
     bool failed = false;
     std::size_t error_line = 0, error_column = 0;
@@ -383,7 +384,16 @@ struct TurtleReader::Impl {
     static std::size_t read(void* buf, std::size_t, std::size_t count, void* stream) {
         auto& self = *static_cast<Impl*>(stream);
         self.in.read(static_cast<char*>(buf), static_cast<std::streamsize>(count));
-        return static_cast<std::size_t>(self.in.gcount());
+        const auto got = static_cast<std::size_t>(self.in.gcount());
+        // serd 0.30 marks the end of a short page with a NUL, and the chunk after it steps
+        // over that NUL into what the page held before. So the last page is filled up with
+        // blanks, serd asks for the page after it only once it has read everything, and
+        // after the chunk that asked, there is nothing more (see next()).
+        if (got > 0 && got < count)
+            std::memset(static_cast<char*>(buf) + got, ' ', count - got);
+        if (got == 0)
+            self.exhausted = true;
+        return got > 0 ? count : 0;
     }
 
     static int stream_error(void* stream) { return static_cast<Impl*>(stream)->in.bad() ? 1 : 0; }
@@ -408,7 +418,7 @@ TurtleReader::~TurtleReader() = default;
 bool TurtleReader::next(RdfQuad& quad) {
     Impl& impl = *impl_;
     while (impl.taken == impl.count) {
-        if (impl.at_end)
+        if (impl.at_end || impl.exhausted)
             return false;
         impl.taken = impl.count = 0;
         const SerdStatus st = serd_reader_read_chunk(impl.reader);
@@ -420,7 +430,9 @@ bool TurtleReader::next(RdfQuad& quad) {
             throw ImportError(impl.name, impl.error_line, impl.error_column,
                               impl.failed ? impl.error_message : "malformed statement");
         }
-        if (st == SERD_FAILURE && impl.count == 0)
+        // SERD_FAILURE is the end of the input (a chunk may still have statements). Reading
+        // on would go past the end of serd's last page, into what the page held before.
+        if (st == SERD_FAILURE)
             impl.at_end = true;
     }
     std::swap(quad, impl.pending[impl.taken++]); // the strings' buffers go round

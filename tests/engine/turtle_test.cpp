@@ -385,6 +385,26 @@ TEST_CASE("Turtle errors name file, line and column; a failed load stores nothin
     CHECK(contents(db) == before);
 }
 
+TEST_CASE("a Turtle or TriG file of many pages reads to its end, whatever its size",
+          "[engine][turtle][trig]") {
+    // serd reads 64 KiB pages; the last one is short, and must end the input cleanly.
+    TempDir dir;
+    for (const std::size_t statements : {3000, 3001, 5000}) {
+        std::string text = "@prefix ex: <http://example.org/e/> .\n";
+        for (std::size_t i = 0; i < statements; ++i)
+            text +=
+                (i % 100 == 0 ? std::string(i ? "}\n" : "") + "ex:g" + std::to_string(i) + " {\n"
+                              : "") +
+                "    ex:s" + std::to_string(i) + " ex:p \"a value of some length, " +
+                std::to_string(i) + "\" .\n";
+        text += "}\n";
+        write_file(dir.file("big.trig"), text);
+        Database db(dir.file("big" + std::to_string(statements) + ".qdb"));
+        CHECK(db.load(dir.file("big.trig"), turtle_options("", io::ImportFormat::TRIG)).read ==
+              statements);
+    }
+}
+
 TEST_CASE(
     "TriG loads graphs into contexts, the default graph into the default context, with prefixes",
     "[engine][trig]") {
