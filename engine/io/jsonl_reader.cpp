@@ -23,6 +23,81 @@ std::size_t column_of(const std::string& line, const char* at) {
     return column;
 }
 
+bool ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return (x | 0x20) == (y | 0x20);
+           });
+}
+
+// The common shapes of a value, read without the lexer into `out` (reusing its strings):
+// a plain <IRI>, a string without escapes ("…" or "…"@lang), a bare name of single-spaced
+// words that cannot read as anything else. False for anything else, which the lexer then
+// reads (cell_term), to the same term.
+bool fast_term(std::string_view text, std::optional<storage::Term>& out) {
+    if (text.size() < 2)
+        return false;
+    const char first = text[0];
+    if (first == '<') {
+        if (text.back() != '>' || parser::iri_plain_run(text, 1) != text.size() - 1)
+            return false;
+        if (!out)
+            out.emplace();
+        out->assign_iri(text.substr(1, text.size() - 2));
+        return true;
+    }
+    if (first == '"') {
+        const std::size_t close = text.find_first_of("\"\\", 1);
+        if (close == std::string_view::npos || text[close] != '"')
+            return false;
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty()) { // a language tag: letters, then subtags of letters and digits
+            if (rest[0] != '@' || rest.size() < 2)
+                return false;
+            bool subtag_start = true, first_subtag = true;
+            for (std::size_t i = 1; i < rest.size(); ++i) {
+                const char c = rest[i];
+                if (c == '-' && !subtag_start) {
+                    subtag_start = true;
+                    first_subtag = false;
+                } else if (ascii_alpha(c) || (!first_subtag && c >= '0' && c <= '9')) {
+                    subtag_start = false;
+                } else {
+                    return false;
+                }
+            }
+            if (subtag_start)
+                return false;
+        }
+        if (!out)
+            out.emplace();
+        out->assign_string(text.substr(1, close - 1), rest.empty() ? rest : rest.substr(1));
+        return true;
+    }
+    // A bare name: starts with a letter, words of word bytes but ':' (prefixed names), one
+    // space between words, and not a word the lexer reads as something else.
+    if (!(ascii_alpha(first) || static_cast<unsigned char>(first) >= 0x80) || text.back() == ' ')
+        return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == ' ') {
+            if (text[i - 1] == ' ')
+                return false;
+        } else if (c == ':' || !parser::is_word_byte(c)) {
+            return false;
+        }
+    }
+    if (iequals(text, "true") || iequals(text, "false") || iequals(text, "default"))
+        return false;
+    if (!out)
+        out.emplace();
+    out->assign_name(text);
+    return true;
+}
+
 // Where the object starting at line[first] ends (one past its '}'), npos if it does not:
 // strings skipped, brackets counted.
 std::size_t object_end(const std::string& line, std::size_t first) {
@@ -95,8 +170,6 @@ bool JsonLinesReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
                     "unexpected text after the object");
         fail(1, std::string("malformed JSON: ") + simdjson::error_message(error));
     }
-    for (auto& term : fact)
-        term.reset();
     bool seen[4] = {false, false, false, false};
     for (auto result : object) {
         ondemand::field field;
@@ -112,36 +185,40 @@ bool JsonLinesReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
                                                   : 4;
         ondemand::value value = field.value();
         const char* value_at = value.raw_json_token().data();
-        // The key's opening quote: back from the value over the colon and the key.
-        const char* key_quote = value_at;
-        while (key_quote > line_.data() && *key_quote != ':')
-            --key_quote;
-        while (key_quote > line_.data() && *key_quote != '"')
-            --key_quote;
-        if (key_quote > line_.data())
-            --key_quote;
-        while (key_quote > line_.data() && !(*key_quote == '"' && key_quote[-1] != '\\'))
-            --key_quote;
+        // For errors: the key's opening quote, back from the value over the colon and the key.
+        auto key_quote = [&] {
+            const char* at = value_at;
+            while (at > line_.data() && *at != ':')
+                --at;
+            while (at > line_.data() && *at != '"')
+                --at;
+            if (at > line_.data())
+                --at;
+            while (at > line_.data() && !(*at == '"' && at[-1] != '\\'))
+                --at;
+            return at;
+        };
         if (position == 4)
-            fail_at(key_quote,
+            fail_at(key_quote(),
                     "unknown key \"" + std::string(key) + "\" (the keys are s, p, o and c)");
         if (seen[position])
-            fail_at(key_quote, "key \"" + std::string(key) + "\" given twice");
+            fail_at(key_quote(), "key \"" + std::string(key) + "\" given twice");
         seen[position] = true;
         ondemand::json_type type;
         if (const auto error = value.type().get(type))
             fail_at(value_at, std::string("malformed JSON: ") + simdjson::error_message(error));
-        const std::size_t column = column_of(line_, value_at);
         switch (type) {
         case ondemand::json_type::string: {
             std::string_view text;
             if (const auto error = value.get_string().get(text))
                 fail_at(value_at,
                         std::string("malformed JSON string: ") + simdjson::error_message(error));
+            if (fast_term(text, fact[position]))
+                break;
             scratch_.assign(text);
             // A position inside the string counts from its opening quote.
-            fact[position] =
-                cell_term(scratch_, position == 3, prefixes_, name_, line_number_, column + 1);
+            fact[position] = cell_term(scratch_, position == 3, prefixes_, name_, line_number_,
+                                       column_of(line_, value_at) + 1);
             break;
         }
         case ondemand::json_type::number: {
@@ -182,6 +259,8 @@ bool JsonLinesReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
     for (std::size_t position = 0; position < 3; ++position)
         if (!seen[position])
             fail(1, std::string("missing key \"") + KEYS[position] + "\"");
+    if (!seen[3])
+        fact[3].reset();
     return true;
 }
 
