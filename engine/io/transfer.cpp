@@ -134,7 +134,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     std::optional<ReadAhead> reading;
     std::optional<TurtleReader> turtle_reader;
     if (turtle) {
-        // serd reads the file on one thread; the terms are prepared on the same one.
+        // serd reads the file on a thread of its own; the terms are prepared on another.
         turtle_reader.emplace(in, name, options.format == ImportFormat::TRIG,
                               options.base.empty() ? file_iri(name) : options.base);
         reading.emplace(
@@ -150,7 +150,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                     statement[3].reset();
                 return true;
             },
-            in, false);
+            in, false, [&reader = *turtle_reader] { return reader.bytes_read(); });
     } else if (options.format == ImportFormat::JSONL) {
         const unsigned parsers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
         reading.emplace(

@@ -2,11 +2,17 @@
 
 #include "parser/lexer.hpp"
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <mutex>
 #include <serd/serd.h>
+#include <thread>
 
 namespace quarry::engine::io {
 
@@ -158,19 +164,35 @@ void resolve_iri(std::string_view base, std::string_view reference, std::string&
     }
 }
 
-namespace {} // namespace
-
 struct TurtleReader::Impl {
     TurtleReader& owner;
     std::istream& in;
     std::string name;
     SerdEnv* env = nullptr;
     SerdReader* reader = nullptr;
-    std::vector<RdfQuad> pending; // the statements of the chunk last read: the first `count`
-    std::size_t count = 0, taken = 0;
-    bool at_end = false;
-    bool exhausted = false; // the input has been read to its end
-    // The first error serd reported in the chunk being read.
+
+    // serd pushes statements into batches on a thread of its own; next() takes them. At
+    // most AHEAD batches wait, so memory stays bounded however long a statement (a TriG
+    // graph block is one) runs.
+    static constexpr std::size_t BATCH = 1024, AHEAD = 4;
+    struct Batch {
+        std::vector<RdfQuad> quads; // the first `count` are statements
+        std::size_t count = 0;
+    };
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Batch> full;     // filled, not yet taken
+    std::vector<Batch> spare;   // taken, for reuse
+    bool done = false;          // the thread has handed over everything it will
+    bool stop = false;          // the reader is going: serd stops at the next statement
+    std::exception_ptr failure; // after the statements handed over
+    std::thread thread;
+    Batch filling;                       // the thread's
+    Batch taking;                        // next()'s
+    std::size_t taken = 0;               // of taking
+    std::atomic<std::uint64_t> bytes{0}; // read from the input so far
+
+    // The first error serd (or a check here) found; the thread's.
     bool failed = false;
     std::size_t error_line = 0, error_column = 0;
     std::string error_message, error_token;
@@ -201,11 +223,58 @@ struct TurtleReader::Impl {
     Impl(TurtleReader& o, std::istream& i, std::string n, bool t)
         : owner(o), in(i), name(std::move(n)), trig(t) {}
     ~Impl() {
-        if (reader) {
-            serd_reader_end_stream(reader);
-            serd_reader_free(reader);
+        {
+            std::lock_guard lock(mutex);
+            stop = true;
         }
+        changed.notify_all();
+        if (thread.joinable())
+            thread.join();
+        serd_reader_free(reader);
         serd_env_free(env);
+    }
+
+    // The thread: all of the input through serd, then the end (or the error).
+    void run() {
+        try {
+            const SerdStatus st =
+                serd_reader_read_source(reader, read, stream_error, this,
+                                        reinterpret_cast<const uint8_t*>(name.c_str()), PAGE_BYTES);
+            if (!stop && filling.count > 0)
+                hand_over();
+            if (!stop && (failed || st > SERD_FAILURE)) {
+                if (!error_token.empty())
+                    locate_token();
+                throw ImportError(name, error_line, error_column,
+                                  failed ? error_message : "malformed statement");
+            }
+        } catch (...) {
+            std::lock_guard lock(mutex);
+            failure = std::current_exception();
+        }
+        {
+            std::lock_guard lock(mutex);
+            done = true;
+        }
+        changed.notify_all();
+    }
+
+    // Hands the filled batch over, waiting for room; false if the reader is going.
+    bool hand_over() {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || full.size() < AHEAD; });
+        if (stop)
+            return false;
+        full.push_back(std::move(filling));
+        filling = Batch();
+        if (!spare.empty()) {
+            filling = std::move(spare.back());
+            spare.pop_back();
+        }
+        filling.count = 0;
+        lock.unlock();
+        changed.notify_all();
+        return true;
     }
 
     // The IRI of a URI or CURIE node into `out`; false (after noting an error) if a prefix
@@ -346,10 +415,12 @@ struct TurtleReader::Impl {
                                    const SerdNode* lang) {
         auto& self = *static_cast<Impl*>(handle);
         if (self.failed)
-            return SERD_SUCCESS;
-        if (self.pending.size() <= self.count)
-            self.pending.resize(self.count + 1);
-        RdfQuad& quad = self.pending[self.count++];
+            return SERD_ERR_BAD_SYNTAX;
+        if (self.filling.count == BATCH && !self.hand_over())
+            return SERD_ERR_UNKNOWN; // stop reading
+        if (self.filling.quads.size() <= self.filling.count)
+            self.filling.quads.resize(self.filling.count + 1);
+        RdfQuad& quad = self.filling.quads[self.filling.count++];
         self.term(subject, quad.subject);
         self.term(predicate, quad.predicate);
         self.term(object, quad.object);
@@ -385,15 +456,8 @@ struct TurtleReader::Impl {
         auto& self = *static_cast<Impl*>(stream);
         self.in.read(static_cast<char*>(buf), static_cast<std::streamsize>(count));
         const auto got = static_cast<std::size_t>(self.in.gcount());
-        // serd 0.30 marks the end of a short page with a NUL, and the chunk after it steps
-        // over that NUL into what the page held before. So the last page is filled up with
-        // blanks, serd asks for the page after it only once it has read everything, and
-        // after the chunk that asked, there is nothing more (see next()).
-        if (got > 0 && got < count)
-            std::memset(static_cast<char*>(buf) + got, ' ', count - got);
-        if (got == 0)
-            self.exhausted = true;
-        return got > 0 ? count : 0;
+        self.bytes.fetch_add(got, std::memory_order_relaxed);
+        return got;
     }
 
     static int stream_error(void* stream) { return static_cast<Impl*>(stream)->in.bad() ? 1 : 0; }
@@ -408,35 +472,43 @@ TurtleReader::TurtleReader(std::istream& in, std::string name, bool trig, const 
                                   Impl::on_prefix, Impl::on_statement, nullptr);
     serd_reader_set_strict(impl.reader, true);
     serd_reader_set_error_sink(impl.reader, Impl::on_error, &impl);
-    serd_reader_start_source_stream(impl.reader, Impl::read, Impl::stream_error, &impl,
-                                    reinterpret_cast<const uint8_t*>(impl.name.c_str()),
-                                    PAGE_BYTES);
+    impl.thread = std::thread([&impl] { impl.run(); });
 }
 
-TurtleReader::~TurtleReader() = default;
+TurtleReader::~TurtleReader() {
+    impl_.reset(); // stops the thread before the prefixes it writes go
+}
 
 bool TurtleReader::next(RdfQuad& quad) {
     Impl& impl = *impl_;
-    while (impl.taken == impl.count) {
-        if (impl.at_end || impl.exhausted)
-            return false;
-        impl.taken = impl.count = 0;
-        const SerdStatus st = serd_reader_read_chunk(impl.reader);
-        if (impl.failed || st > SERD_FAILURE) {
-            impl.at_end = true;
-            impl.count = 0; // nothing of the statement that failed
-            if (!impl.error_token.empty())
-                impl.locate_token();
-            throw ImportError(impl.name, impl.error_line, impl.error_column,
-                              impl.failed ? impl.error_message : "malformed statement");
+    while (impl.taken == impl.taking.count) {
+        std::unique_lock lock(impl.mutex);
+        if (!impl.taking.quads.empty()) {
+            impl.spare.push_back(std::move(impl.taking));
+            impl.taking = Impl::Batch();
         }
-        // SERD_FAILURE is the end of the input (a chunk may still have statements). Reading
-        // on would go past the end of serd's last page, into what the page held before.
-        if (st == SERD_FAILURE)
-            impl.at_end = true;
+        impl.taken = 0;
+        impl.changed.wait(lock, [&] { return !impl.full.empty() || impl.done; });
+        if (!impl.full.empty()) {
+            impl.taking = std::move(impl.full.front());
+            impl.full.pop_front();
+            lock.unlock();
+            impl.changed.notify_all();
+            continue;
+        }
+        if (impl.failure) {
+            const std::exception_ptr failure = impl.failure;
+            impl.failure = nullptr;
+            std::rethrow_exception(failure);
+        }
+        return false;
     }
-    std::swap(quad, impl.pending[impl.taken++]); // the strings' buffers go round
+    std::swap(quad, impl.taking.quads[impl.taken++]); // the strings' buffers go round
     return true;
+}
+
+std::uint64_t TurtleReader::bytes_read() const noexcept {
+    return impl_->bytes.load(std::memory_order_relaxed);
 }
 
 std::string file_iri(const std::string& path) {

@@ -1,19 +1,23 @@
 #pragma once
 
 // A streaming reader of Turtle and TriG (W3C RDF 1.1) on top of serd, one statement at a
-// time. serd reads the input a page at a time and hands over the triples of one top-level
-// statement (a subject with its predicate-object lists, a directive, or a TriG graph
-// block) per call; this reader resolves relative IRIs against the base, expands prefixed
+// time. serd reads the input a page at a time on a thread of its own and hands over its
+// statements in batches, a few at most waiting, so memory stays bounded whatever the
+// input; this reader resolves relative IRIs against the base (RFC 3986), expands prefixed
 // names, and keeps the prefixes the input declares.
 //
-// The first problem throws an ImportError naming file, line and column; the statements
-// of the top-level statement it was found in are not returned. Blank node labels come out
-// as the input writes them (serd names anonymous ones b1, b2, … and renames labels of that
+// The first problem throws an ImportError naming file, line and column, after the
+// statements read before it (those of the top-level statement it is in among them).
+//
+// Threading: next() on one thread; the input stream belongs to the reader's thread
+// until next() has returned false or thrown, so read progress from bytes_read(). Blank node labels
+// come out as the input writes them (serd names anonymous ones b1, b2, … and renames labels of that
 // shape so that they cannot clash): they are scoped to the input, and making them distinct
 // from other inputs' is the loader's business.
 
 #include "engine/io/nquads_reader.hpp"
 
+#include <cstdint>
 #include <istream>
 #include <memory>
 #include <string>
@@ -34,8 +38,10 @@ public:
 
     // The next statement; false at the end. Throws ImportError.
     bool next(RdfQuad& quad);
+    // The bytes of the input serd has read so far (any thread).
+    std::uint64_t bytes_read() const noexcept;
 
-    // The prefixes the input declared so far, in order, each name once with the IRI it
+    // After the end: the prefixes the input declared, in order, each name once with the IRI it
     // was first declared with; `clashes` are the names declared again with another IRI.
     const std::vector<std::pair<std::string, std::string>>& prefixes() const noexcept {
         return prefixes_;
