@@ -354,7 +354,7 @@ TEST_CASE("a file's prefixes become the database's unless the database names the
                                     "<http://example.org/empty/c>"});
 }
 
-TEST_CASE("Turtle errors name file, line and column; a failed load stores nothing",
+TEST_CASE("Turtle errors name file, line and column, and a failed load stores nothing",
           "[engine][turtle]") {
     CHECK(turtle_error("<a> <b> <c> .\n<a> <b> .\n") ==
           "x.ttl:2:10: expected digit"); // serd's words
@@ -601,7 +601,7 @@ TEST_CASE("JSON Lines strings read as the term syntax reads them, whatever their
 }
 
 TEST_CASE(
-    "JSON Lines errors name file, line and column; a failed load stores nothing, --skip-bad skips",
+    "JSON Lines errors name file, line and column, and a failed load stores nothing, --skip-bad skips",
     "[engine][jsonl]") {
     TempDir dir;
     Database db(dir.file("a.qdb"));
