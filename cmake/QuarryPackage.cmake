@@ -45,7 +45,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libboost-dev (>= 1.74), libfmt-dev (>= 9), liblmdb-dev, libcapnp-dev, pkg-config")
+    "libboost-dev (>= 1.74), libfmt-dev (>= 9), liblmdb-dev, libcapnp-dev, libserd-dev (>= 0.30), libsimdjson-dev (>= 3), pkg-config")
 set(CPACK_GENERATOR DEB)
 # `make package_source` packs the tree without git's files and the build directories.
 set(CPACK_SOURCE_IGNORE_FILES "^${PROJECT_SOURCE_DIR}/\\.git$" "^${PROJECT_SOURCE_DIR}/build/")

@@ -125,6 +125,7 @@ struct StatementResult {
     std::size_t already_present = 0; // add, load
     std::size_t removed = 0;         // remove
     std::string message;             // prefix, begin, commit, rollback, export: what happened
+    // load: notes on a Turtle or TriG file's prefixes that were not kept.
     // match: a note for each constant name or IRI no stored term is, with the nearest
     // stored names: "line 1, column 30: no fact uses the name 'Iran retrun'; did you mean
     // 'Iran'?" The answer is still given; the note says why it may be empty.

@@ -11,12 +11,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace quarry {
 
-enum class ImportFormat { NQUADS, NTRIPLES, CSV, TSV };
-// nquads, nq, ntriples, nt, csv, tsv; nullopt if unknown.
+enum class ImportFormat { NQUADS, NTRIPLES, CSV, TSV, TURTLE, TRIG, JSONL };
+// nquads, nq, ntriples, nt, csv, tsv, turtle, ttl, trig, jsonl; nullopt if unknown.
 std::optional<ImportFormat> import_format(const std::string& name);
 
 // How far a load has got: bytes of the input consumed and statements read so far.
@@ -27,9 +28,10 @@ struct LoadProgress {
 
 struct LoadOptions {
     ImportFormat format = ImportFormat::NQUADS;
-    std::optional<bool> header;                // csv/tsv: a header row (nullopt: detect it)
-    std::optional<Term> context;               // where triples (default-graph statements) go
-    bool skip_bad = false;                     // skip malformed lines instead of failing
+    std::optional<bool> header;  // csv/tsv: a header row (nullopt: detect it)
+    std::optional<Term> context; // where triples (default-graph statements) go
+    bool skip_bad = false;       // skip malformed lines instead of failing (not turtle, trig)
+    std::string base;            // turtle, trig: the base IRI (empty: the file's file: IRI)
     std::size_t memory = std::size_t{1} << 30; // bytes for sorting (empty store) or chunks of quads
     // Called every PROGRESS_EVERY statements and once at the end (for a progress line).
     std::function<void(const LoadProgress&)> progress;
@@ -46,10 +48,22 @@ struct LoadSummary {
     std::uint64_t already_present = 0;
     std::uint64_t skipped = 0;              // malformed lines skipped (skip_bad)
     std::vector<std::string> first_skipped; // the first ten, as file:line:col: message
+    // turtle, trig: the prefixes the file declared that became the database's, and notes
+    // on those that did not (a name the database gives another IRI, or not a prefix name).
+    std::vector<std::pair<std::string, std::string>> prefixes_added;
+    std::vector<std::string> notes;
 };
 
-enum class ExportFormat { NQUADS, NTRIPLES, CSV, TSV, QRY };
-// nquads, nq, ntriples, nt, csv, tsv, qry; nullopt if unknown.
+enum class ExportFormat { NQUADS, NTRIPLES, CSV, TSV, QRY, TURTLE, TRIG };
+// nquads, nq, ntriples, nt, csv, tsv, qry, turtle, ttl, trig; nullopt if unknown.
 std::optional<ExportFormat> export_format(const std::string& name);
+
+// False for the formats that hold triples only (N-Triples, Turtle): exporting facts of
+// named contexts to them drops the contexts.
+bool keeps_contexts(ExportFormat format);
+
+// The import and export formats, for messages and --help: "nquads (.nq), ntriples (.nt), …".
+extern const char* const IMPORT_FORMATS;
+extern const char* const EXPORT_FORMATS;
 
 } // namespace quarry

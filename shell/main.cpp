@@ -102,7 +102,7 @@ const std::map<std::string, std::vector<std::string>>& sqlite_spellings() {
 
 // Options whose value is the next argument (which is then passed on as it is).
 bool takes_value(const std::string& option) {
-    static const char* const WITH_VALUE[] = {"-c", "--command", "--mode", "--format", "--context", "--memory",
+    static const char* const WITH_VALUE[] = {"-c", "--command", "--mode", "--format", "--context", "--memory", "--base",
                                              "--busy-timeout", "--init", "--headers"};
     for (const char* name : WITH_VALUE)
         if (option == name)
@@ -172,7 +172,7 @@ std::optional<CommandLine> parse(const std::vector<std::string>& args, const po:
         static const std::map<std::string, const char*> OWNERS = {
             {"--format", "quarry load and quarry export"}, {"--context", "quarry load and quarry export"},
             {"--skip-bad", "quarry load"}, {"--header", "quarry load"}, {"--no-header", "quarry load"},
-            {"--memory", "quarry load"}, {"-c", "the shell (quarry [DB])"}, {"--mode", "the shell (quarry [DB])"},
+            {"--memory", "quarry load"}, {"--base", "quarry load"}, {"-c", "the shell (quarry [DB])"}, {"--mode", "the shell (quarry [DB])"},
             {"--readonly", "the shell (quarry [DB])"}, {"--bail", "the shell (quarry [DB])"},
             {"--init", "the shell (quarry [DB])"}, {"--headers", "the shell (quarry [DB])"},
             {"--busy-timeout", "the shell and quarry load"}};
@@ -199,15 +199,17 @@ bool run_script(Shell& shell, const std::string& script) {
 }
 
 int run_load(const std::vector<std::string>& args) {
-    std::string format, context, memory = "1G", busy = "5000";
+    std::string format, context, memory = "1G", busy = "5000", base;
     bool skip_bad = false, header = false, no_header = false;
     po::options_description options("Usage: quarry load DB FILE… [options]\n\n"
-                                    "Loads N-Quads, N-Triples, CSV or TSV files into DB (created if missing), each\n"
+                                    "Loads N-Quads, N-Triples, Turtle, TriG, JSON Lines, CSV or TSV files into DB\n"
+                                    "(created if missing), each "
                                     "file in one transaction, and runs .qry scripts on it.\n\nOptions");
     options.add_options()
-        ("format", po::value(&format)->value_name("F"), "nquads, ntriples, csv, tsv or qry (a script) (default: from the extension)")
+        ("format", po::value(&format)->value_name("F"), "nquads, ntriples, turtle, trig, jsonl, csv, tsv or qry (a script) (default: from the extension)")
+        ("base", po::value(&base)->value_name("IRI"), "turtle/trig: the base of relative IRIs (default: the file's file: IRI)")
         ("context", po::value(&context)->value_name("NAME"), "the context for triples: a name, <iri> or default")
-        ("skip-bad", po::bool_switch(&skip_bad), "skip malformed lines, listing the first ten")
+        ("skip-bad", po::bool_switch(&skip_bad), "skip malformed lines, listing the first ten (not turtle/trig)")
         ("header", po::bool_switch(&header), "csv/tsv: the first row is a header")
         ("no-header", po::bool_switch(&no_header), "csv/tsv: the first row is data (default: detected)")
         ("memory", po::value(&memory)->value_name("SIZE"), "memory for new terms and sorting (default 1G; sorts beyond it spill to $TMPDIR)")
@@ -264,7 +266,7 @@ int run_load(const std::vector<std::string>& args) {
         if (!import) {
             std::cerr << "quarry load: " << file.string() << ": cannot load "
                       << (name.empty() ? "files without an extension" : name + " files")
-                      << " (use --format nquads, ntriples, csv, tsv or qry)\n";
+                      << " (use --format nquads, ntriples, turtle, trig, jsonl, csv, tsv or qry)\n";
             return 1;
         }
         load.format = *import;
@@ -273,6 +275,7 @@ int run_load(const std::vector<std::string>& args) {
         if (!context.empty() && context != "default")
             load.context = context_term(context);
         load.skip_bad = skip_bad;
+        load.base = base;
         load.memory = *memory_bytes;
         std::optional<ProgressLine> progress;
         if (isatty(STDERR_FILENO)) {
@@ -294,6 +297,8 @@ int run_load(const std::vector<std::string>& args) {
                                  summary.added, summary.already_present, summary.skipped);
         for (const auto& skipped : summary.first_skipped)
             std::cerr << "skipped " << skipped << '\n';
+        for (const auto& note : summary.notes)
+            std::cerr << "note: " << note << '\n';
     }
     return 0;
 }
@@ -304,9 +309,9 @@ int run_export(const std::vector<std::string>& args) {
     po::options_description options("Usage: quarry export DB [FILE|-] [options]\n\n"
                                     "Writes the facts of DB to FILE, or to standard output (without FILE, or -).\n\nOptions");
     options.add_options()
-        ("format", po::value(&format)->value_name("F"), "nquads (default), ntriples, csv, tsv or qry; default: from FILE's extension")
+        ("format", po::value(&format)->value_name("F"), "nquads (default), ntriples, turtle, trig, csv, tsv or qry; default: from FILE's extension")
         ("context", po::value(&context)->value_name("NAME"), "only the facts of this context: a name, <iri> or default")
-        ("drop-contexts", po::bool_switch(&drop_contexts), "ntriples: write facts of named contexts as plain triples")
+        ("drop-contexts", po::bool_switch(&drop_contexts), "ntriples, turtle: write facts of named contexts as plain triples")
         ("help,h", "show this help");
     const auto line = parse(args, options, "quarry export");
     if (!line)
@@ -330,23 +335,24 @@ int run_export(const std::vector<std::string>& args) {
         name = "nquads";
     const auto export_format = quarry::export_format(name);
     if (!export_format) {
-        std::cerr << "quarry export: unknown format '" << name << "' (expected nquads, ntriples, csv, tsv or qry)\n";
+        std::cerr << "quarry export: unknown format '" << name << "' (expected nquads, ntriples, turtle, trig, csv, tsv or qry)\n";
         return 2;
     }
     Database db(positional[0], DatabaseOptions{.read_only = true});
     std::optional<Term> only;
     if (!context.empty())
         only = context_term(context);
-    // N-Triples has no contexts: facts in named ones lose theirs, and only when asked to.
+    // N-Triples and Turtle have no contexts: facts in named ones lose theirs, and only when asked to.
     std::uint64_t losing = 0;
-    if (*export_format == ExportFormat::NTRIPLES)
+    if (!keeps_contexts(*export_format))
         for (const auto& [term, facts] : db.statistics().contexts)
             if (term.kind() != TermKind::DEFAULT_CONTEXT && (!only || *only == term))
                 losing += facts;
     if (losing > 0 && !drop_contexts) {
-        std::cerr << fmt::format("quarry export: {} facts are in named contexts, which N-Triples cannot hold; "
-                                 "export them as nquads, or give --drop-contexts to write them as plain triples\n",
-                                 losing);
+        std::cerr << fmt::format("quarry export: {} facts are in named contexts, which {} cannot hold; "
+                                 "export them as nquads or trig, or give --drop-contexts to write them as plain "
+                                 "triples\n",
+                                 losing, *export_format == ExportFormat::TURTLE ? "Turtle" : "N-Triples");
         return 1;
     }
     if (to_file) {

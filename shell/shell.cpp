@@ -327,7 +327,7 @@ const std::vector<Command>& commands() {
              shell.open(std::filesystem::path(args[0]));
              return true;
          }},
-        {"read", "FILE", "run a script, or load a data file (.nq .nt .csv .tsv)", 1, 1,
+        {"read", "FILE", "run a script, or load a data file (.nq .nt .ttl .trig .jsonl .csv .tsv)", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path& base) {
              std::filesystem::path file = args[0];
              if (file.is_relative() && !base.empty())

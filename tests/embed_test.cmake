@@ -37,7 +37,7 @@ if(PACKAGE)
     run(dpkg-deb --field ${deb} Package Version Architecture Depends)
     message(STATUS "${output}")
     foreach(dependency libedit2 liblmdb0 libcapnp- libboost-program-options libfmt libboost-dev
-                       libcapnp-dev liblmdb-dev libfmt-dev pkg-config)
+                       libcapnp-dev liblmdb-dev libfmt-dev libserd-dev libsimdjson-dev pkg-config)
         if(NOT output MATCHES "Depends:.*${dependency}")
             message(FATAL_ERROR "the package does not depend on ${dependency}:\n${output}")
         endif()

@@ -23,8 +23,8 @@ protected:
 
 } // namespace
 
-ReadAhead::ReadAhead(Source source, std::istream& in, bool skip_bad)
-    : source_(std::move(source)), in_(in), skip_bad_(skip_bad) {
+ReadAhead::ReadAhead(Source source, std::istream& in, bool skip_bad, std::function<std::uint64_t()> position)
+    : source_(std::move(source)), position_(std::move(position)), in_(in), skip_bad_(skip_bad) {
     threads_.emplace_back([this] { run(); });
 }
 
@@ -108,7 +108,8 @@ void ReadAhead::run() {
     try {
         for (;;) {
             if (counted % LoadOptions::PROGRESS_EVERY == 0)
-                result.batch.progress.push_back(progress_of(in_, counted));
+                result.batch.progress.push_back(position_ ? LoadProgress{position_(), counted}
+                                                          : progress_of(in_, counted));
             const std::uint64_t before = result.read + result.skipped;
             const bool more = read_statement(source_, statement, result);
             counted += result.read + result.skipped - before;

@@ -50,8 +50,10 @@ public:
         std::vector<LoadProgress> progress;  // points passed while reading this batch
     };
 
-    // `in`: the stream `source` reads, for positions in progress points.
-    ReadAhead(Source source, std::istream& in, bool skip_bad);
+    // `in`: the stream `source` reads, for positions in progress points; or, when given,
+    // `position` says how far the source has read (for a source that reads `in` on a
+    // thread of its own).
+    ReadAhead(Source source, std::istream& in, bool skip_bad, std::function<std::uint64_t()> position = {});
     // Blocks of `in` parsed on `parsers` threads.
     ReadAhead(BlockSource source, std::istream& in, bool skip_bad, unsigned parsers);
     ~ReadAhead();
@@ -101,6 +103,7 @@ private:
     void parse_blocks(); // blocks: a parsing thread
 
     Source source_;
+    std::function<std::uint64_t()> position_;
     BlockSource block_source_;
     unsigned parsers_ = 0; // blocks: parsing threads
     std::istream& in_;

@@ -105,6 +105,31 @@ bool looks_like_header(const std::vector<std::string>& cells) {
     return true;
 }
 
+storage::Term cell_term(const std::string& cell, bool context, const PrefixMap& prefixes, const std::string& file,
+                        std::size_t line, std::size_t column) {
+    auto first = cell.cbegin();
+    parser::skip_space(first, cell.cend());
+    parser::ast::Term term;
+    try {
+        auto p = first;
+        if (!parser::scan_term(p, cell.cend(), context ? parser::TermContext::CONTEXT : parser::TermContext::TUPLE,
+                               term))
+            throw ImportError(file, line, column, "expected a term");
+        auto rest = p;
+        parser::skip_space(rest, cell.cend());
+        if (rest != cell.cend())
+            throw ImportError(file, line, column + static_cast<std::size_t>(rest - cell.cbegin()),
+                              "unexpected text after the term (write the name in `backquotes`?)");
+        if (term.kind == parser::ast::TermKind::VARIABLE || term.kind == parser::ast::TermKind::WILDCARD)
+            throw ImportError(file, line, column, "a fact holds values, not variables");
+        return to_storage(term, prefixes);
+    } catch (const parser::LexicalError& e) {
+        throw ImportError(file, line, column + static_cast<std::size_t>(e.where() - cell.cbegin()), e.what());
+    } catch (const QueryError& e) {
+        throw ImportError(file, line, column, e.what());
+    }
+}
+
 bool TableReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
     std::vector<std::string> cells;
     std::vector<std::size_t> columns;
@@ -125,28 +150,7 @@ bool TableReader::next(std::array<std::optional<storage::Term>, 4>& fact) {
             fact[i].reset();
             if (i >= cells.size())
                 continue;
-            const std::string& cell = cells[i];
-            auto first = cell.cbegin();
-            parser::skip_space(first, cell.cend());
-            parser::ast::Term term;
-            try {
-                const auto context = i == 3 ? parser::TermContext::CONTEXT : parser::TermContext::TUPLE;
-                auto p = first;
-                if (!parser::scan_term(p, cell.cend(), context, term))
-                    throw ImportError(name_, line_, columns[i], "expected a term");
-                auto rest = p;
-                parser::skip_space(rest, cell.cend());
-                if (rest != cell.cend())
-                    throw ImportError(name_, line_, columns[i] + static_cast<std::size_t>(rest - cell.cbegin()),
-                                      "unexpected text after the term (write the name in `backquotes`?)");
-                if (term.kind == parser::ast::TermKind::VARIABLE || term.kind == parser::ast::TermKind::WILDCARD)
-                    throw ImportError(name_, line_, columns[i], "a fact holds values, not variables");
-                fact[i] = to_storage(term, prefixes_);
-            } catch (const parser::LexicalError& e) {
-                throw ImportError(name_, line_, columns[i] + static_cast<std::size_t>(e.where() - cell.cbegin()), e.what());
-            } catch (const QueryError& e) {
-                throw ImportError(name_, line_, columns[i], e.what());
-            }
+            fact[i] = cell_term(cells[i], i == 3, prefixes_, name_, line_, columns[i]);
         }
         return true;
     }

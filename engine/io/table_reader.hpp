@@ -22,6 +22,11 @@ namespace quarry::engine::io {
 // context/c/graph…), in any case.
 bool looks_like_header(const std::vector<std::string>& cells);
 
+// The term a cell holds (the context position if `context`), for file:line:column, where
+// the cell starts. Throws ImportError.
+storage::Term cell_term(const std::string& cell, bool context, const PrefixMap& prefixes, const std::string& file,
+                        std::size_t line, std::size_t column);
+
 class TableReader {
 public:
     TableReader(std::istream& in, std::string name, bool csv, std::optional<bool> header,

@@ -4,8 +4,12 @@
 
 #include "engine/io/rdf_terms.hpp"
 #include "engine/io/read_ahead.hpp"
+#include "engine/io/jsonl_reader.hpp"
 #include "engine/io/table_reader.hpp"
+#include "engine/io/turtle_reader.hpp"
+#include "engine/io/turtle_writer.hpp"
 #include "engine/terms.hpp"
+#include "parser/lexer.hpp"
 #include "storage/bulk_append.hpp"
 #include "storage/dictionary_batch.hpp"
 
@@ -27,12 +31,62 @@ std::optional<ImportFormat> import_format(const std::string& name) {
         return ImportFormat::CSV;
     if (name == "tsv")
         return ImportFormat::TSV;
+    if (name == "turtle" || name == "ttl")
+        return ImportFormat::TURTLE;
+    if (name == "trig")
+        return ImportFormat::TRIG;
+    if (name == "jsonl")
+        return ImportFormat::JSONL;
     return std::nullopt;
 }
+
+const char* const IMPORT_FORMATS =
+    "nquads (.nq), ntriples (.nt), turtle (.ttl), trig, jsonl, csv, tsv and qry (a script)";
+const char* const EXPORT_FORMATS = "nquads (.nq), ntriples (.nt), turtle (.ttl), trig, csv, tsv and qry";
+
+bool keeps_contexts(ExportFormat format) { return format != ExportFormat::NTRIPLES && format != ExportFormat::TURTLE; }
 
 } // namespace quarry
 
 namespace quarry::engine::io {
+
+namespace {
+
+// After a Turtle or TriG load: the prefixes the file declared become the database's,
+// except a name the database gives another IRI and one the query language cannot write.
+void keep_prefixes(storage::Store& store, const storage::lmdb::WriteTxn& txn, const TurtleReader& reader,
+                   const std::string& name, LoadSummary& summary) {
+    const auto known = store.prefixes(txn);
+    for (const auto& [prefix, iri] : reader.prefixes()) {
+        const std::string written = prefix + ":";
+        auto first = written.cbegin();
+        std::string scanned;
+        if (prefix.empty()) { // TODO(someday): the prefix table cannot hold an empty key
+            summary.notes.push_back(fmt::format("{}: prefix : <{}> not kept: the database cannot hold the empty prefix",
+                                                name, iri));
+            continue;
+        }
+        if (!parser::scan_prefix_name(first, written.cend(), scanned) || first != written.cend()) {
+            summary.notes.push_back(fmt::format("{}: prefix {}: not kept: the query language cannot write it", name,
+                                                written));
+            continue;
+        }
+        const auto found = std::find_if(known.begin(), known.end(), [&](const auto& entry) { return entry.first == prefix; });
+        if (found != known.end()) {
+            if (found->second != iri)
+                summary.notes.push_back(fmt::format("{}: prefix {} <{}> not kept: the database has {} <{}>", name,
+                                                    written, iri, written, found->second));
+            continue;
+        }
+        store.set_prefix(txn, prefix, iri);
+        summary.prefixes_added.emplace_back(prefix, iri);
+    }
+    for (const std::string& prefix : reader.clashes())
+        summary.notes.push_back(
+            fmt::format("{}: prefix {} declared again with another IRI; the first one is kept", name, prefix + ":"));
+}
+
+} // namespace
 
 LoadProgress progress_of(std::istream& in, std::uint64_t statements) {
     const auto position = in.tellg();
@@ -43,6 +97,11 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                        const std::string& name, const LoadOptions& options, const PrefixMap& prefixes) {
     LoadSummary summary;
     const bool rdf = options.format == ImportFormat::NQUADS || options.format == ImportFormat::NTRIPLES;
+    const bool turtle = options.format == ImportFormat::TURTLE || options.format == ImportFormat::TRIG;
+    if (turtle && options.skip_bad)
+        throw Error(fmt::format("{}: --skip-bad needs a format of one statement a line (N-Triples, N-Quads, JSON "
+                                "Lines, CSV, TSV); a Turtle or TriG statement can span lines",
+                                name));
     TableReader table(in, name, options.format == ImportFormat::CSV, options.header, prefixes);
     const std::string load_id = fmt::format("{:08x}", static_cast<std::uint32_t>(std::random_device{}()));
     const storage::TermId default_context =
@@ -77,7 +136,34 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     // and N-Quads in blocks of lines on as many threads as there are cores (up to four),
     // CSV and TSV (whose header applies throughout) on one.
     std::optional<ReadAhead> reading;
-    if (rdf) {
+    std::optional<TurtleReader> turtle_reader;
+    if (turtle) {
+        // serd reads the file on a thread of its own; the terms are prepared on another.
+        turtle_reader.emplace(in, name, options.format == ImportFormat::TRIG,
+                              options.base.empty() ? file_iri(name) : options.base);
+        reading.emplace(
+            [&reader = *turtle_reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
+                if (!reader.next(quad))
+                    return false;
+                from_rdf(quad.subject, load_id, statement[0]);
+                from_rdf(quad.predicate, load_id, statement[1]);
+                from_rdf(quad.object, load_id, statement[2]);
+                if (quad.graph)
+                    from_rdf(*quad.graph, load_id, statement[3]);
+                else
+                    statement[3].reset();
+                return true;
+            },
+            in, false, [&reader = *turtle_reader] { return reader.bytes_read(); });
+    } else if (options.format == ImportFormat::JSONL) {
+        const unsigned parsers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+        reading.emplace(
+            [&name, &prefixes](std::istream& block, std::size_t first_line) {
+                auto reader = std::make_shared<JsonLinesReader>(block, name, prefixes, first_line);
+                return ReadAhead::Source([reader](ReadAhead::Statement& statement) { return reader->next(statement); });
+            },
+            in, options.skip_bad, parsers);
+    } else if (rdf) {
         const bool nquads = options.format == ImportFormat::NQUADS;
         const unsigned parsers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
         reading.emplace(
@@ -141,6 +227,8 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.added = bulk->finish();
         summary.already_present = summary.read - summary.added;
     }
+    if (turtle_reader)
+        keep_prefixes(store, txn, *turtle_reader, name, summary);
     check_cancelled(); // a read cut short by the interrupt must not look like the end of the input
     in.clear(); // at the end the stream is in a failed state, and tellg() says -1
     if (options.progress)
@@ -163,6 +251,10 @@ std::optional<ExportFormat> export_format(const std::string& name) {
         return ExportFormat::TSV;
     if (name == "qry")
         return ExportFormat::QRY;
+    if (name == "turtle" || name == "ttl")
+        return ExportFormat::TURTLE;
+    if (name == "trig")
+        return ExportFormat::TRIG;
     return std::nullopt;
 }
 
@@ -185,6 +277,8 @@ std::string csv_cell(const std::string& text) {
 
 std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
                            ExportFormat format, const std::optional<storage::Term>& context) {
+    if (format == ExportFormat::TURTLE || format == ExportFormat::TRIG)
+        return write_turtle(store, txn, out, format == ExportFormat::TRIG, context);
     storage::QuadPattern pattern;
     if (context) {
         const auto id = store.find(txn, *context);
@@ -220,6 +314,9 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
             break;
         case ExportFormat::TSV:
             out << format_term(s) << '\t' << format_term(p) << '\t' << format_term(o) << '\t' << format_term(c) << '\n';
+            break;
+        case ExportFormat::TURTLE:
+        case ExportFormat::TRIG:
             break;
         case ExportFormat::QRY:
             out << "add (" << format_term(s) << ", " << format_term(p) << ", " << format_term(o);

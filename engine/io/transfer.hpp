@@ -25,6 +25,9 @@ using quarry::ImportFormat;
 using quarry::LoadOptions;
 using quarry::LoadProgress;
 using quarry::LoadSummary;
+using quarry::keeps_contexts;
+using quarry::IMPORT_FORMATS;
+using quarry::EXPORT_FORMATS;
 
 // Where a load reading `in` stands after `statements` (position 0 when unknown).
 LoadProgress progress_of(std::istream& in, std::uint64_t statements);
@@ -36,7 +39,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                        const std::string& name, const LoadOptions& options, const PrefixMap& prefixes = {});
 
 // Writes every fact (of `context` only, if given) to `out`; returns the number written.
-// N-Triples drops contexts, each triple once; csv and tsv write cells in the term syntax,
+// N-Triples and Turtle drop contexts, each triple once; TriG writes a graph per context; csv and tsv write cells in the term syntax,
 // with a header; qry writes add statements that recreate the facts, inside one begin … commit.
 std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn& txn, std::ostream& out,
                            ExportFormat format, const std::optional<storage::Term>& context);

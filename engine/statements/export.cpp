@@ -18,11 +18,9 @@ StatementResult run_export(Session& session, const ast::Statement& statement,
     const std::string name = format_name(statement, file);
     const auto format = export_format(name);
     if (!format)
-        throw QueryError(
-            fmt::format("cannot export to {} files: the formats are nquads, ntriples, csv, "
-                        "tsv and qry",
-                        name.empty() ? "these" : name),
-            &statement);
+        throw QueryError(fmt::format("cannot export to {} files: the formats are {}",
+                                     name.empty() ? "these" : name, EXPORT_FORMATS),
+                         &statement);
     std::ofstream out(file, std::ios::binary);
     if (!out)
         throw QueryError(fmt::format("cannot write {}", file.string()), &statement);

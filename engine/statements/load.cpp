@@ -46,6 +46,7 @@ StatementResult load_data(Session& session, const ast::Statement& statement,
     result.kind = StatementKind::LOAD;
     result.added = summary.added;
     result.already_present = summary.already_present;
+    result.notes = summary.notes; // turtle, trig: prefixes not kept
     return result;
 }
 
@@ -122,9 +123,8 @@ StatementResult run_load(Session& session, const ast::Statement& statement,
     if (const auto import = import_format(format))
         return load_data(session, statement, file, *import);
     if (format != "qry")
-        throw QueryError(fmt::format("cannot load {} files: the formats are nquads (.nq), ntriples "
-                                     "(.nt), csv, tsv and qry",
-                                     format.empty() ? "these" : format),
+        throw QueryError(fmt::format("cannot load {} files: the formats are {}",
+                                     format.empty() ? "these" : format, IMPORT_FORMATS),
                          &statement);
     return load_script(session, statement, file);
 }

@@ -3,47 +3,21 @@
 // read without error, every negative one must be refused.
 
 #include "engine/io/nquads_reader.hpp"
+#include "tests/support/w3c_manifest.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace {
 
-struct SuiteTest {
-    std::string name;
-    std::string type; // e.g. TestNTriplesPositiveSyntax
-    std::string action; // file name
-};
-
-// The tests of a manifest.ttl: blocks "<#name> rdf:type|a rdft:TYPE ; … mf:action <file> ; .",
-// each from its opening line to the next.
-std::vector<SuiteTest> read_manifest(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string manifest = text.str();
-    std::vector<SuiteTest> tests;
-    const std::regex start(R"((^|\n)<#([^>]+)>\s+(?:rdf:type|a)\s+rdft:(\w+))");
-    const std::regex action(R"(mf:action\s+<([^>]+)>)");
-    std::vector<std::pair<std::size_t, std::smatch>> starts;
-    for (auto it = std::sregex_iterator(manifest.begin(), manifest.end(), start); it != std::sregex_iterator(); ++it)
-        starts.emplace_back(static_cast<std::size_t>(it->position()), *it);
-    for (std::size_t i = 0; i < starts.size(); ++i) {
-        const std::size_t end = i + 1 < starts.size() ? starts[i + 1].first : manifest.size();
-        const std::string block = manifest.substr(starts[i].first, end - starts[i].first);
-        std::smatch found;
-        if (std::regex_search(block, found, action))
-            tests.push_back({starts[i].second[2], starts[i].second[3], found[1]});
-    }
-    return tests;
-}
+using quarry::testing::read_manifest;
+using quarry::testing::SuiteTest;
 
 void run_suite(const std::string& folder, bool quads, std::size_t expected_tests) {
-    const std::filesystem::path root = std::filesystem::path(QUARRY_SOURCE_DIR) / ".." / "shared" / "testsuites" / "w3c-rdf" / folder;
+    const std::filesystem::path root = quarry::testing::suite_folder(QUARRY_SOURCE_DIR, folder);
     REQUIRE(std::filesystem::exists(root / "manifest.ttl"));
     const auto tests = read_manifest(root / "manifest.ttl");
     CHECK(tests.size() == expected_tests);
