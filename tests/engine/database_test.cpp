@@ -531,3 +531,29 @@ TEST_CASE("the result stage works on ids: groups, distinct and top-N agree with 
               std::vector<std::string>{"1", "1"});
     }
 }
+
+TEST_CASE("an error inside begin … commit names its node, and the transaction goes on", "[engine][database]") {
+    // Inside a transaction a write keeps a copy of its statement (to run it again if the
+    // map grows), and that copy is gone when its error reaches the caller.
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("begin; add (a, b, c);");
+    const Script script("add (d, e, f),\n    (g, h, ex:unknown);\nload \"missing.nq\";");
+    try {
+        db.run(script, 0);
+        FAIL("an unknown prefix was accepted");
+    } catch (const ParseError& e) {
+        CHECK(e.line() == 2);
+        CHECK(e.column() == 12);
+    }
+    try {
+        db.run(script, 1, RunOptions{dir.path()});
+        FAIL("a missing file was loaded");
+    } catch (const ParseError& e) {
+        CHECK(e.line() == 3);
+        CHECK(e.message().find("cannot read") != std::string::npos);
+    }
+    CHECK(db.in_transaction());
+    db.execute("commit;");
+    CHECK(rows_of(db, "match (?s, ?p, ?o)") == std::vector<std::string>{"a | b | c"});
+}
