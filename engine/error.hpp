@@ -15,7 +15,8 @@ namespace quarry {
 
 class QueryError : public Error {
 public:
-    explicit QueryError(const std::string& message, const parser::ast::Node* node = nullptr) : Error(message) {
+    explicit QueryError(const std::string& message, const parser::ast::Node* node = nullptr)
+        : Error(message) {
         if (node)
             node_ = *node;
     }
