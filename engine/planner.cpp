@@ -605,13 +605,29 @@ void plain_slots(const Expression& expr, std::set<std::size_t>& out) {
 
 } // namespace
 
+namespace {
+
+// `aggregate` (a count) becomes the sum of the counts a plan puts in `count_slot`.
+void sum_of_counts(Expression& aggregate, std::size_t count_slot) {
+    Expression count;
+    count.slot = count_slot;
+    aggregate.function = "sum";
+    aggregate.star = false;
+    aggregate.args = {count};
+}
+
+} // namespace
+
 bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
+    // Explicit groups and having read more than the counts these plans give.
+    if (!query.group_by.empty() || query.having)
+        return false;
     return statistics_count(query, plan) || count_join(query, plan);
 }
 
 bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
     if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE || query.where ||
-        plan.aggregates.empty() || !query.group_by.empty() || query.having)
+        plan.aggregates.empty())
         return false;
     const ast::Tuple& tuple = query.patterns[0].tuple;
     if (!tuple.context || tuple.predicate.op != ast::PathOp::TERM)
@@ -666,13 +682,8 @@ bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
     plan.width = slots_.size();
     plan.root = std::make_unique<StatisticsScan>(std::make_unique<Source>(plan.width), group, predicate, context,
                                                  count_slot);
-    for (Expression& aggregate : plan.aggregates) {
-        Expression count;
-        count.slot = count_slot;
-        aggregate.function = "sum";
-        aggregate.star = false;
-        aggregate.args = {count};
-    }
+    for (Expression& aggregate : plan.aggregates)
+        sum_of_counts(aggregate, count_slot);
     return true;
 }
 
@@ -765,12 +776,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
     for (std::size_t a = 0; a < plan.aggregates.size(); ++a) {
         if (!summed[a])
             continue;
-        Expression& aggregate = plan.aggregates[a];
-        Expression count;
-        count.slot = count_slot;
-        aggregate.function = "sum";
-        aggregate.star = false;
-        aggregate.args = {count};
+        sum_of_counts(plan.aggregates[a], count_slot);
     }
     return true;
 }

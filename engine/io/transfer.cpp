@@ -52,6 +52,17 @@ namespace quarry::engine::io {
 
 namespace {
 
+// The stored terms of an RDF quad, into a statement of the read-ahead (no graph: none).
+void from_rdf(const RdfQuad& quad, const std::string& load_id, ReadAhead::Statement& statement) {
+    from_rdf(quad.subject, load_id, statement[0]);
+    from_rdf(quad.predicate, load_id, statement[1]);
+    from_rdf(quad.object, load_id, statement[2]);
+    if (quad.graph)
+        from_rdf(*quad.graph, load_id, statement[3]);
+    else
+        statement[3].reset();
+}
+
 // After a Turtle or TriG load: the prefixes the file declared become the database's,
 // except a name the database gives another IRI and one the query language cannot write.
 void keep_prefixes(storage::Store& store, const storage::lmdb::WriteTxn& txn, const TurtleReader& reader,
@@ -145,13 +156,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
             [&reader = *turtle_reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
                 if (!reader.next(quad))
                     return false;
-                from_rdf(quad.subject, load_id, statement[0]);
-                from_rdf(quad.predicate, load_id, statement[1]);
-                from_rdf(quad.object, load_id, statement[2]);
-                if (quad.graph)
-                    from_rdf(*quad.graph, load_id, statement[3]);
-                else
-                    statement[3].reset();
+                from_rdf(quad, load_id, statement);
                 return true;
             },
             in, false, [&reader = *turtle_reader] { return reader.bytes_read(); });
@@ -172,13 +177,7 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
                 return ReadAhead::Source([reader, &load_id, quad = RdfQuad()](ReadAhead::Statement& statement) mutable {
                     if (!reader->next(quad))
                         return false;
-                    from_rdf(quad.subject, load_id, statement[0]);
-                    from_rdf(quad.predicate, load_id, statement[1]);
-                    from_rdf(quad.object, load_id, statement[2]);
-                    if (quad.graph)
-                        from_rdf(*quad.graph, load_id, statement[3]);
-                    else
-                        statement[3].reset();
+                    from_rdf(quad, load_id, statement);
                     return true;
                 });
             },

@@ -68,36 +68,21 @@ void CountJoin::start(ExecContext& context, const TermId* row) {
             values_.clear();
             runs_.clear();
         };
-        // Keys as the index holds them, not turned into quads.
-        storage::QuadScan scan = context.store().scan(context.txn(), *build, build_.mode);
-        const auto repeated = repeated_positions(build_, scan.permutation());
-        const unsigned index = key_index(scan.permutation(), build_position_);
-        std::size_t scanned = 0;
-        values_.clear();
-        runs_.clear();
-        while (auto key = scan.next_key()) {
-            if (++scanned % (16 * BATCH_ROWS) == 0)
-                context.check_cancelled();
-            if (!agrees(repeated, *key))
-                continue;
-            const TermId value = (*key)[index];
-            if (!values_.empty() && values_.back() == value) {
-                ++runs_.back();
-                continue;
-            }
-            if (values_.size() == BATCH_ROWS)
-                insert_values();
-            values_.push_back(value);
-            runs_.push_back(1);
-        }
-        insert_values();
+        read_runs(context, *build, build_, build_position_, insert_values);
     }
     if (table_.size() == 0)
         return;
     matched_.assign(table_.size(), 0);
-    storage::QuadScan scan = context.store().scan(context.txn(), *probe, probe_.mode);
-    const auto repeated = repeated_positions(probe_, scan.permutation());
-    const unsigned index = key_index(scan.permutation(), probe_position_);
+    read_runs(context, *probe, probe_, probe_position_, [this] { probe_values(); });
+}
+
+template <typename Flush>
+void CountJoin::read_runs(ExecContext& context, const storage::QuadPattern& pattern,
+                          const TuplePlan& plan, unsigned position, Flush&& flush) {
+    // Keys as the index holds them, not turned into quads.
+    storage::QuadScan scan = context.store().scan(context.txn(), pattern, plan.mode);
+    const auto repeated = repeated_positions(plan, scan.permutation());
+    const unsigned index = key_index(scan.permutation(), position);
     values_.clear();
     runs_.clear();
     std::size_t scanned = 0;
@@ -112,11 +97,11 @@ void CountJoin::start(ExecContext& context, const TermId* row) {
             continue;
         }
         if (values_.size() == BATCH_ROWS)
-            probe_values();
+            flush();
         values_.push_back(value);
         runs_.push_back(1);
     }
-    probe_values();
+    flush();
 }
 
 void CountJoin::probe_values() {

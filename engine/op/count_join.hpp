@@ -35,6 +35,12 @@ protected:
     bool step(ExecContext& context, RowBatch& out) override;
 
 private:
+    // Scans `pattern` in key order, gathering the shared variable's values (at `position`)
+    // into `values_` with their run lengths in `runs_`, and calls `flush` for each batch
+    // of BATCH_ROWS and once at the end.
+    template <typename Flush>
+    void read_runs(ExecContext& context, const storage::QuadPattern& pattern, const TuplePlan& plan,
+                   unsigned position, Flush&& flush);
     // Probes `values_` (with their run lengths in `runs_`) and adds to `matched_`.
     void probe_values();
 

@@ -1,5 +1,6 @@
 #include "engine/internals.hpp"
 #include "quarry/database.hpp"
+#include "tests/support/rows_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,17 +17,7 @@ using quarry::testing::TempDir;
 namespace {
 
 // All rows of a query as text, "a | b" per row, in result order.
-std::vector<std::string> rows_of(Database& db, const std::string& text) {
-    std::vector<std::string> out;
-    auto rows = db.query(text);
-    while (auto row = rows->next()) {
-        std::string line;
-        for (std::size_t i = 0; i < row->size(); ++i)
-            line += (i ? " | " : "") + ((*row)[i] ? format_term(*(*row)[i]) : std::string());
-        out.push_back(line);
-    }
-    return out;
-}
+std::vector<std::string> rows_of(Database& db, const std::string& text) { return quarry::testing::rows_text(db, text); }
 
 const char* const ASTANA = R"(
 add (Khaji, met, Syrian delegation, Astana), (Khaji, role, adviser),

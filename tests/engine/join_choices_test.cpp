@@ -4,6 +4,7 @@
 // path. Graphs are large enough that scans span many index blocks.
 
 #include "quarry/database.hpp"
+#include "tests/support/rows_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,14 +22,7 @@ namespace {
 
 // All rows of a query as text, sorted (the choices may produce rows in another order).
 std::vector<std::string> sorted_rows(Database& db, const std::string& text) {
-    std::vector<std::string> out;
-    auto rows = db.query(text);
-    while (auto row = rows->next()) {
-        std::string line;
-        for (std::size_t i = 0; i < row->size(); ++i)
-            line += (i ? " | " : "") + ((*row)[i] ? format_term(*(*row)[i]) : std::string());
-        out.push_back(line);
-    }
+    std::vector<std::string> out = quarry::testing::rows_text(db, text);
     std::sort(out.begin(), out.end());
     return out;
 }
