@@ -93,8 +93,11 @@ Database::~Database() = default;
 
 namespace {
 
+// `notes`: look for names no fact uses (StatementResult::notes); query(), whose caller sees
+// only rows, skips that work.
 StatementResult run_parsed(Session& session, const parser::ParsedStatements& parsed,
-                           const parser::ParsedStatement& statement, const RunOptions& options) {
+                           const parser::ParsedStatement& statement, const RunOptions& options,
+                           bool notes = true) {
     if (statement.error)
         throw *statement.error;
     engine::StatementContext context;
@@ -102,7 +105,8 @@ StatementResult run_parsed(Session& session, const parser::ParsedStatements& par
     context.explain = options.explain != RunOptions::Explain::NONE &&
                       statement.statement->kind == ast::StatementKind::MATCH;
     context.analyze = context.explain && options.explain == RunOptions::Explain::ANALYZE;
-    context.position_of = [&parsed](const ast::Node& node) { return parsed.position_of(node); };
+    if (notes)
+        context.position_of = [&parsed](const ast::Node& node) { return parsed.position_of(node); };
     session.start_statement();
     return located(parsed, *statement.statement,
                    [&] { return engine::run_statement(session, *statement.statement, context); });
@@ -143,7 +147,7 @@ parser::ParsedStatements parse_match(const std::string& text, const char* caller
 
 std::unique_ptr<Rows> Database::query(const std::string& text) {
     const parser::ParsedStatements parsed = parse_match(text, "query()");
-    return std::move(run_parsed(impl_->session, parsed, parsed.statements()[0], {}).rows);
+    return std::move(run_parsed(impl_->session, parsed, parsed.statements()[0], {}, false).rows);
 }
 
 void Database::cancel() noexcept {

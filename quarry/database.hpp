@@ -128,7 +128,8 @@ struct StatementResult {
     // load: notes on a Turtle or TriG file's prefixes that were not kept.
     // match: a note for each constant name or IRI no stored term is, with the nearest
     // stored names: "line 1, column 30: no fact uses the name 'Iran retrun'; did you mean
-    // 'Iran'?" The answer is still given; the note says why it may be empty.
+    // 'Iran'?" The answer is still given; the note says why it may be empty. (run() and
+    // execute() look for them; query(), which returns only rows, does not.)
     std::vector<std::string> notes;
 };
 
