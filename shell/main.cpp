@@ -33,8 +33,8 @@ const char* const USAGE = R"(Usage:
 
 Opens DB (one file, created if missing; conventionally *.qdb) and runs the scripts, then
 the statements of -c; with neither, reads statements from standard input, interactively
-on a terminal. Without DB (or when the first argument is a .qry script) the database is
-temporary and removed at exit. First, unless -q, runs ~/.quarryrc (or --init FILE). The
+on a terminal. Without DB, with DB :memory: (as in sqlite3), or when the first argument
+is a .qry script, the database is temporary and removed at exit. First, unless -q, runs ~/.quarryrc (or --init FILE). The
 exit status is 0 only if every statement succeeded. sqlite3's spellings -csv -json -line
 -markdown -header -noheader -cmd -init -bail -readonly are accepted.
 
@@ -243,6 +243,11 @@ int run_load(const std::vector<std::string>& args) {
     Settings settings;
     settings.busy_timeout = *timeout;
     settings.bail = true; // a script stops at its first error; its open transaction commits nothing
+    if (is_memory_name(line->args[0])) {
+        std::cerr << "quarry load: :memory: is a temporary database, gone when the command ends; load into a "
+                     "file (quarry load DB FILE…), or use load \"FILE\"; in the shell\n";
+        return 2;
+    }
     Shell shell(settings);
     shell.open(std::filesystem::path(line->args[0]));
     Database& db = shell.database();
@@ -428,6 +433,11 @@ int run_restore(const std::vector<std::string>& args) {
         return 2;
     }
     const std::filesystem::path path = (*positional)[0];
+    if (is_memory_name(path)) {
+        std::cerr << "quarry restore: :memory: is a temporary database, gone when the command ends; restore into "
+                     "a file\n";
+        return 2;
+    }
     const bool created = !std::filesystem::exists(path);
     std::optional<Database> db;
     try {

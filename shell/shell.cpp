@@ -118,7 +118,7 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
     options.read_only = settings_.read_only;
     std::unique_ptr<Database> opened;
     std::filesystem::path temporary;
-    if (path) {
+    if (path && !is_memory_name(*path)) {
         // One process may not hold the same file open twice (LMDB's locks would break):
         // the same database is closed first.
         std::error_code no_file;
@@ -153,7 +153,7 @@ void Shell::open(const std::optional<std::filesystem::path>& path) {
         std::filesystem::remove_all(temporary_dir_, ignored);
     }
     temporary_dir_ = temporary;
-    if (!path && settings_.interactive)
+    if ((!path || is_memory_name(*path)) && settings_.interactive)
         std::cerr << "Connected to a temporary database, removed at exit; .open FILE to use a "
                      "persistent one.\n";
 }

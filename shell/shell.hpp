@@ -37,6 +37,10 @@ struct Settings {
     std::chrono::milliseconds busy_timeout{5000}; // how long a write waits for another process's (--busy-timeout)
 };
 
+// `:memory:`, sqlite3's name for a database that lives only as long as the shell: here a
+// temporary file, removed at exit.
+inline bool is_memory_name(const std::filesystem::path& path) { return path.native() == ":memory:"; }
+
 // The Levenshtein distance between two words.
 std::size_t edit_distance(const std::string& a, const std::string& b);
 // The word of `words` nearest to `word`, if one is fewer than `below` edits away.
@@ -58,7 +62,8 @@ public:
     explicit Shell(Settings settings) : settings_(settings) {}
     ~Shell();
 
-    // Opens `path` (nullopt: a temporary database, announced, removed at exit).
+    // Opens `path` (nullopt or `:memory:`, as sqlite3 spells it: a temporary database,
+    // announced, removed at exit).
     void open(const std::optional<std::filesystem::path>& path);
 
     // Runs a script: statements and dot-commands. `name` labels errors ("astana.qry",

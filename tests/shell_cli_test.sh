@@ -102,6 +102,24 @@ mistyped-command)
     expect_err "did you mean 'quarry export'?"
     [ ! -e lod ] && [ ! -e exprot ] && [ ! -e x.qdb ] || fail "a file was created: $(ls)"
     ;;
+memory)
+    # :memory: is a temporary database, as in sqlite3: no file of that name appears.
+    run :memory: -c 'add (a, b, c);' -c '.stats'
+    expect_status 0
+    expect_out "facts: 1"
+    run x.qdb -c 'add (a, b, c);' -c '.open :memory:' -c '.stats' -c '.open x.qdb' -c '.stats'
+    expect_status 0
+    expect_out "facts: 0"
+    expect_out "facts: 1"
+    printf '<http://x/s> <http://x/p> <http://x/o> .\n' > y.nt
+    run load :memory: y.nt
+    expect_status 2
+    expect_err ":memory: is a temporary database"
+    run restore :memory: y.qdump
+    expect_status 2
+    expect_err ":memory: is a temporary database"
+    [ ! -e :memory: ] && [ ! -e :memory:-lock ] || fail "a file was created: $(ls)"
+    ;;
 sqlite-flags)
     # sqlite3's single-dash spellings mean what they mean there.
     run -csv -cmd 'add (a, b, c);' -c 'match (?s, ?p, ?o) return ?s, ?o;'
