@@ -73,7 +73,8 @@ public:
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
                 const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
         : store_(store), txn_(&txn), cancelled_(cancelled),
-          own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
+          own_terms_(shared ? nullptr : std::make_unique<TermCache>()),
+          terms_(shared ? *shared : *own_terms_) {}
 
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return *txn_; }
@@ -120,6 +121,9 @@ public:
         return *now_;
     }
 
+    // The statement's cancellation flag (a subquery planned for it shares it).
+    const std::atomic<bool>& cancelled() const { return cancelled_; }
+
     // Throws Cancelled if the statement was cancelled; called between batches.
     void check_cancelled() const {
         if (cancelled_.load(std::memory_order_relaxed))
@@ -130,9 +134,10 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
-    std::deque<storage::Term> unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
+    std::deque<storage::Term>
+        unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
     std::unordered_map<std::string, TermId> computed_; // intern(): canonical encoding → id
-    std::unique_ptr<TermCache> own_terms_; // only without a shared one
+    std::unique_ptr<TermCache> own_terms_;             // only without a shared one
     std::optional<storage::Term> now_;
     TermCache& terms_;
 };

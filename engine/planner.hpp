@@ -75,7 +75,8 @@ private:
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
                            const std::set<std::size_t>& bound,
                            const std::vector<const parser::ast::Expr*>& conditions = {},
-                           double input_rows = 1, std::optional<double> known_estimate = std::nullopt);
+                           double input_rows = 1,
+                           std::optional<double> known_estimate = std::nullopt);
     // Id ranges for a free variable of the tuple at `position`, from conditions that
     // compare it with an integer, date or datetime constant.
     std::optional<IdRange> range_for(const parser::ast::Term& variable, unsigned position,
@@ -91,7 +92,8 @@ private:
     OperatorPtr plan_merge(OperatorPtr& input, std::vector<const parser::ast::Tuple*>& tuples,
                            std::set<std::size_t>& bound);
     static bool plan_is_input(const OperatorPtr& plan);
-    // Plans the blocks of the `exists` of a condition placed where `bound` are bound.
+    // Plans the blocks of the `exists` of a condition placed where `bound` are bound, and
+    // its subqueries (`in (match …)`).
     void plan_exists(Expression& expr, const std::set<std::size_t>& bound);
 
     ExecContext& context_;

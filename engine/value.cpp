@@ -1,8 +1,9 @@
 #include "engine/value.hpp"
 
+#include "engine/terms.hpp"
 #include "parser/regex.hpp"
 
-#include "engine/terms.hpp"
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
@@ -48,17 +49,23 @@ Value boolean_value(Truth truth) {
 
 namespace {
 
-bool is_number(const Term& t) { return t.kind() == TermKind::INTEGER || t.kind() == TermKind::DECIMAL; }
-bool is_temporal(const Term& t) { return t.kind() == TermKind::DATE || t.kind() == TermKind::DATETIME; }
+bool is_number(const Term& t) {
+    return t.kind() == TermKind::INTEGER || t.kind() == TermKind::DECIMAL;
+}
+bool is_temporal(const Term& t) {
+    return t.kind() == TermKind::DATE || t.kind() == TermKind::DATETIME;
+}
 
 // Compares two numbers by value; integers exactly, mixed through long double.
 int compare_numbers(const Term& a, const Term& b) {
     if (a.kind() == TermKind::INTEGER && b.kind() == TermKind::INTEGER)
         return a.integer_value() < b.integer_value() ? -1 : a.integer_value() > b.integer_value();
-    const long double x = a.kind() == TermKind::INTEGER ? static_cast<long double>(a.integer_value())
-                                                        : a.decimal_value();
-    const long double y = b.kind() == TermKind::INTEGER ? static_cast<long double>(b.integer_value())
-                                                        : b.decimal_value();
+    const long double x = a.kind() == TermKind::INTEGER
+                              ? static_cast<long double>(a.integer_value())
+                              : a.decimal_value();
+    const long double y = b.kind() == TermKind::INTEGER
+                              ? static_cast<long double>(b.integer_value())
+                              : b.decimal_value();
     return x < y ? -1 : x > y;
 }
 
@@ -93,7 +100,8 @@ int compare_same_kind(const Term& a, const Term& b) {
         const int c = compare_text(a.datatype(), b.datatype());
         return c != 0 ? c : compare_text(a.text(), b.text());
     }
-    case TermKind::BOOLEAN: return static_cast<int>(a.boolean_value()) - static_cast<int>(b.boolean_value());
+    case TermKind::BOOLEAN:
+        return static_cast<int>(a.boolean_value()) - static_cast<int>(b.boolean_value());
     default: return 0;
     }
 }
@@ -181,7 +189,8 @@ int total_order(const Term& a, const Term& b) {
 namespace {
 
 double as_double(const Term& t) {
-    return t.kind() == TermKind::INTEGER ? static_cast<double>(t.integer_value()) : t.decimal_value();
+    return t.kind() == TermKind::INTEGER ? static_cast<double>(t.integer_value())
+                                         : t.decimal_value();
 }
 
 Value decimal_or_error(double value) {
@@ -201,9 +210,11 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
         std::int64_t days;
         if (date_a && date_b && op == Arithmetic::SUBTRACT)
             return Term::integer(a->days() - b->days());
-        if (date_a && b->kind() == TermKind::INTEGER && (op == Arithmetic::ADD || op == Arithmetic::SUBTRACT)) {
-            if (op == Arithmetic::ADD ? __builtin_add_overflow(a->days(), b->integer_value(), &days)
-                                      : __builtin_sub_overflow(a->days(), b->integer_value(), &days))
+        if (date_a && b->kind() == TermKind::INTEGER &&
+            (op == Arithmetic::ADD || op == Arithmetic::SUBTRACT)) {
+            if (op == Arithmetic::ADD
+                    ? __builtin_add_overflow(a->days(), b->integer_value(), &days)
+                    : __builtin_sub_overflow(a->days(), b->integer_value(), &days))
                 return std::nullopt;
         } else if (date_b && a->kind() == TermKind::INTEGER && op == Arithmetic::ADD) {
             if (__builtin_add_overflow(b->days(), a->integer_value(), &days))
@@ -233,7 +244,44 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
             return Term::integer(result);
     }
     const double x = as_double(*a), y = as_double(*b);
-    return decimal_or_error(op == Arithmetic::ADD ? x + y : op == Arithmetic::SUBTRACT ? x - y : x * y);
+    return decimal_or_error(op == Arithmetic::ADD        ? x + y
+                            : op == Arithmetic::SUBTRACT ? x - y
+                                                         : x * y);
+}
+
+ArithmeticFailure arithmetic_failure(const Term& a, const Term& b, Arithmetic op) {
+    static constexpr std::string_view SIGNS[] = {"+", "-", "*", "/"};
+    const std::string sign(SIGNS[static_cast<int>(op)]);
+    const bool dates = op == Arithmetic::ADD || op == Arithmetic::SUBTRACT;
+    const auto describe = [](const Term& t) {
+        return fmt::format("{} {} ({})",
+                           t.kind() == TermKind::INTEGER || t.kind() == TermKind::IRI ? "an" : "a",
+                           kind_name(t.kind()), format_term(t));
+    };
+    const auto takes = [&](const Term& t) {
+        return is_number(t) || (dates && t.kind() == TermKind::DATE);
+    };
+    for (int operand = 0; operand < 2; ++operand) {
+        const Term& t = operand == 0 ? a : b;
+        if (!takes(t))
+            return {sign + " takes numbers" + (dates ? " (or a date and a number of days)" : "") +
+                        ", not " + describe(t),
+                    operand};
+    }
+    if (a.kind() == TermKind::DATE || b.kind() == TermKind::DATE) {
+        const int other = a.kind() == TermKind::DATE ? 1 : 0;
+        const Term& t = other == 0 ? a : b;
+        if (t.kind() == TermKind::DATE)
+            return {"+ of two dates: add a number of days to a date", 1};
+        if (t.kind() != TermKind::INTEGER)
+            return {"a number of days must be an integer, not " + describe(t), other};
+        if (op == Arithmetic::SUBTRACT && other == 0)
+            return {"a number minus a date: subtract days from the date instead", 1};
+        return {"the date is outside the years a date may have", 0};
+    }
+    if (op == Arithmetic::DIVIDE && as_double(b) == 0.0)
+        return {"division by zero", 1};
+    return {"the result of " + sign + " is not a finite number", 0};
 }
 
 Value negate(const Value& a) {
@@ -256,10 +304,8 @@ std::string text_of(const Term& term) {
     case TermKind::NAME:
     case TermKind::IRI:
     case TermKind::STRING:
-    case TermKind::TYPED:
-        return term.text();
-    default:
-        return format_term(term);
+    case TermKind::TYPED: return term.text();
+    default: return format_term(term);
     }
 }
 
@@ -269,7 +315,9 @@ namespace quarry::engine {
 
 namespace {
 
-bool is_textual(const Term& t) { return t.kind() == TermKind::NAME || t.kind() == TermKind::STRING; }
+bool is_textual(const Term& t) {
+    return t.kind() == TermKind::NAME || t.kind() == TermKind::STRING;
+}
 
 std::size_t code_points(std::string_view text) {
     std::size_t count = 0;
@@ -309,7 +357,8 @@ std::string map_case(std::string_view text, bool upper) {
 
 } // namespace
 
-Value call_function(std::string_view name, std::span<const Value> args, const std::regex* compiled) {
+Value call_function(std::string_view name, std::span<const Value> args,
+                    const std::regex* compiled) {
     if (name == "now")
         return current_time();
     if (name == "coalesce") {
@@ -327,9 +376,12 @@ Value call_function(std::string_view name, std::span<const Value> args, const st
         return Term::boolean(test(args[0]->text(), args[1]->text()));
     };
     if (name == "contains")
-        return text_pair([](std::string_view a, std::string_view b) { return a.find(b) != std::string_view::npos; });
+        return text_pair([](std::string_view a, std::string_view b) {
+            return a.find(b) != std::string_view::npos;
+        });
     if (name == "starts_with")
-        return text_pair([](std::string_view a, std::string_view b) { return a.substr(0, b.size()) == b; });
+        return text_pair(
+            [](std::string_view a, std::string_view b) { return a.substr(0, b.size()) == b; });
     if (name == "ends_with")
         return text_pair([](std::string_view a, std::string_view b) {
             return a.size() >= b.size() && a.substr(a.size() - b.size()) == b;
@@ -349,7 +401,8 @@ Value call_function(std::string_view name, std::span<const Value> args, const st
         std::regex own;
         if (!compiled) {
             try {
-                own = parser::compile_regex(args[1]->text(), args.size() > flags_at ? args[flags_at]->text() : "");
+                own = parser::compile_regex(args[1]->text(),
+                                            args.size() > flags_at ? args[flags_at]->text() : "");
             } catch (const parser::RegexError&) {
                 return std::nullopt;
             }
@@ -366,8 +419,9 @@ Value call_function(std::string_view name, std::span<const Value> args, const st
             return std::nullopt;
         const std::string& text = args[0]->text();
         const std::int64_t start = args[1]->integer_value();
-        const std::int64_t end = args.size() > 2 ? start + std::max<std::int64_t>(args[2]->integer_value(), 0)
-                                                 : std::numeric_limits<std::int64_t>::max();
+        const std::int64_t end = args.size() > 2
+                                     ? start + std::max<std::int64_t>(args[2]->integer_value(), 0)
+                                     : std::numeric_limits<std::int64_t>::max();
         std::string out;
         std::int64_t position = 0; // of the current code point, from 1
         for (const char c : text) {
@@ -386,8 +440,9 @@ Value call_function(std::string_view name, std::span<const Value> args, const st
         return x.kind() == TermKind::NAME ? Term::name(mapped) : Term::string(mapped, x.lang());
     }
     if (name == "length")
-        return is_textual(x) ? Value(Term::integer(static_cast<std::int64_t>(code_points(x.text()))))
-                             : std::nullopt;
+        return is_textual(x)
+                   ? Value(Term::integer(static_cast<std::int64_t>(code_points(x.text()))))
+                   : std::nullopt;
     if (name == "str")
         return Term::string(text_of(x));
     if (name == "lang")
@@ -395,9 +450,11 @@ Value call_function(std::string_view name, std::span<const Value> args, const st
     if (name == "year" || name == "month" || name == "day") {
         if (!is_temporal(x))
             return std::nullopt;
-        const storage::CivilDate date = x.kind() == TermKind::DATE ? storage::civil_from_days(x.days())
-                                                                   : x.local_time().date;
-        const std::int64_t part = name == "year" ? date.year : name == "month" ? date.month : date.day;
+        const storage::CivilDate date =
+            x.kind() == TermKind::DATE ? storage::civil_from_days(x.days()) : x.local_time().date;
+        const std::int64_t part = name == "year"    ? date.year
+                                  : name == "month" ? date.month
+                                                    : date.day;
         return Term::integer(part);
     }
     if (name == "is_name")
