@@ -73,8 +73,7 @@ public:
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
                 const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
         : store_(store), txn_(&txn), cancelled_(cancelled),
-          own_terms_(shared ? nullptr : std::make_unique<TermCache>()),
-          terms_(shared ? *shared : *own_terms_) {}
+          own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
 
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return *txn_; }
@@ -134,10 +133,9 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
-    std::deque<storage::Term>
-        unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
+    std::deque<storage::Term> unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
     std::unordered_map<std::string, TermId> computed_; // intern(): canonical encoding → id
-    std::unique_ptr<TermCache> own_terms_;             // only without a shared one
+    std::unique_ptr<TermCache> own_terms_; // only without a shared one
     std::optional<storage::Term> now_;
     TermCache& terms_;
 };

@@ -19,7 +19,8 @@ std::string slot_name(const parser::ast::Term& term) {
 }
 
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
-                              const PrefixMap& prefixes, std::vector<Expression>* aggregates) {
+                              const PrefixMap& prefixes,
+                              std::vector<Expression>* aggregates) {
     Expression out;
     out.op = expr.op;
     out.position = expr;
@@ -61,8 +62,7 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
             if (i >= out.args.size())
                 return nullptr;
             const Expression& arg = out.args[i];
-            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant
-                                                                                  : nullptr;
+            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant : nullptr;
         };
         const storage::Term* pattern = constant_text(1);
         const storage::Term* flags = constant_text(flags_at);
@@ -109,8 +109,10 @@ Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext&
             return Truth::TRUE;
         return logical_or(left, evaluate_condition(expr.args[1], row, context));
     }
-    case ExprOp::NOT: return logical_not(evaluate_condition(expr.args[0], row, context));
-    default: return condition_truth(evaluate(expr, row, context), expr);
+    case ExprOp::NOT:
+        return logical_not(evaluate_condition(expr.args[0], row, context));
+    default:
+        return condition_truth(evaluate(expr, row, context), expr);
     }
 }
 
@@ -204,11 +206,10 @@ Truth in_subquery(Subquery& subquery, const Expression& needle, const TermId* ro
 
 Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
                const std::vector<Value>* aggregate_values) {
-    auto arg = [&](std::size_t i) {
-        return evaluate(expr.args[i], row, context, aggregate_values);
-    };
+    auto arg = [&](std::size_t i) { return evaluate(expr.args[i], row, context, aggregate_values); };
     switch (expr.op) {
-    case ExprOp::TERM: return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
+    case ExprOp::TERM:
+        return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
     case ExprOp::AND:
     case ExprOp::OR:
     case ExprOp::NOT:
@@ -225,8 +226,8 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         const Value operand = arg(0);
         Value result = negate(operand);
         if (!result && operand)
-            throw QueryError(fmt::format("- takes a number, not a {} ({})",
-                                         kind_name(operand->kind()), format_term(*operand)),
+            throw QueryError(fmt::format("- takes a number, not a {} ({})", kind_name(operand->kind()),
+                                         format_term(*operand)),
                              &expr.args[0].position);
         return result;
     }
@@ -235,7 +236,8 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
     case ExprOp::LT:
     case ExprOp::LE:
     case ExprOp::GT:
-    case ExprOp::GE: return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
+    case ExprOp::GE:
+        return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
     case ExprOp::IN:
     case ExprOp::NOT_IN: {
         const Value needle = arg(0);
@@ -256,16 +258,14 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         Value result = arithmetic(a, b, op);
         if (!result && a && b) {
             const ArithmeticFailure failure = arithmetic_failure(*a, *b, op);
-            throw QueryError(failure.message,
-                             &expr.args[static_cast<std::size_t>(failure.operand)].position);
+            throw QueryError(failure.message, &expr.args[static_cast<std::size_t>(failure.operand)].position);
         }
         return result;
     }
     case ExprOp::IN_QUERY:
     case ExprOp::NOT_IN_QUERY: {
         QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
-        const Truth found =
-            in_subquery(*expr.subquery, expr.args[0], row, context, aggregate_values);
+        const Truth found = in_subquery(*expr.subquery, expr.args[0], row, context, aggregate_values);
         return boolean_value(expr.op == ExprOp::IN_QUERY ? found : logical_not(found));
     }
     case ExprOp::CALL: {
@@ -321,8 +321,7 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
 }
 
 bool contains_exists(const Expression& expr) {
-    return expr.op == ExprOp::EXISTS ||
-           std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
+    return expr.op == ExprOp::EXISTS || std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
 }
 
 void collect_blocks(const Expression& expr, std::vector<const Operator*>& out) {

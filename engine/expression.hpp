@@ -31,12 +31,12 @@ struct Expression {
     parser::ast::ExprOp op = parser::ast::ExprOp::TERM;
     // Where the expression was written: errors found while rows run point here.
     parser::ast::Node position;
-    Value constant;                  // TERM: a value
-    std::size_t slot = SIZE_MAX;     // TERM: a variable's slot (SIZE_MAX: constant)
-    std::string function;            // CALL, AGGREGATE
-    bool distinct = false;           // AGGREGATE
-    bool star = false;               // AGGREGATE
-    std::size_t aggregate_index = 0; // AGGREGATE: index into the aggregate values
+    Value constant;                     // TERM: a value
+    std::size_t slot = SIZE_MAX;        // TERM: a variable's slot (SIZE_MAX: constant)
+    std::string function;               // CALL, AGGREGATE
+    bool distinct = false;              // AGGREGATE
+    bool star = false;                  // AGGREGATE
+    std::size_t aggregate_index = 0;    // AGGREGATE: index into the aggregate values
     std::vector<Expression> args;
     // matches, replace: the regex, compiled once when the pattern and flags are constants.
     std::shared_ptr<const std::regex> regex;

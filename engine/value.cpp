@@ -1,7 +1,8 @@
 #include "engine/value.hpp"
 
-#include "engine/terms.hpp"
 #include "parser/regex.hpp"
+
+#include "engine/terms.hpp"
 
 #include <fmt/format.h>
 
@@ -49,23 +50,17 @@ Value boolean_value(Truth truth) {
 
 namespace {
 
-bool is_number(const Term& t) {
-    return t.kind() == TermKind::INTEGER || t.kind() == TermKind::DECIMAL;
-}
-bool is_temporal(const Term& t) {
-    return t.kind() == TermKind::DATE || t.kind() == TermKind::DATETIME;
-}
+bool is_number(const Term& t) { return t.kind() == TermKind::INTEGER || t.kind() == TermKind::DECIMAL; }
+bool is_temporal(const Term& t) { return t.kind() == TermKind::DATE || t.kind() == TermKind::DATETIME; }
 
 // Compares two numbers by value; integers exactly, mixed through long double.
 int compare_numbers(const Term& a, const Term& b) {
     if (a.kind() == TermKind::INTEGER && b.kind() == TermKind::INTEGER)
         return a.integer_value() < b.integer_value() ? -1 : a.integer_value() > b.integer_value();
-    const long double x = a.kind() == TermKind::INTEGER
-                              ? static_cast<long double>(a.integer_value())
-                              : a.decimal_value();
-    const long double y = b.kind() == TermKind::INTEGER
-                              ? static_cast<long double>(b.integer_value())
-                              : b.decimal_value();
+    const long double x = a.kind() == TermKind::INTEGER ? static_cast<long double>(a.integer_value())
+                                                        : a.decimal_value();
+    const long double y = b.kind() == TermKind::INTEGER ? static_cast<long double>(b.integer_value())
+                                                        : b.decimal_value();
     return x < y ? -1 : x > y;
 }
 
@@ -100,8 +95,7 @@ int compare_same_kind(const Term& a, const Term& b) {
         const int c = compare_text(a.datatype(), b.datatype());
         return c != 0 ? c : compare_text(a.text(), b.text());
     }
-    case TermKind::BOOLEAN:
-        return static_cast<int>(a.boolean_value()) - static_cast<int>(b.boolean_value());
+    case TermKind::BOOLEAN: return static_cast<int>(a.boolean_value()) - static_cast<int>(b.boolean_value());
     default: return 0;
     }
 }
@@ -189,8 +183,7 @@ int total_order(const Term& a, const Term& b) {
 namespace {
 
 double as_double(const Term& t) {
-    return t.kind() == TermKind::INTEGER ? static_cast<double>(t.integer_value())
-                                         : t.decimal_value();
+    return t.kind() == TermKind::INTEGER ? static_cast<double>(t.integer_value()) : t.decimal_value();
 }
 
 Value decimal_or_error(double value) {
@@ -210,11 +203,9 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
         std::int64_t days;
         if (date_a && date_b && op == Arithmetic::SUBTRACT)
             return Term::integer(a->days() - b->days());
-        if (date_a && b->kind() == TermKind::INTEGER &&
-            (op == Arithmetic::ADD || op == Arithmetic::SUBTRACT)) {
-            if (op == Arithmetic::ADD
-                    ? __builtin_add_overflow(a->days(), b->integer_value(), &days)
-                    : __builtin_sub_overflow(a->days(), b->integer_value(), &days))
+        if (date_a && b->kind() == TermKind::INTEGER && (op == Arithmetic::ADD || op == Arithmetic::SUBTRACT)) {
+            if (op == Arithmetic::ADD ? __builtin_add_overflow(a->days(), b->integer_value(), &days)
+                                      : __builtin_sub_overflow(a->days(), b->integer_value(), &days))
                 return std::nullopt;
         } else if (date_b && a->kind() == TermKind::INTEGER && op == Arithmetic::ADD) {
             if (__builtin_add_overflow(b->days(), a->integer_value(), &days))
@@ -244,9 +235,7 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
             return Term::integer(result);
     }
     const double x = as_double(*a), y = as_double(*b);
-    return decimal_or_error(op == Arithmetic::ADD        ? x + y
-                            : op == Arithmetic::SUBTRACT ? x - y
-                                                         : x * y);
+    return decimal_or_error(op == Arithmetic::ADD ? x + y : op == Arithmetic::SUBTRACT ? x - y : x * y);
 }
 
 ArithmeticFailure arithmetic_failure(const Term& a, const Term& b, Arithmetic op) {
@@ -304,8 +293,10 @@ std::string text_of(const Term& term) {
     case TermKind::NAME:
     case TermKind::IRI:
     case TermKind::STRING:
-    case TermKind::TYPED: return term.text();
-    default: return format_term(term);
+    case TermKind::TYPED:
+        return term.text();
+    default:
+        return format_term(term);
     }
 }
 
@@ -315,9 +306,7 @@ namespace quarry::engine {
 
 namespace {
 
-bool is_textual(const Term& t) {
-    return t.kind() == TermKind::NAME || t.kind() == TermKind::STRING;
-}
+bool is_textual(const Term& t) { return t.kind() == TermKind::NAME || t.kind() == TermKind::STRING; }
 
 std::size_t code_points(std::string_view text) {
     std::size_t count = 0;
@@ -357,8 +346,7 @@ std::string map_case(std::string_view text, bool upper) {
 
 } // namespace
 
-Value call_function(std::string_view name, std::span<const Value> args,
-                    const std::regex* compiled) {
+Value call_function(std::string_view name, std::span<const Value> args, const std::regex* compiled) {
     if (name == "now")
         return current_time();
     if (name == "coalesce") {
@@ -376,12 +364,9 @@ Value call_function(std::string_view name, std::span<const Value> args,
         return Term::boolean(test(args[0]->text(), args[1]->text()));
     };
     if (name == "contains")
-        return text_pair([](std::string_view a, std::string_view b) {
-            return a.find(b) != std::string_view::npos;
-        });
+        return text_pair([](std::string_view a, std::string_view b) { return a.find(b) != std::string_view::npos; });
     if (name == "starts_with")
-        return text_pair(
-            [](std::string_view a, std::string_view b) { return a.substr(0, b.size()) == b; });
+        return text_pair([](std::string_view a, std::string_view b) { return a.substr(0, b.size()) == b; });
     if (name == "ends_with")
         return text_pair([](std::string_view a, std::string_view b) {
             return a.size() >= b.size() && a.substr(a.size() - b.size()) == b;
@@ -401,8 +386,7 @@ Value call_function(std::string_view name, std::span<const Value> args,
         std::regex own;
         if (!compiled) {
             try {
-                own = parser::compile_regex(args[1]->text(),
-                                            args.size() > flags_at ? args[flags_at]->text() : "");
+                own = parser::compile_regex(args[1]->text(), args.size() > flags_at ? args[flags_at]->text() : "");
             } catch (const parser::RegexError&) {
                 return std::nullopt;
             }
@@ -419,9 +403,8 @@ Value call_function(std::string_view name, std::span<const Value> args,
             return std::nullopt;
         const std::string& text = args[0]->text();
         const std::int64_t start = args[1]->integer_value();
-        const std::int64_t end = args.size() > 2
-                                     ? start + std::max<std::int64_t>(args[2]->integer_value(), 0)
-                                     : std::numeric_limits<std::int64_t>::max();
+        const std::int64_t end = args.size() > 2 ? start + std::max<std::int64_t>(args[2]->integer_value(), 0)
+                                                 : std::numeric_limits<std::int64_t>::max();
         std::string out;
         std::int64_t position = 0; // of the current code point, from 1
         for (const char c : text) {
@@ -440,9 +423,8 @@ Value call_function(std::string_view name, std::span<const Value> args,
         return x.kind() == TermKind::NAME ? Term::name(mapped) : Term::string(mapped, x.lang());
     }
     if (name == "length")
-        return is_textual(x)
-                   ? Value(Term::integer(static_cast<std::int64_t>(code_points(x.text()))))
-                   : std::nullopt;
+        return is_textual(x) ? Value(Term::integer(static_cast<std::int64_t>(code_points(x.text()))))
+                             : std::nullopt;
     if (name == "str")
         return Term::string(text_of(x));
     if (name == "lang")
@@ -450,11 +432,9 @@ Value call_function(std::string_view name, std::span<const Value> args,
     if (name == "year" || name == "month" || name == "day") {
         if (!is_temporal(x))
             return std::nullopt;
-        const storage::CivilDate date =
-            x.kind() == TermKind::DATE ? storage::civil_from_days(x.days()) : x.local_time().date;
-        const std::int64_t part = name == "year"    ? date.year
-                                  : name == "month" ? date.month
-                                                    : date.day;
+        const storage::CivilDate date = x.kind() == TermKind::DATE ? storage::civil_from_days(x.days())
+                                                                   : x.local_time().date;
+        const std::int64_t part = name == "year" ? date.year : name == "month" ? date.month : date.day;
         return Term::integer(part);
     }
     if (name == "is_name")

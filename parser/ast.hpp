@@ -90,38 +90,26 @@ struct Query;
 
 // Expressions of `where`, `return` and `order by`.
 enum class ExprOp : std::uint8_t {
-    TERM, // term
-    OR,
-    AND, // args[0] op args[1]
-    NOT,
-    NEGATE, // op args[0]
-    EQ,
-    NE,
-    LT,
-    LE,
-    GT,
-    GE, // args[0] op args[1]
-    IN,
-    NOT_IN, // args[0] in [args[1], …]
-    ADD,
-    SUBTRACT,
-    MULTIPLY,
-    DIVIDE,    // args[0] op args[1]
-    CALL,      // function(args…)
-    AGGREGATE, // function([distinct] args[0]) or count(*)
-    EXISTS,    // exists block[0] (`not exists` is NOT of it)
-    IN_QUERY,
-    NOT_IN_QUERY, // args[0] in (subquery[0]): its one returned column
+    TERM,                               // term
+    OR, AND,                            // args[0] op args[1]
+    NOT, NEGATE,                        // op args[0]
+    EQ, NE, LT, LE, GT, GE,             // args[0] op args[1]
+    IN, NOT_IN,                         // args[0] in [args[1], …]
+    ADD, SUBTRACT, MULTIPLY, DIVIDE,    // args[0] op args[1]
+    CALL,                               // function(args…)
+    AGGREGATE,                          // function([distinct] args[0]) or count(*)
+    EXISTS,                             // exists block[0] (`not exists` is NOT of it)
+    IN_QUERY, NOT_IN_QUERY,             // args[0] in (subquery[0]): its one returned column
 };
 
 struct Expr : Node {
     ExprOp op = ExprOp::TERM;
     Term term;
-    std::string function;  // CALL, AGGREGATE: lower-case name
+    std::string function; // CALL, AGGREGATE: lower-case name
     bool distinct = false; // AGGREGATE
     bool star = false;     // AGGREGATE: count(*)
     std::vector<Expr> args;
-    std::vector<Pattern> block;  // EXISTS: one TUPLE or GROUP pattern
+    std::vector<Pattern> block; // EXISTS: one TUPLE or GROUP pattern
     std::vector<Query> subquery; // IN_QUERY, NOT_IN_QUERY: the match, run once per statement
     friend bool operator==(const Expr&, const Expr&) = default;
 };
@@ -178,28 +166,20 @@ struct Query : Node {
 };
 
 enum class StatementKind : std::uint8_t {
-    ADD,
-    REMOVE,
-    MATCH,
-    PREFIX,
-    LOAD,
-    EXPORT,
-    BEGIN,
-    COMMIT,
-    ROLLBACK,
+    ADD, REMOVE, MATCH, PREFIX, LOAD, EXPORT, BEGIN, COMMIT, ROLLBACK,
 };
 
 struct Statement : Node {
     StatementKind kind = StatementKind::MATCH;
-    bool explain = false;        // explain …   (MATCH, ADD, REMOVE)
-    bool analyze = false;        // explain analyze …
-    std::vector<Tuple> tuples;   // ADD, REMOVE: the facts or templates
-    std::optional<Query> query;  // MATCH; ADD/REMOVE … match (patterns and where only)
-    std::string prefix;          // PREFIX: the prefix name, without ':'
-    IriRef iri;                  // PREFIX: the IRI
-    std::string file;            // LOAD, EXPORT: the file name
-    std::string format;          // LOAD, EXPORT: `as FORMAT`, lower case; empty: none
-    std::optional<Term> context; // LOAD … into C, EXPORT … from C
+    bool explain = false;             // explain …   (MATCH, ADD, REMOVE)
+    bool analyze = false;             // explain analyze …
+    std::vector<Tuple> tuples;        // ADD, REMOVE: the facts or templates
+    std::optional<Query> query;       // MATCH; ADD/REMOVE … match (patterns and where only)
+    std::string prefix;               // PREFIX: the prefix name, without ':'
+    IriRef iri;                       // PREFIX: the IRI
+    std::string file;                 // LOAD, EXPORT: the file name
+    std::string format;               // LOAD, EXPORT: `as FORMAT`, lower case; empty: none
+    std::optional<Term> context;      // LOAD … into C, EXPORT … from C
     friend bool operator==(const Statement&, const Statement&) = default;
 };
 

@@ -19,7 +19,8 @@ struct skipper_parser : x3::parser<skipper_parser> {
     static bool const has_attribute = false;
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&,
+               Attribute&) const {
         const auto start = first;
         skip_space(first, last);
         return first != start;
@@ -29,7 +30,7 @@ struct skipper_parser : x3::parser<skipper_parser> {
 inline constexpr skipper_parser skipper{};
 
 using phrase_context_type = x3::phrase_parse_context<skipper_parser>::type;
-using context_type =
-    x3::context<x3::error_handler_tag, std::reference_wrapper<ErrorHandler>, phrase_context_type>;
+using context_type = x3::context<x3::error_handler_tag, std::reference_wrapper<ErrorHandler>,
+                                 phrase_context_type>;
 
 } // namespace quarry::parser

@@ -6,7 +6,5 @@ BOOST_SPIRIT_INSTANTIATE(condition_type, iterator_type, context_type)
 } // namespace quarry::parser::grammar
 
 namespace quarry::parser {
-grammar::condition_type const& condition() {
-    return grammar::condition;
-}
+grammar::condition_type const& condition() { return grammar::condition; }
 } // namespace quarry::parser

@@ -120,49 +120,46 @@ auto const negation_sign = x3::lexeme[x3::lit('-') >> !x3::digit];
 auto const value_term = term_parser(TermContext::EXPR, "a value");
 auto const function_name = identifier_parser("a function name");
 
-auto const condition_def =
-    annotated[conjunction[set_val] >> *(kw("or") > conjunction[binary(ExprOp::OR)])];
-auto const conjunction_def =
-    annotated[comparison[set_val] >> *(kw("and") > comparison[binary(ExprOp::AND)])];
+auto const condition_def = annotated[conjunction[set_val] >> *(kw("or") > conjunction[binary(ExprOp::OR)])];
+auto const conjunction_def = annotated[comparison[set_val] >> *(kw("and") > comparison[binary(ExprOp::AND)])];
 auto const comparison_def =
-    sum[set_val] >>
-    -((x3::lit("!=") > sum[binary(ExprOp::NE)]) | (x3::lit("<=") > sum[binary(ExprOp::LE)]) |
-      (x3::lit(">=") > sum[binary(ExprOp::GE)]) | (x3::lit('=') > sum[binary(ExprOp::EQ)]) |
-      (x3::lit('<') > sum[binary(ExprOp::LT)]) | (x3::lit('>') > sum[binary(ExprOp::GT)]) |
-      (kw("in") > (list[in_list(ExprOp::IN)] | subquery[in_query(ExprOp::IN_QUERY)])) |
-      ((kw("not") >> kw("in")) >
-       (list[in_list(ExprOp::NOT_IN)] | subquery[in_query(ExprOp::NOT_IN_QUERY)])));
-auto const sum_def =
-    annotated[product[set_val] >> *((x3::lit('+') > product[binary(ExprOp::ADD)]) |
-                                    (x3::lit('-') > product[binary(ExprOp::SUBTRACT)]))];
-auto const product_def =
-    annotated[unary[set_val] >> *((x3::lit('*') > unary[binary(ExprOp::MULTIPLY)]) |
-                                  (x3::lit('/') > unary[binary(ExprOp::DIVIDE)]))];
+    sum[set_val] >> -((x3::lit("!=") > sum[binary(ExprOp::NE)]) |
+                      (x3::lit("<=") > sum[binary(ExprOp::LE)]) |
+                      (x3::lit(">=") > sum[binary(ExprOp::GE)]) |
+                      (x3::lit('=') > sum[binary(ExprOp::EQ)]) |
+                      (x3::lit('<') > sum[binary(ExprOp::LT)]) |
+                      (x3::lit('>') > sum[binary(ExprOp::GT)]) |
+                      (kw("in") > (list[in_list(ExprOp::IN)] | subquery[in_query(ExprOp::IN_QUERY)])) |
+                      ((kw("not") >> kw("in")) >
+                       (list[in_list(ExprOp::NOT_IN)] | subquery[in_query(ExprOp::NOT_IN_QUERY)])));
+auto const sum_def = annotated[product[set_val] >> *((x3::lit('+') > product[binary(ExprOp::ADD)]) |
+                                           (x3::lit('-') > product[binary(ExprOp::SUBTRACT)]))];
+auto const product_def = annotated[unary[set_val] >> *((x3::lit('*') > unary[binary(ExprOp::MULTIPLY)]) |
+                                             (x3::lit('/') > unary[binary(ExprOp::DIVIDE)]))];
 // After a prefix operator a value must follow: the error points past the operator.
 auto const unary_parts_def = (prefix_ops > primary) | (x3::attr(std::string()) >> primary);
 auto const unary_def = annotated[unary_parts[apply_prefix]];
 auto const prefix_ops_def = +((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
 // `exists` before calls: `exists (a, b, c)` is a block, not a function of three arguments.
-auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) |
-                                   exists[set_val] | call[set_val] | value[set_val]];
+auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | exists[set_val] |
+                         call[set_val] | value[set_val]];
 auto const exists_def = annotated[kw("exists") > block()[exists_block]];
-auto const call_def =
-    annotated[(function_name[start_call] >> x3::lit('(')) >
-              ((x3::lit('*')[set_star] > close_paren) |
-               (kw("distinct")[set_distinct] > condition[push_arg] > close_paren) |
-               ((condition[push_arg] >> *(x3::lit(',') > condition[push_arg])) > call_end) |
-               close_paren)];
+auto const call_def = annotated[(function_name[start_call] >> x3::lit('(')) >
+                      ((x3::lit('*')[set_star] > close_paren) |
+                       (kw("distinct")[set_distinct] > condition[push_arg] > close_paren) |
+                       ((condition[push_arg] >> *(x3::lit(',') > condition[push_arg])) > call_end) |
+                       close_paren)];
 auto const value_def = annotated[value_term[term_expr]];
-auto const list_def = x3::lit('[') > -(condition[push_element] >>
-                                       *(x3::lit(',') > condition[push_element])) > close_bracket;
+auto const list_def = x3::lit('[') >
+                      -(condition[push_element] >> *(x3::lit(',') > condition[push_element])) >
+                      close_bracket;
 // The subquery's own rule lives in the statement grammar (its `match` body).
 auto const subquery_def = (x3::lit('(') >> kw("match")) > query()[set_val] > close_paren;
 auto const close_paren_def = x3::lit(')');
 auto const close_bracket_def = x3::lit(']');
 auto const call_end_def = x3::lit(')');
 
-BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, unary_parts,
-                    prefix_ops, primary, exists, call, value, list, subquery, close_paren,
-                    close_bracket, call_end)
+BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, unary_parts, prefix_ops, primary,
+                    exists, call, value, list, subquery, close_paren, close_bracket, call_end)
 
 } // namespace quarry::parser::grammar

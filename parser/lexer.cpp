@@ -5,8 +5,8 @@
 #include <array>
 #include <bit>
 #include <cctype>
-#include <charconv>
 #include <cmath>
+#include <charconv>
 #include <cstring>
 #include <iterator>
 
@@ -14,22 +14,16 @@ namespace quarry::parser {
 
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 constexpr std::array<std::string_view, 17> RESERVED = {
-    "and",    "or",     "not",   "in",    "as",   "asc",  "desc",  "order", "limit",
-    "offset", "return", "where", "match", "into", "from", "group", "having"};
+    "and", "or", "not", "in", "as", "asc", "desc", "order", "limit", "offset",
+    "return", "where", "match", "into", "from", "group", "having"};
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
@@ -66,17 +60,20 @@ bool at_delimiter(iterator_type p, iterator_type last, TermContext context) {
         return true;
     switch (context) {
     case TermContext::TUPLE:
-    case TermContext::CONTEXT: return *p == ',' || *p == ')';
-    case TermContext::PATH: return std::strchr(",)|/+*?", *p) != nullptr;
-    case TermContext::EXPR: return !at_word_start(p, last, context);
+    case TermContext::CONTEXT:
+        return *p == ',' || *p == ')';
+    case TermContext::PATH:
+        return std::strchr(",)|/+*?", *p) != nullptr;
+    case TermContext::EXPR:
+        return !at_word_start(p, last, context);
     }
     return false;
 }
 
 // For EXPR: a literal may not run straight into a word ("22nd").
 bool touches_word(iterator_type p, iterator_type last) {
-    return p != last &&
-           (is_alpha(*p) || is_digit(*p) || *p == '_' || static_cast<unsigned char>(*p) >= 0x80);
+    return p != last && (is_alpha(*p) || is_digit(*p) || *p == '_' ||
+                         static_cast<unsigned char>(*p) >= 0x80);
 }
 
 bool literal_ends_here(iterator_type p, iterator_type last, TermContext context) {
@@ -84,6 +81,7 @@ bool literal_ends_here(iterator_type p, iterator_type last, TermContext context)
         return false;
     return at_delimiter(p, last, context);
 }
+
 
 // \uXXXX or \UXXXXXXXX at `p` (pointing at the 'u'/'U'); appends the code point.
 void scan_unicode_escape(iterator_type& p, iterator_type last, iterator_type backslash,
@@ -126,9 +124,8 @@ bool scan_iri(iterator_type& first, iterator_type last, std::string& out) {
             continue;
         }
         throw LexicalError(p, std::string("character not allowed in an IRI: ") +
-                                  (static_cast<unsigned char>(c) <= 0x20
-                                       ? "a space or control character"
-                                       : std::string("'") + c + "'"));
+                                  (static_cast<unsigned char>(c) <= 0x20 ? "a space or control character"
+                                                                        : std::string("'") + c + "'"));
     }
     first = p + 1;
     return true;
@@ -151,8 +148,8 @@ bool scan_prefixed(iterator_type& first, iterator_type last, ast::IriRef& out) {
         return false;
     ++p;
     std::string local;
-    if (p != last &&
-        (is_alpha(*p) || is_digit(*p) || *p == '_' || static_cast<unsigned char>(*p) >= 0x80)) {
+    if (p != last && (is_alpha(*p) || is_digit(*p) || *p == '_' ||
+                      static_cast<unsigned char>(*p) >= 0x80)) {
         while (p != last && name_byte(*p))
             local.push_back(*p++);
         while (!local.empty() && local.back() == '.') { // a final '.' is not part of it
@@ -403,38 +400,14 @@ bool scan_string(iterator_type& first, iterator_type last, std::string& out) {
         if (p == last)
             throw LexicalError(first, "unterminated string: expected '\"'");
         switch (*p) {
-        case 't':
-            out.push_back('\t');
-            ++p;
-            break;
-        case 'b':
-            out.push_back('\b');
-            ++p;
-            break;
-        case 'n':
-            out.push_back('\n');
-            ++p;
-            break;
-        case 'r':
-            out.push_back('\r');
-            ++p;
-            break;
-        case 'f':
-            out.push_back('\f');
-            ++p;
-            break;
-        case '"':
-            out.push_back('"');
-            ++p;
-            break;
-        case '\'':
-            out.push_back('\'');
-            ++p;
-            break;
-        case '\\':
-            out.push_back('\\');
-            ++p;
-            break;
+        case 't': out.push_back('\t'); ++p; break;
+        case 'b': out.push_back('\b'); ++p; break;
+        case 'n': out.push_back('\n'); ++p; break;
+        case 'r': out.push_back('\r'); ++p; break;
+        case 'f': out.push_back('\f'); ++p; break;
+        case '"': out.push_back('"'); ++p; break;
+        case '\'': out.push_back('\''); ++p; break;
+        case '\\': out.push_back('\\'); ++p; break;
         case 'u':
         case 'U': scan_unicode_escape(p, last, backslash, out); break;
         default:
@@ -560,8 +533,8 @@ bool scan_term(iterator_type& first, iterator_type last, TermContext context, as
             first = after;
             return true;
         }
-        if ((context == TermContext::CONTEXT || context == TermContext::EXPR) &&
-            iequals(word, "default") && literal_ends_here(after, last, context)) {
+        if ((context == TermContext::CONTEXT || context == TermContext::EXPR) && iequals(word, "default") &&
+            literal_ends_here(after, last, context)) {
             out.kind = ast::TermKind::DEFAULT_CONTEXT;
             first = after;
             return true;
@@ -603,8 +576,8 @@ std::size_t iri_plain_run(std::string_view text, std::size_t from) {
         for (; text.size() - at >= 16; at += 16) {
             Bytes v;
             std::memcpy(&v, text.data() + at, 16);
-            const auto bad = (v <= ' ') | (v == '<') | (v == '>') | (v == '"') | (v == '{') |
-                             (v == '}') | (v == '|') | (v == '^') | (v == '`') | (v == '\\');
+            const auto bad = (v <= ' ') | (v == '<') | (v == '>') | (v == '"') | (v == '{') | (v == '}') |
+                             (v == '|') | (v == '^') | (v == '`') | (v == '\\');
             std::uint64_t half[2];
             std::memcpy(half, &bad, 16);
             if (half[0] != 0)

@@ -73,13 +73,11 @@ void append_utf8(std::string& out, char32_t cp);
 constexpr bool iri_char_allowed(char32_t c) noexcept {
     // The characters not allowed above the controls and space, as bits: LOW from 0x20,
     // HIGH from 0x60.
-    constexpr std::uint64_t LOW =
-        std::uint64_t{1} << ('<' - 0x20) | std::uint64_t{1} << ('>' - 0x20) |
-        std::uint64_t{1} << ('"' - 0x20) | std::uint64_t{1} << ('\\' - 0x20) |
-        std::uint64_t{1} << ('^' - 0x20);
-    constexpr std::uint64_t HIGH =
-        std::uint64_t{1} << ('`' - 0x60) | std::uint64_t{1} << ('{' - 0x60) |
-        std::uint64_t{1} << ('|' - 0x60) | std::uint64_t{1} << ('}' - 0x60);
+    constexpr std::uint64_t LOW = std::uint64_t{1} << ('<' - 0x20) | std::uint64_t{1} << ('>' - 0x20) |
+                                  std::uint64_t{1} << ('"' - 0x20) | std::uint64_t{1} << ('\\' - 0x20) |
+                                  std::uint64_t{1} << ('^' - 0x20);
+    constexpr std::uint64_t HIGH = std::uint64_t{1} << ('`' - 0x60) | std::uint64_t{1} << ('{' - 0x60) |
+                                   std::uint64_t{1} << ('|' - 0x60) | std::uint64_t{1} << ('}' - 0x60);
     if (c <= 0x20)
         return false;
     if (c < 0x60)

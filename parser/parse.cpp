@@ -17,19 +17,17 @@ namespace quarry {
 namespace {
 
 std::string located(SourcePosition position, const std::string& message) {
-    return "line " + std::to_string(position.line) + ", column " + std::to_string(position.column) +
-           ": " + message;
+    return "line " + std::to_string(position.line) + ", column " +
+           std::to_string(position.column) + ": " + message;
 }
 
-bool is_continuation_byte(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 } // namespace
 
 ParseError::ParseError(SourcePosition position, std::string message, std::string source_line)
-    : Error(located(position, message)), position_(position), message_(std::move(message)),
-      source_line_(std::move(source_line)) {}
+    : Error(located(position, message)), position_(position),
+      message_(std::move(message)), source_line_(std::move(source_line)) {}
 
 std::string ParseError::render_in(std::string_view file) const {
     return render_lines(std::string(file) + ":" + std::to_string(position_.line) + ":" +
@@ -76,8 +74,8 @@ struct ParsedStatements::Impl {
     // Index into line_starts of the line holding `offset`.
     std::size_t line_index(std::size_t offset) const {
         return static_cast<std::size_t>(
-            std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin() -
-            1);
+            std::upper_bound(line_starts.begin(), line_starts.end(), offset) -
+            line_starts.begin() - 1);
     }
 
     SourcePosition position_at(std::size_t offset) const {
@@ -92,8 +90,7 @@ struct ParsedStatements::Impl {
     std::string line_at(std::size_t offset) const {
         const std::size_t start = line_starts[line_index(offset)];
         const std::size_t end = source.find('\n', start);
-        std::string line =
-            source.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::string line = source.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         return line;
@@ -258,8 +255,8 @@ ParsedStatements::ParsedStatements(std::string source)
         if (const auto bad = invalid_utf8_before(chunk.end)) {
             fail(*bad, "invalid UTF-8");
         } else if (parsed.text.size() > MAX_STATEMENT_BYTES) {
-            fail(chunk.begin,
-                 "statement longer than " + std::to_string(MAX_STATEMENT_BYTES >> 20) + " MiB");
+            fail(chunk.begin, "statement longer than " + std::to_string(MAX_STATEMENT_BYTES >> 20) +
+                                  " MiB");
         } else if (chunk.too_deep) {
             fail(*chunk.too_deep,
                  "nested more than " + std::to_string(MAX_NESTING) + " levels deep");
@@ -286,12 +283,12 @@ ParsedStatements::ParsedStatements(std::string source)
                     if (where == last) {
                         const iterator_type begin =
                             text.cbegin() + static_cast<std::ptrdiff_t>(chunk.begin);
-                        while (where != begin &&
-                               std::isspace(static_cast<unsigned char>(where[-1])))
+                        while (where != begin && std::isspace(static_cast<unsigned char>(where[-1])))
                             --where;
                     }
                     fail(impl.offset(where), "expected " + handler.failure()->expected);
-                } else if (!ok)
+                }
+                else if (!ok)
                     fail(impl.offset(first), "expected a statement (add, remove, match, prefix, "
                                              "load, export, begin, commit, rollback or explain)");
                 else if (first != last)
@@ -320,17 +317,13 @@ ParsedStatements::ParsedStatements(ParsedStatements&&) noexcept = default;
 ParsedStatements& ParsedStatements::operator=(ParsedStatements&&) noexcept = default;
 ParsedStatements::~ParsedStatements() = default;
 
-const std::string& ParsedStatements::source() const {
-    return impl_->source;
-}
+const std::string& ParsedStatements::source() const { return impl_->source; }
 
 const std::vector<ParsedStatement>& ParsedStatements::statements() const {
     return impl_->statements;
 }
 
-bool ParsedStatements::ok() const {
-    return first_error() == nullptr;
-}
+bool ParsedStatements::ok() const { return first_error() == nullptr; }
 
 const ParseError* ParsedStatements::first_error() const {
     for (const auto& statement : impl_->statements)
@@ -357,9 +350,7 @@ ParseError ParsedStatements::error_at_offset(std::size_t offset, std::string mes
     return impl_->error(offset, std::move(message));
 }
 
-ParsedStatements parse(std::string source) {
-    return ParsedStatements(std::move(source));
-}
+ParsedStatements parse(std::string source) { return ParsedStatements(std::move(source)); }
 
 bool is_complete(const std::string& text) {
     const std::vector<Chunk> chunks = split(text);

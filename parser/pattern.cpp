@@ -8,13 +8,7 @@ BOOST_SPIRIT_INSTANTIATE(block_type, iterator_type, context_type)
 } // namespace quarry::parser::grammar
 
 namespace quarry::parser {
-grammar::tuple_type const& tuple() {
-    return grammar::tuple;
-}
-grammar::patterns_type const& patterns() {
-    return grammar::patterns;
-}
-grammar::block_type const& block() {
-    return grammar::block;
-}
+grammar::tuple_type const& tuple() { return grammar::tuple; }
+grammar::patterns_type const& patterns() { return grammar::patterns; }
+grammar::block_type const& block() { return grammar::block; }
 } // namespace quarry::parser

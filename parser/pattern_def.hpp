@@ -147,29 +147,28 @@ auto const path_sequence_def = annotated[steps[make_path(PathOp::SEQUENCE)]];
 auto const steps_def = path_element >> *(x3::lit('/') > path_element);
 auto const path_modifier = path_modifier_parser();
 // After a '^' a predicate must follow: the error points past the '^'.
-auto const path_element_parts_def = (+x3::char_('^') > path_primary > *path_modifier) |
-                                    (x3::attr(std::string()) >> path_primary >> *path_modifier);
+auto const path_element_parts_def =
+    (+x3::char_('^') > path_primary > *path_modifier) |
+    (x3::attr(std::string()) >> path_primary >> *path_modifier);
 auto const path_element_def = annotated[path_element_parts[make_element]];
-auto const path_primary_def =
-    annotated[(x3::lit('(') > path[set_val] > path_close) | predicate_term[term_path]];
+auto const path_primary_def = annotated[(x3::lit('(') > path[set_val] > path_close) | predicate_term[term_path]];
 auto const path_close_def = x3::lit(')');
 
 auto const patterns_def = pattern >> *(x3::lit(',') > pattern);
-auto const pattern_def =
-    annotated[(kw("optional") > block[wrap_block(PatternKind::OPTIONAL)]) |
-              (kw("not") > block[wrap_block(PatternKind::NOT)]) | blocks[make_union]];
+auto const pattern_def = annotated[(kw("optional") > block[wrap_block(PatternKind::OPTIONAL)]) |
+                         (kw("not") > block[wrap_block(PatternKind::NOT)]) |
+                         blocks[make_union]];
 auto const blocks_def = block >> *(kw("or") > block);
 auto const block_def = annotated[tuple[tuple_pattern] | group[set_val]];
-auto const group_def =
-    annotated[x3::lit('{') > patterns[start_group] >
-              described(
-                  "',', 'where' or '}'")[(kw("where") > condition()[group_where] > close_brace) |
-                                         group_end]];
+auto const group_def = annotated[x3::lit('{') > patterns[start_group] >
+                                 described("',', 'where' or '}'")[
+                                     (kw("where") > condition()[group_where] > close_brace) |
+                                     group_end]];
 auto const group_end_def = x3::lit('}');
 auto const close_brace_def = x3::lit('}');
 
 BOOST_SPIRIT_DEFINE(tuple, tuple_end, context_end, path, alternatives, path_sequence, steps,
-                    path_element, path_element_parts, path_primary, path_close, patterns, pattern,
-                    blocks, block, group, group_end, close_brace)
+                    path_element, path_element_parts, path_primary, path_close, patterns,
+                    pattern, blocks, block, group, group_end, close_brace)
 
 } // namespace quarry::parser::grammar

@@ -81,9 +81,7 @@ struct keyword_parser : x3::parser<keyword_parser> {
     std::string_view word; // lower case
 };
 
-constexpr keyword_parser kw(std::string_view word) {
-    return keyword_parser(word);
-}
+constexpr keyword_parser kw(std::string_view word) { return keyword_parser(word); }
 
 // A token read by one of the lexer's scan functions, named `description` in errors.
 template <typename Attribute, bool (*Scan)(iterator_type&, iterator_type, Attribute&)>
@@ -130,8 +128,7 @@ struct identifier_parser : x3::parser<identifier_parser> {
         if (allow_question_mark && p != last && *p == '?')
             ++p;
         const auto start = p;
-        if (p == last || (*p >= '0' && *p <= '9') ||
-            !is_identifier_byte(static_cast<unsigned char>(*p)))
+        if (p == last || (*p >= '0' && *p <= '9') || !is_identifier_byte(static_cast<unsigned char>(*p)))
             return false;
         while (p != last && is_identifier_byte(static_cast<unsigned char>(*p)))
             ++p;
@@ -351,8 +348,7 @@ struct get_info<quarry::parser::keyword_parser> {
         return "'" + std::string(p.word) + "'";
     }
 };
-template <typename Attribute,
-          bool (*Scan)(quarry::parser::iterator_type&, quarry::parser::iterator_type, Attribute&)>
+template <typename Attribute, bool (*Scan)(quarry::parser::iterator_type&, quarry::parser::iterator_type, Attribute&)>
 struct get_info<quarry::parser::scanned_parser<Attribute, Scan>> {
     using result_type = std::string;
     std::string operator()(quarry::parser::scanned_parser<Attribute, Scan> const& p) const {

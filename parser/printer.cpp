@@ -83,7 +83,8 @@ enum class PathLevel { ALTERNATIVE, SEQUENCE, ELEMENT, PRIMARY };
 std::string print_path(const ast::Path& path, PathLevel level) {
     using ast::PathOp;
     switch (path.op) {
-    case PathOp::TERM: return print(path.term, TermContext::PATH);
+    case PathOp::TERM:
+        return print(path.term, TermContext::PATH);
     case PathOp::ALTERNATIVE:
     case PathOp::SEQUENCE: {
         const bool alternative = path.op == PathOp::ALTERNATIVE;
@@ -130,26 +131,13 @@ int level_of(ast::ExprOp op) {
     switch (op) {
     case ExprOp::OR: return 1;
     case ExprOp::AND: return 2;
-    case ExprOp::EQ:
-    case ExprOp::NE:
-    case ExprOp::LT:
-    case ExprOp::LE:
-    case ExprOp::GT:
-    case ExprOp::GE:
-    case ExprOp::IN:
-    case ExprOp::NOT_IN:
-    case ExprOp::IN_QUERY:
+    case ExprOp::EQ: case ExprOp::NE: case ExprOp::LT: case ExprOp::LE: case ExprOp::GT:
+    case ExprOp::GE: case ExprOp::IN: case ExprOp::NOT_IN: case ExprOp::IN_QUERY:
     case ExprOp::NOT_IN_QUERY: return 3;
-    case ExprOp::ADD:
-    case ExprOp::SUBTRACT: return 4;
-    case ExprOp::MULTIPLY:
-    case ExprOp::DIVIDE: return 5;
-    case ExprOp::NOT:
-    case ExprOp::NEGATE: return 6;
-    case ExprOp::TERM:
-    case ExprOp::CALL:
-    case ExprOp::AGGREGATE:
-    case ExprOp::EXISTS: return 7;
+    case ExprOp::ADD: case ExprOp::SUBTRACT: return 4;
+    case ExprOp::MULTIPLY: case ExprOp::DIVIDE: return 5;
+    case ExprOp::NOT: case ExprOp::NEGATE: return 6;
+    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS: return 7;
     }
     return 7;
 }
@@ -178,8 +166,12 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
     const int level = level_of(expr.op);
     std::string text;
     switch (expr.op) {
-    case ExprOp::TERM: text = print(expr.term, TermContext::EXPR); break;
-    case ExprOp::NOT: text = "not " + print_expr(expr.args.at(0), 6); break;
+    case ExprOp::TERM:
+        text = print(expr.term, TermContext::EXPR);
+        break;
+    case ExprOp::NOT:
+        text = "not " + print_expr(expr.args.at(0), 6);
+        break;
     case ExprOp::NEGATE:
         // "- x": a '-' followed by a space is never a number's sign ("-3" is a literal).
         text = "- " + print_expr(expr.args.at(0), 6);
@@ -209,7 +201,9 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
                                  [](const ast::Expr& arg) { return print_expr(arg, 1); })) +
                ")";
         break;
-    case ExprOp::EXISTS: text = "exists " + print(expr.block.at(0)); break;
+    case ExprOp::EXISTS:
+        text = "exists " + print(expr.block.at(0));
+        break;
     default: {
         // Binary: left-associative, except comparisons, which do not chain.
         const bool comparison = level == 3;
@@ -335,17 +329,13 @@ std::string print(const ast::Term& term, TermContext context) {
     return out;
 }
 
-std::string print(const ast::Path& path) {
-    return print_path(path, PathLevel::ALTERNATIVE);
-}
+std::string print(const ast::Path& path) { return print_path(path, PathLevel::ALTERNATIVE); }
 
-std::string print(const ast::Expr& expr) {
-    return print_expr(expr, 1);
-}
+std::string print(const ast::Expr& expr) { return print_expr(expr, 1); }
 
 std::string print(const ast::Tuple& tuple) {
-    std::string out = "(" + print(tuple.subject, TermContext::TUPLE) + ", " +
-                      print(tuple.predicate) + ", " + print(tuple.object, TermContext::TUPLE);
+    std::string out = "(" + print(tuple.subject, TermContext::TUPLE) + ", " + print(tuple.predicate) +
+                      ", " + print(tuple.object, TermContext::TUPLE);
     if (tuple.context)
         out += ", " + print(*tuple.context, TermContext::CONTEXT);
     return out + ")";
@@ -354,15 +344,17 @@ std::string print(const ast::Tuple& tuple) {
 std::string print(const ast::Pattern& pattern) {
     using ast::PatternKind;
     switch (pattern.kind) {
-    case PatternKind::TUPLE: return print(pattern.tuple);
+    case PatternKind::TUPLE:
+        return print(pattern.tuple);
     case PatternKind::GROUP:
         return "{ " + print_patterns(pattern.patterns) +
                (pattern.where ? " where " + print(*pattern.where) : "") + " }";
-    case PatternKind::OPTIONAL: return "optional " + print(pattern.patterns.at(0));
-    case PatternKind::NOT: return "not " + print(pattern.patterns.at(0));
+    case PatternKind::OPTIONAL:
+        return "optional " + print(pattern.patterns.at(0));
+    case PatternKind::NOT:
+        return "not " + print(pattern.patterns.at(0));
     case PatternKind::UNION:
-        return join(pattern.patterns, " or ",
-                    [](const ast::Pattern& block) { return print(block); });
+        return join(pattern.patterns, " or ", [](const ast::Pattern& block) { return print(block); });
     }
     return {};
 }
@@ -382,8 +374,7 @@ std::string print(const ast::Query& query) {
                      });
     }
     if (!query.group_by.empty())
-        out += " group by " +
-               join(query.group_by, ", ", [](const ast::Expr& key) { return print(key); });
+        out += " group by " + join(query.group_by, ", ", [](const ast::Expr& key) { return print(key); });
     if (query.having)
         out += " having " + print(*query.having);
     if (!query.order.empty())

@@ -101,19 +101,18 @@ auto const adopt_explained = [](auto& ctx) {
 
 // Parts of statements; not rules, so their actions see the statement as _val.
 auto const where_clause = kw("where") > condition()[set_where];
-auto const return_clause = kw("return") > -kw("distinct")[set_distinct] >
-                           (x3::lit('*') | (return_item[push_return] >>
-                                            *(x3::lit(',') > return_item[push_return])));
+auto const return_clause =
+    kw("return") > -kw("distinct")[set_distinct] >
+    (x3::lit('*') | (return_item[push_return] >> *(x3::lit(',') > return_item[push_return])));
 auto const group_clause = kw("group") > kw("by") >
                           (condition()[push_group] >> *(x3::lit(',') > condition()[push_group]));
 auto const having_clause = kw("having") > condition()[set_having];
 auto const order_clause = kw("order") > kw("by") >
                           (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
-auto const query_def =
-    annotated[patterns()[set_patterns] > -where_clause > -return_clause > -group_clause >
-              -having_clause > -order_clause >
-              -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
-                (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])))];
+auto const query_def = annotated[patterns()[set_patterns] > -where_clause > -return_clause > -group_clause >
+                                 -having_clause > -order_clause >
+                                 -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
+                                   (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])))];
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > query[set_query];
 auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());
 auto const template_match = kw("match") > patterns()[set_patterns] > -where_clause;
@@ -122,21 +121,18 @@ auto const remove_body =
     kw("remove")[kind(StatementKind::REMOVE)] > tuples[set_tuples] > -template_match;
 auto const context_value_def = kw("default")[default_context] | context_name[set_val];
 
-auto const statement_def =
-    annotated[(kw("explain")[set_explain] > -kw("analyze")[set_analyze] >
-               explained[adopt_explained]) |
-              match_body | add_body | remove_body |
-              (kw("prefix")[kind(StatementKind::PREFIX)] > prefix_name[set_prefix] > iri[set_iri]) |
-              (kw("load")[kind(StatementKind::LOAD)] > file_name[set_file] >
-               -(kw("as") > format[set_format]) > -(kw("into") > context_value[set_context])) |
-              (kw("export")[kind(StatementKind::EXPORT)] > file_name[set_file] >
-               -(kw("as") > format[set_format]) > -(kw("from") > context_value[set_context])) |
-              kw("begin")[kind(StatementKind::BEGIN)] | kw("commit")[kind(StatementKind::COMMIT)] |
-              kw("rollback")[kind(StatementKind::ROLLBACK)]];
+auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze")[set_analyze] > explained[adopt_explained]) | match_body |
+    add_body | remove_body |
+    (kw("prefix")[kind(StatementKind::PREFIX)] > prefix_name[set_prefix] > iri[set_iri]) |
+    (kw("load")[kind(StatementKind::LOAD)] > file_name[set_file] >
+     -(kw("as") > format[set_format]) > -(kw("into") > context_value[set_context])) |
+    (kw("export")[kind(StatementKind::EXPORT)] > file_name[set_file] >
+     -(kw("as") > format[set_format]) > -(kw("from") > context_value[set_context])) |
+    kw("begin")[kind(StatementKind::BEGIN)] | kw("commit")[kind(StatementKind::COMMIT)] |
+    kw("rollback")[kind(StatementKind::ROLLBACK)]];
 auto const explained_def = match_body | add_body | remove_body;
 auto const return_item_def = annotated[condition()[item_expr] >> -(kw("as") > alias[item_alias])];
-auto const order_key_def =
-    annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];
+auto const order_key_def = annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];
 BOOST_SPIRIT_DEFINE(statement, query, explained, return_item, order_key, tuples, context_value)
 
 } // namespace quarry::parser::grammar

@@ -22,14 +22,14 @@ struct Function {
 };
 
 constexpr std::array<Function, 23> FUNCTIONS = {{
-    {"contains", 2, 2, true},  {"starts_with", 2, 2, true}, {"ends_with", 2, 2, true},
-    {"matches", 2, 3, true},   {"replace", 3, 4, false},    {"substr", 2, 3, false},
-    {"concat", 1, ANY, false}, {"coalesce", 1, ANY, true},  {"lower", 1, 1, false},
-    {"upper", 1, 1, false},    {"length", 1, 1, false},     {"str", 1, 1, false},
-    {"lang", 1, 1, false},     {"year", 1, 1, false},       {"month", 1, 1, false},
-    {"day", 1, 1, false},      {"now", 0, 0, false},        {"bound", 1, 1, true},
-    {"is_name", 1, 1, true},   {"is_string", 1, 1, true},   {"is_number", 1, 1, true},
-    {"is_date", 1, 1, true},   {"is_iri", 1, 1, true},
+    {"contains", 2, 2, true},    {"starts_with", 2, 2, true}, {"ends_with", 2, 2, true},
+    {"matches", 2, 3, true},     {"replace", 3, 4, false},    {"substr", 2, 3, false},
+    {"concat", 1, ANY, false},   {"coalesce", 1, ANY, true},  {"lower", 1, 1, false},
+    {"upper", 1, 1, false},      {"length", 1, 1, false},     {"str", 1, 1, false},
+    {"lang", 1, 1, false},       {"year", 1, 1, false},       {"month", 1, 1, false},
+    {"day", 1, 1, false},        {"now", 0, 0, false},        {"bound", 1, 1, true},
+    {"is_name", 1, 1, true},     {"is_string", 1, 1, true},   {"is_number", 1, 1, true},
+    {"is_date", 1, 1, true},     {"is_iri", 1, 1, true},
 }};
 
 const Function* find_function(std::string_view name) {
@@ -39,9 +39,7 @@ const Function* find_function(std::string_view name) {
     return nullptr;
 }
 
-std::string arguments(std::size_t count) {
-    return std::to_string(count) + (count == 1 ? " argument" : " arguments");
-}
+std::string arguments(std::size_t count) { return std::to_string(count) + (count == 1 ? " argument" : " arguments"); }
 
 std::string arity_text(const Function& function) {
     if (function.max_arity == ANY)
@@ -140,8 +138,7 @@ void for_each_term(const ast::Query& query, Fn&& fn) {
 }
 
 bool contains_aggregate(const ast::Expr& expr) {
-    return expr.op == ast::ExprOp::AGGREGATE ||
-           std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
+    return expr.op == ast::ExprOp::AGGREGATE || std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
 }
 
 // The variables of a pattern's tuples (those a match binds).
@@ -199,19 +196,16 @@ void check_regex(const ast::Expr& expr) {
 // or a division by a constant zero, is an error here rather than an empty cell later.
 void check_arithmetic(const ast::Expr& expr) {
     static constexpr std::string_view SIGNS[] = {"+", "-", "*", "/"};
-    const std::string_view sign =
-        SIGNS[static_cast<int>(expr.op) - static_cast<int>(ast::ExprOp::ADD)];
+    const std::string_view sign = SIGNS[static_cast<int>(expr.op) - static_cast<int>(ast::ExprOp::ADD)];
     const bool dates = expr.op == ast::ExprOp::ADD || expr.op == ast::ExprOp::SUBTRACT;
     for (const auto& arg : expr.args) {
         if (!is_constant(arg))
             continue;
         const auto kind = arg.term.kind;
-        if (kind == ast::TermKind::INTEGER || kind == ast::TermKind::DECIMAL ||
-            (dates && kind == ast::TermKind::DATE))
+        if (kind == ast::TermKind::INTEGER || kind == ast::TermKind::DECIMAL || (dates && kind == ast::TermKind::DATE))
             continue;
-        fail(arg, std::string(sign) + " takes numbers" +
-                      (dates ? " (or a date and a number of days)" : "") + ", not " +
-                      kind_text(kind));
+        fail(arg, std::string(sign) + " takes numbers" + (dates ? " (or a date and a number of days)" : "") +
+                      ", not " + kind_text(kind));
     }
     if (expr.op == ast::ExprOp::DIVIDE && is_constant(expr.args[1]) &&
         ((expr.args[1].term.kind == ast::TermKind::INTEGER && expr.args[1].term.integer == 0) ||
@@ -240,7 +234,8 @@ void check_condition(const ast::Expr& expr) {
     case ast::ExprOp::NOT_IN:
     case ast::ExprOp::EXISTS:
     case ast::ExprOp::IN_QUERY:
-    case ast::ExprOp::NOT_IN_QUERY: return;
+    case ast::ExprOp::NOT_IN_QUERY:
+        return;
     case ast::ExprOp::CALL:
         if (const Function* function = find_function(expr.function); function && function->boolean)
             return;
@@ -250,13 +245,11 @@ void check_condition(const ast::Expr& expr) {
         if (expr.term.kind == ast::TermKind::BOOLEAN || expr.term.kind == ast::TermKind::PARAMETER)
             return;
         if (expr.term.kind == ast::TermKind::VARIABLE)
-            fail(expr, "a condition must be true or false: compare ?" + expr.term.text +
-                           " with a value (?" + expr.term.text + " = true)");
+            fail(expr, "a condition must be true or false: compare ?" + expr.term.text + " with a value (?" +
+                           expr.term.text + " = true)");
         fail(expr, "a condition must be true or false, not " + kind_text(expr.term.kind));
     default:
-        fail(
-            expr,
-            "a condition must be true or false, and arithmetic gives a number: compare it with a value");
+        fail(expr, "a condition must be true or false, and arithmetic gives a number: compare it with a value");
     }
 }
 
@@ -271,7 +264,9 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
     case ast::ExprOp::ADD:
     case ast::ExprOp::SUBTRACT:
     case ast::ExprOp::MULTIPLY:
-    case ast::ExprOp::DIVIDE: check_arithmetic(expr); break;
+    case ast::ExprOp::DIVIDE:
+        check_arithmetic(expr);
+        break;
     case ast::ExprOp::CALL: {
         const Function* found = find_function(expr.function);
         if (!found)
@@ -302,15 +297,16 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
             fail(expr, "exists belongs in a where condition");
         check_patterns(expr.block);
         return;
+    default:
+        break;
+    }
+    for (const auto& arg : expr.args)
+        check_expr(arg, aggregates_allowed, condition);
     case ast::ExprOp::IN_QUERY:
     case ast::ExprOp::NOT_IN_QUERY:
         if (!condition)
             fail(expr, "a subquery (in (match …)) belongs in a where condition");
         break; // the subquery itself: check_subqueries
-    default: break;
-    }
-    for (const auto& arg : expr.args)
-        check_expr(arg, aggregates_allowed, condition);
 }
 
 void check_path(const ast::Path& path, bool top) {
@@ -477,31 +473,26 @@ void check_query(const ast::Query& query, bool match, const std::set<std::string
     }
     if (!query.group_by.empty()) {
         if (query.returns.empty())
-            fail(query.group_by.front(),
-                 "group by needs a return that names what each group shows");
+            fail(query.group_by.front(), "group by needs a return that names what each group shows");
         std::set<std::string> keys;
         for (const auto& key : query.group_by)
             keys.insert(print(key));
         for (const auto& item : query.returns)
             if (!contains_aggregate(item.expr) && !keys.count(print(item.expr)))
-                fail(item.expr, print(item.expr) +
-                                    " is neither a group by key nor an aggregate: group by it, or "
-                                    "aggregate it (count, min, max, …)");
+                fail(item.expr, print(item.expr) + " is neither a group by key nor an aggregate: group by it, or "
+                                                   "aggregate it (count, min, max, …)");
     }
     // having: a condition on each group, over keys, aggregates and aliases.
     if (query.having) {
-        const bool grouped =
-            !query.group_by.empty() || contains_aggregate(*query.having) ||
-            std::any_of(query.returns.begin(), query.returns.end(),
-                        [](const ast::ReturnItem& item) { return contains_aggregate(item.expr); });
+        const bool grouped = !query.group_by.empty() || contains_aggregate(*query.having) ||
+                             std::any_of(query.returns.begin(), query.returns.end(),
+                                         [](const ast::ReturnItem& item) { return contains_aggregate(item.expr); });
         if (!grouped)
-            fail(*query.having,
-                 "having filters groups, and there are none: use where, or return an aggregate");
+            fail(*query.having, "having filters groups, and there are none: use where, or return an aggregate");
         check_expr(*query.having, true);
         check_condition(*query.having);
         for_each_term(*query.having, [&](const ast::Term& term) {
-            if (term.kind == ast::TermKind::VARIABLE && !bound.count(term.text) &&
-                !aliases.count(term.text))
+            if (term.kind == ast::TermKind::VARIABLE && !bound.count(term.text) && !aliases.count(term.text))
                 fail(term, "?" + term.text + " is not bound by the match");
         });
     }
@@ -528,8 +519,7 @@ std::vector<const ast::Term*> parameters(const ast::Query& query) {
     std::vector<const ast::Term*> out;
     for_each_term(query, [&](const ast::Term& term) {
         if (term.kind == ast::TermKind::PARAMETER &&
-            std::none_of(out.begin(), out.end(),
-                         [&](const ast::Term* seen) { return seen->text == term.text; }))
+            std::none_of(out.begin(), out.end(), [&](const ast::Term* seen) { return seen->text == term.text; }))
             out.push_back(&term);
     });
     return out;

@@ -45,15 +45,14 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     if (run_context_.kind == TuplePosition::CONSTANT)
         pattern.terms[storage::C] = run_context_.id;
     const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
-                                                                   : storage::ScanMode::TRIPLES;
+                                                               : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next())
         out.insert((*quad)[forward ? storage::O : storage::S]);
     return out;
 }
 
-const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId predicate,
-                                               bool forward) const {
+const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId predicate, bool forward) const {
     const AdjacencyKey key{predicate, forward};
     if (const auto found = adjacency_.find(key); found != adjacency_.end())
         return found->second;
@@ -63,7 +62,7 @@ const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId pred
     if (run_context_.kind == TuplePosition::CONSTANT)
         pattern.terms[storage::C] = run_context_.id;
     const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
-                                                                   : storage::ScanMode::TRIPLES;
+                                                               : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next()) {
         const auto [from, to] = forward ? std::pair{(*quad)[storage::S], (*quad)[storage::O]}
@@ -83,7 +82,8 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
                 out.insert(node);
         return out;
     }
-    case PathOp::INVERSE: return starts(context, path.children[0], !forward);
+    case PathOp::INVERSE:
+        return starts(context, path.children[0], !forward);
     case PathOp::ALTERNATIVE: {
         NodeSet out;
         for (const PathPlan& child : path.children) {
@@ -96,13 +96,15 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
     }
     case PathOp::SEQUENCE:
         return starts(context, path.children[forward ? 0 : path.children.size() - 1], forward);
-    case PathOp::ONE_OR_MORE: return starts(context, path.children[0], forward);
+    case PathOp::ONE_OR_MORE:
     case PathOp::REPEAT:
         if (path.min == 0)
             return std::nullopt;
         return starts(context, path.children[0], forward);
+        return starts(context, path.children[0], forward);
     case PathOp::ZERO_OR_ONE:
-    case PathOp::ZERO_OR_MORE: return std::nullopt;
+    case PathOp::ZERO_OR_MORE:
+        return std::nullopt;
     }
     return std::nullopt;
 }
@@ -110,8 +112,10 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
 PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, TermId from,
                                   bool forward) const {
     switch (path.op) {
-    case PathOp::TERM: return step_nodes(context, path.predicate, from, forward);
-    case PathOp::INVERSE: return reach(context, path.children[0], from, !forward);
+    case PathOp::TERM:
+        return step_nodes(context, path.predicate, from, forward);
+    case PathOp::INVERSE:
+        return reach(context, path.children[0], from, !forward);
     case PathOp::ALTERNATIVE: {
         NodeSet out;
         for (const PathPlan& child : path.children) {
@@ -261,8 +265,7 @@ void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variabl
     for (std::uint32_t node = 0; node < node_count; ++node)
         if (first[node] != first[node + 1])
             sources.push_back(node);
-    std::sort(sources.begin(), sources.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return id(a) < id(b); });
+    std::sort(sources.begin(), sources.end(), [&](std::uint32_t a, std::uint32_t b) { return id(a) < id(b); });
     std::vector<std::uint32_t> seen(node_count, 0), stack;
     std::vector<TermId> reached;
     std::uint32_t epoch = 0;
@@ -390,8 +393,7 @@ bool PathJoin::walk(ExecContext& context, const TermId* row, TuplePosition run_c
     } else if (object && !same_variable) {
         for (TermId s : reach(context, path_, *object, false))
             found_.push_back({s, *object, context_id});
-    } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE &&
-               path_.children[0].op == PathOp::TERM &&
+    } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE && path_.children[0].op == PathOp::TERM &&
                path_.children[0].predicate.kind == TuplePosition::CONSTANT) {
         closure(context, path_.children[0].predicate.id, same_variable);
         return true; // in order already
@@ -408,8 +410,7 @@ bool PathJoin::walk(ExecContext& context, const TermId* row, TuplePosition run_c
 
 bool PathJoin::step(ExecContext&, RowBatch& out) {
     std::vector<TermId> extended(row_.size());
-    const bool binds_context =
-        context_.kind == TuplePosition::SLOT && row_[context_.slot] == UNBOUND;
+    const bool binds_context = context_.kind == TuplePosition::SLOT && row_[context_.slot] == UNBOUND;
     for (; next_ < found_.size(); ++next_) {
         if (out.size() >= BATCH_ROWS)
             return true;

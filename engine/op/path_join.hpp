@@ -24,7 +24,7 @@ namespace quarry::engine {
 
 struct PathPlan {
     parser::ast::PathOp op = parser::ast::PathOp::TERM;
-    TuplePosition predicate; // TERM: CONSTANT or MISSING
+    TuplePosition predicate;          // TERM: CONSTANT or MISSING
     std::vector<PathPlan> children;
     std::uint64_t min = 0;            // REPEAT: the fewest steps
     std::optional<std::uint64_t> max; // REPEAT: the most steps (none: no limit)
@@ -37,8 +37,8 @@ public:
     // the row binds it, that context; else each context in turn, bound to the slot).
     PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
              TuplePosition context, std::string text, bool dense_closure = true)
-        : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject), object_(object),
-          context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
+        : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
+          object_(object), context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
     std::string describe() const override { return "PathJoin " + text_; }
 
 protected:
