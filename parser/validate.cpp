@@ -297,16 +297,16 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
             fail(expr, "exists belongs in a where condition");
         check_patterns(expr.block);
         return;
-    default:
-        break;
-    }
-    for (const auto& arg : expr.args)
-        check_expr(arg, aggregates_allowed, condition);
     case ast::ExprOp::IN_QUERY:
     case ast::ExprOp::NOT_IN_QUERY:
         if (!condition)
             fail(expr, "a subquery (in (match …)) belongs in a where condition");
         break; // the subquery itself: check_subqueries
+    default:
+        break;
+    }
+    for (const auto& arg : expr.args)
+        check_expr(arg, aggregates_allowed, condition);
 }
 
 void check_path(const ast::Path& path, bool top) {
