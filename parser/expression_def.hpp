@@ -46,7 +46,7 @@ x3::rule<class exists_class, Expr> const exists = "exists";
 x3::rule<value_class, Expr> const value = "a value";
 x3::rule<class list_class, std::vector<Expr>> const list = "a list such as [a, b]";
 x3::rule<class subquery_class, ast::Query> const subquery =
-    "a subquery such as (match (?x, met, ?y) return ?y)";
+    "a subquery (match …)";
 x3::rule<class close_paren_class> const close_paren = "')'";
 x3::rule<class close_bracket_class> const close_bracket = "',' or ']'";
 x3::rule<class call_end_class> const call_end = "',' or ')'";
