@@ -41,7 +41,7 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
         out.block_ast = &expr.block.at(0); // planned by the planner (Planner::plan_exists)
         return out;
     }
-    if (expr.op == ExprOp::IN_QUERY || expr.op == ExprOp::NOT_IN_QUERY)
+    if (expr.op == ExprOp::IN_QUERY || expr.op == ExprOp::NOT_IN_QUERY || expr.op == ExprOp::SUBQUERY)
         out.query_ast = &expr.subquery.at(0); // planned by the planner, as exists blocks are
     if (expr.op == ExprOp::AGGREGATE) {
         if (!aggregates)
@@ -136,6 +136,8 @@ struct Subquery {
     bool ran = false;
     std::unordered_set<TermId> ids;        // the values a fact holds (and inline ones), by id
     std::unordered_set<std::string> other; // values no fact holds (computed), by their text
+    std::size_t rows = 0;                  // how many rows it gave
+    Value first;                           // the value of its first row (as a value: SUBQUERY)
 };
 
 std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan) {
@@ -166,6 +168,8 @@ void run_subquery(Subquery& subquery, ExecContext& outer) {
         outer.check_cancelled();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const TermId id = batch.row(i)[0];
+            if (subquery.rows++ == 0)
+                subquery.first = context.value(id);
             if (id == UNBOUND)
                 continue; // an empty cell is no value: nothing is in the set for it
             if (!is_unstored(id)) {
@@ -267,6 +271,18 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
         const Truth found = in_subquery(*expr.subquery, expr.args[0], row, context, aggregate_values);
         return boolean_value(expr.op == ExprOp::IN_QUERY ? found : logical_not(found));
+    }
+    case ExprOp::SUBQUERY: {
+        QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
+        Subquery& subquery = *expr.subquery;
+        if (!subquery.ran)
+            run_subquery(subquery, context);
+        if (subquery.rows > 1)
+            throw QueryError(fmt::format("a subquery used as a value gave {} rows: it must give one at most "
+                                         "(return an aggregate, or add limit 1)",
+                                         subquery.rows),
+                             &expr.position);
+        return subquery.first; // unbound when it gave no row
     }
     case ExprOp::CALL: {
         if (expr.function == "bound")

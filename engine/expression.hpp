@@ -46,15 +46,15 @@ struct Expression {
     const parser::ast::Pattern* block_ast = nullptr;
     std::shared_ptr<Operator> block;
     std::size_t block_width = 0;
-    // IN_QUERY, NOT_IN_QUERY: the subquery as parsed (for the planner, as block_ast), then
-    // its plan and, once it has run, its values.
+    // IN_QUERY, NOT_IN_QUERY, SUBQUERY: the subquery as parsed (for the planner, as
+    // block_ast), then its plan and, once it has run, its values.
     const parser::ast::Query* query_ast = nullptr;
     std::shared_ptr<Subquery> subquery;
 };
 
-// A subquery of `in (match …)` planned for a statement: uncorrelated (it reads no variable
-// of the rows around it), it runs once, at the first row that asks, and keeps its values
-// hashed by term id.
+// A subquery of `in (match …)`, or one used as a value, planned for a statement:
+// uncorrelated (it reads no variable of the rows around it), it runs once, at the first row
+// that asks, and keeps its values hashed by term id (and its first value, and how many).
 std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan);
 
 // Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are

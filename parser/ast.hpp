@@ -100,6 +100,7 @@ enum class ExprOp : std::uint8_t {
     AGGREGATE,                          // function([distinct] args[0]) or count(*)
     EXISTS,                             // exists block[0] (`not exists` is NOT of it)
     IN_QUERY, NOT_IN_QUERY,             // args[0] in (subquery[0]): its one returned column
+    SUBQUERY,                           // (subquery[0]): the value of its one row and column
 };
 
 struct Expr : Node {
@@ -110,7 +111,7 @@ struct Expr : Node {
     bool star = false;     // AGGREGATE: count(*)
     std::vector<Expr> args;
     std::vector<Pattern> block; // EXISTS: one TUPLE or GROUP pattern
-    std::vector<Query> subquery; // IN_QUERY, NOT_IN_QUERY: the match, run once per statement
+    std::vector<Query> subquery; // IN_QUERY, NOT_IN_QUERY, SUBQUERY: the match, run once
     friend bool operator==(const Expr&, const Expr&) = default;
 };
 

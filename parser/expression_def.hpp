@@ -72,6 +72,13 @@ auto const in_query = [](ExprOp op) {
     };
 };
 
+auto const scalar_query = [](auto& ctx) {
+    Expr node;
+    node.op = ExprOp::SUBQUERY;
+    node.subquery.push_back(std::move(x3::_attr(ctx)));
+    x3::_val(ctx) = std::move(node);
+};
+
 // The operator nearest the operand applies first.
 auto const apply_prefix = [](auto& ctx) {
     UnaryParts& parts = x3::_attr(ctx);
@@ -141,8 +148,9 @@ auto const unary_parts_def = (prefix_ops > primary) | (x3::attr(std::string()) >
 auto const unary_def = annotated[unary_parts[apply_prefix]];
 auto const prefix_ops_def = +((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
 // `exists` before calls: `exists (a, b, c)` is a block, not a function of three arguments.
-auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | exists[set_val] |
-                         call[set_val] | value[set_val]];
+// A subquery before a parenthesised condition: both open with '(', a subquery then `match`.
+auto const primary_def = annotated[subquery[scalar_query] | (x3::lit('(') > condition[set_val] > close_paren) |
+                         exists[set_val] | call[set_val] | value[set_val]];
 auto const exists_def = annotated[kw("exists") > block()[exists_block]];
 auto const call_def = annotated[(function_name[start_call] >> x3::lit('(')) >
                       ((x3::lit('*')[set_star] > close_paren) |

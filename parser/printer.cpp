@@ -137,7 +137,8 @@ int level_of(ast::ExprOp op) {
     case ExprOp::ADD: case ExprOp::SUBTRACT: return 4;
     case ExprOp::MULTIPLY: case ExprOp::DIVIDE: return 5;
     case ExprOp::NOT: case ExprOp::NEGATE: return 6;
-    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS: return 7;
+    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS:
+    case ExprOp::SUBQUERY: return 7;
     }
     return 7;
 }
@@ -189,6 +190,9 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
         text = print_expr(expr.args.at(0), 4) +
                (expr.op == ExprOp::IN_QUERY ? " in (" : " not in (") + print(expr.subquery.at(0)) +
                ")";
+        break;
+    case ExprOp::SUBQUERY:
+        text = "(" + print(expr.subquery.at(0)) + ")";
         break;
     case ExprOp::CALL:
         text = expr.function + "(" +

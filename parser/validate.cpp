@@ -241,6 +241,8 @@ void check_condition(const ast::Expr& expr) {
             return;
         fail(expr, "a condition must be true or false, and " + expr.function +
                        "() is not a test: compare it with a value");
+    case ast::ExprOp::SUBQUERY:
+        fail(expr, "a condition must be true or false: compare the subquery's value with a value");
     case ast::ExprOp::TERM:
         if (expr.term.kind == ast::TermKind::BOOLEAN || expr.term.kind == ast::TermKind::PARAMETER)
             return;
@@ -299,8 +301,9 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
         return;
     case ast::ExprOp::IN_QUERY:
     case ast::ExprOp::NOT_IN_QUERY:
+    case ast::ExprOp::SUBQUERY:
         if (!condition)
-            fail(expr, "a subquery (in (match …)) belongs in a where condition");
+            fail(expr, "a subquery (match …) belongs in a where condition");
         break; // the subquery itself: check_subqueries
     default:
         break;
@@ -368,7 +371,7 @@ std::set<std::string> query_variables(const ast::Query& query) {
     return out;
 }
 
-// The subqueries of `in (match …)` in a query's conditions: each returns one value, reads
+// The subqueries of a query's conditions (`in (match …)`, or a value): each returns one value, reads
 // no variable of the queries around it (it runs once per statement, before any row of
 // theirs exists) and no parameter, and is itself a valid match.
 void check_subqueries(const ast::Query& query, const std::set<std::string>& outer) {
@@ -391,7 +394,7 @@ void check_subqueries(const ast::Query& query, const std::set<std::string>& oute
             if (sub.returns.size() != 1)
                 fail(sub.returns.size() > 1 ? static_cast<const ast::Node&>(sub.returns[1])
                                             : static_cast<const ast::Node&>(sub),
-                     "a subquery in `in (match …)` returns exactly one value (return ?x)");
+                     "a subquery returns exactly one value (return ?x)");
             for_each_term(sub, [&](const ast::Term& term) {
                 if (term.kind == ast::TermKind::PARAMETER)
                     fail(term, "$" + term.text + ": a parameter cannot stand in a subquery");

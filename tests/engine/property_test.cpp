@@ -434,10 +434,15 @@ private:
             const auto o = chance(2) ? ast::ExprOp::AND : ast::ExprOp::OR;
             return op(o, {condition(depth - 1), condition(depth - 1)});
         }
-        switch (below(14)) {
+        switch (below(15)) {
         case 10:
         case 11: return function_condition();
         case 12: return in_subquery();
+        case 13: { // compared with a subquery's one value: a count, or the first of an order
+            const ast::ExprOp comparisons[] = {ast::ExprOp::EQ, ast::ExprOp::NE, ast::ExprOp::LT,
+                                               ast::ExprOp::LE, ast::ExprOp::GT, ast::ExprOp::GE};
+            return op(comparisons[below(6)], {operand(), scalar_subquery()});
+        }
         case 8: { // exists, or not exists, of a tuple or a group with a condition
             ast::Expr e;
             e.op = ast::ExprOp::EXISTS;
@@ -561,6 +566,27 @@ private:
         ast::Expr e;
         e.op = chance(2) ? ast::ExprOp::IN_QUERY : ast::ExprOp::NOT_IN_QUERY;
         e.args.push_back(chance(5) ? text(operand()) : operand());
+        e.subquery.push_back(std::move(sub));
+        return e;
+    }
+
+    // (match … return count(*)), or (match … return ?s order by ?s limit 1): one row at most.
+    ast::Expr scalar_subquery() {
+        ast::Expr in = in_subquery();
+        ast::Query sub = std::move(in.subquery.at(0));
+        if (chance(2)) {
+            ast::Expr count;
+            count.op = ast::ExprOp::AGGREGATE;
+            count.function = "count";
+            count.star = true;
+            sub.returns.at(0).expr = count;
+            sub.distinct = false;
+        } else {
+            sub.order.push_back(key(sub.returns.at(0).expr));
+            sub.limit = 1;
+        }
+        ast::Expr e;
+        e.op = ast::ExprOp::SUBQUERY;
         e.subquery.push_back(std::move(sub));
         return e;
     }

@@ -341,6 +341,10 @@ Value Reference::eval(const ast::Expr& expr, const Bindings& row, const Aggregat
                                        [&](const ResultRow& r) { return r.at(0) && *r.at(0) == *needle; });
         return Term::boolean(expr.op == ExprOp::IN_QUERY ? found : !found);
     }
+    case ExprOp::SUBQUERY: {
+        const ReferenceResult sub = run(expr.subquery.at(0));
+        return sub.rows.empty() ? Value() : sub.rows.front().at(0);
+    }
     case ExprOp::ADD: return engine::arithmetic(arg(0), arg(1), engine::Arithmetic::ADD);
     case ExprOp::SUBTRACT: return engine::arithmetic(arg(0), arg(1), engine::Arithmetic::SUBTRACT);
     case ExprOp::MULTIPLY: return engine::arithmetic(arg(0), arg(1), engine::Arithmetic::MULTIPLY);

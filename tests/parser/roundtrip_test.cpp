@@ -480,6 +480,13 @@ private:
             if (chance(3))
                 sub.limit = below(5);
             in.subquery.push_back(std::move(sub));
+            if (chance(3)) { // a subquery as a value: ?x = (match … return ?sub_s)
+                Expr value;
+                value.op = ExprOp::SUBQUERY;
+                value.subquery = std::move(in.subquery);
+                in.op = ExprOp::EQ;
+                in.args.push_back(std::move(value));
+            }
             if (q.where) {
                 Expr both;
                 both.op = ExprOp::AND;
@@ -656,7 +663,7 @@ TEST_CASE("printing then parsing gives back the same AST for 10,000 random state
     CHECK(coverage.statements.size() == 9);
     CHECK(coverage.patterns.size() == 5);
     CHECK(coverage.paths.size() == 8);
-    CHECK(coverage.exprs.size() == 21);
+    CHECK(coverage.exprs.size() == 22);
     CHECK(coverage.terms.size() == 13);
 }
 
