@@ -25,8 +25,9 @@ using engine::UNBOUND;
 // --- Script ----------------------------------------------------------------------------
 
 struct Script::Impl {
-    explicit Impl(std::string source) : parsed(parser::parse(std::move(source))) {}
-    parser::ParsedStatements parsed;
+    explicit Impl(std::string source)
+        : parsed(std::make_shared<parser::ParsedStatements>(parser::parse(std::move(source)))) {}
+    std::shared_ptr<parser::ParsedStatements> parsed; // shared with rows (see LocatedRows)
 };
 
 Script::Script(std::string source) : impl_(std::make_unique<Impl>(std::move(source))) {}
@@ -35,11 +36,11 @@ Script& Script::operator=(Script&&) noexcept = default;
 Script::~Script() = default;
 
 std::size_t Script::size() const {
-    return impl_->parsed.statements().size();
+    return impl_->parsed->statements().size();
 }
 
 Script::Statement Script::operator[](std::size_t index) const {
-    const parser::ParsedStatement& parsed = impl_->parsed.statements().at(index);
+    const parser::ParsedStatement& parsed = impl_->parsed->statements().at(index);
     Statement statement;
     if (parsed.statement)
         statement.kind = engine::public_kind(parsed.statement->kind);
@@ -50,7 +51,7 @@ Script::Statement Script::operator[](std::size_t index) const {
 }
 
 const ParseError* Script::first_error() const {
-    return impl_->parsed.first_error();
+    return impl_->parsed->first_error();
 }
 
 bool Script::is_complete(const std::string& text) {
@@ -69,6 +70,9 @@ engine::Session& detail_access::session(Database& database) {
     return database.impl_->session;
 }
 const parser::ParsedStatements& detail_access::parsed(const Script& script) {
+    return *script.impl_->parsed;
+}
+std::shared_ptr<const parser::ParsedStatements> detail_access::shared_parsed(const Script& script) {
     return script.impl_->parsed;
 }
 
@@ -84,6 +88,36 @@ auto located(const parser::ParsedStatements& script, const ast::Node& fallback, 
     }
 }
 
+// Rows whose errors found while they run (a division by zero, a value of the wrong kind)
+// become ParseErrors at their node, as errors found before they run do. Keeps the parsed
+// script, whose positions those are.
+class LocatedRows : public Rows {
+public:
+    LocatedRows(std::unique_ptr<Rows> rows, std::shared_ptr<const parser::ParsedStatements> script,
+                const ast::Node& fallback)
+        : rows_(std::move(rows)), script_(std::move(script)), fallback_(fallback) {}
+    const std::vector<std::string>& columns() const override { return rows_->columns(); }
+    std::optional<Row> next() override {
+        return located(*script_, fallback_, [&] { return rows_->next(); });
+    }
+    bool read(Row& row) override {
+        return located(*script_, fallback_, [&] { return rows_->read(row); });
+    }
+
+private:
+    std::unique_ptr<Rows> rows_;
+    std::shared_ptr<const parser::ParsedStatements> script_;
+    ast::Node fallback_;
+};
+
+std::unique_ptr<Rows> with_positions(std::unique_ptr<Rows> rows,
+                                     std::shared_ptr<const parser::ParsedStatements> script,
+                                     const ast::Node& fallback) {
+    if (!rows)
+        return rows;
+    return std::make_unique<LocatedRows>(std::move(rows), std::move(script), fallback);
+}
+
 } // namespace
 
 Database::Database(const std::filesystem::path& path, const DatabaseOptions& options)
@@ -95,9 +129,11 @@ namespace {
 
 // `notes`: look for names no fact uses (StatementResult::notes); query(), whose caller sees
 // only rows, skips that work.
-StatementResult run_parsed(Session& session, const parser::ParsedStatements& parsed,
+StatementResult run_parsed(Session& session,
+                           const std::shared_ptr<const parser::ParsedStatements>& script,
                            const parser::ParsedStatement& statement, const RunOptions& options,
                            bool notes = true) {
+    const parser::ParsedStatements& parsed = *script;
     if (statement.error)
         throw *statement.error;
     engine::StatementContext context;
@@ -108,15 +144,18 @@ StatementResult run_parsed(Session& session, const parser::ParsedStatements& par
     if (notes)
         context.position_of = [&parsed](const ast::Node& node) { return parsed.position_of(node); };
     session.start_statement();
-    return located(parsed, *statement.statement,
-                   [&] { return engine::run_statement(session, *statement.statement, context); });
+    StatementResult result = located(parsed, *statement.statement, [&] {
+        return engine::run_statement(session, *statement.statement, context);
+    });
+    result.rows = with_positions(std::move(result.rows), script, *statement.statement);
+    return result;
 }
 
 } // namespace
 
 StatementResult Database::run(const Script& script, std::size_t index, const RunOptions& options) {
-    const parser::ParsedStatements& parsed = detail_access::parsed(script);
-    return run_parsed(impl_->session, parsed, parsed.statements().at(index), options);
+    const auto parsed = detail_access::shared_parsed(script);
+    return run_parsed(impl_->session, parsed, parsed->statements().at(index), options);
 }
 
 std::vector<StatementResult> Database::execute(const std::string& source,
@@ -146,8 +185,9 @@ parser::ParsedStatements parse_match(const std::string& text, const char* caller
 } // namespace
 
 std::unique_ptr<Rows> Database::query(const std::string& text) {
-    const parser::ParsedStatements parsed = parse_match(text, "query()");
-    return std::move(run_parsed(impl_->session, parsed, parsed.statements()[0], {}, false).rows);
+    const auto parsed =
+        std::make_shared<const parser::ParsedStatements>(parse_match(text, "query()"));
+    return std::move(run_parsed(impl_->session, parsed, parsed->statements()[0], {}, false).rows);
 }
 
 void Database::cancel() noexcept {
@@ -375,7 +415,11 @@ std::unique_ptr<Rows> PreparedQuery::run(const std::vector<Term>& values) {
             const auto id = context.find(values[i]);
             q.plan->inputs[i] = id ? *id : context.unstored_id(values[i]);
         }
-        return engine::make_query_rows(*q.plan, std::move(txn));
+        // The rows may not outlive this query (they run its plan), nor so its script.
+        return with_positions(
+            engine::make_query_rows(*q.plan, std::move(txn)),
+            std::shared_ptr<const parser::ParsedStatements>(std::shared_ptr<void>(), &q.script),
+            *q.query);
     });
 }
 

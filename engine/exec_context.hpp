@@ -120,6 +120,9 @@ public:
         return *now_;
     }
 
+    // The statement's cancellation flag (a subquery planned for it shares it).
+    const std::atomic<bool>& cancelled() const { return cancelled_; }
+
     // Throws Cancelled if the statement was cancelled; called between batches.
     void check_cancelled() const {
         if (cancelled_.load(std::memory_order_relaxed))

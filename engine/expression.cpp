@@ -2,9 +2,13 @@
 
 #include "engine/error.hpp"
 #include "engine/op/operator.hpp"
+#include "engine/rows.hpp"
 #include "parser/regex.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <unordered_set>
 
 namespace quarry::engine {
 
@@ -19,6 +23,7 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
                               std::vector<Expression>* aggregates) {
     Expression out;
     out.op = expr.op;
+    out.position = expr;
     out.function = expr.function;
     out.distinct = expr.distinct;
     out.star = expr.star;
@@ -36,6 +41,8 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
         out.block_ast = &expr.block.at(0); // planned by the planner (Planner::plan_exists)
         return out;
     }
+    if (expr.op == ExprOp::IN_QUERY || expr.op == ExprOp::NOT_IN_QUERY || expr.op == ExprOp::SUBQUERY)
+        out.query_ast = &expr.subquery.at(0); // planned by the planner, as exists blocks are
     if (expr.op == ExprOp::AGGREGATE) {
         if (!aggregates)
             throw QueryError(expr.function + "() is an aggregate: it belongs in return or order by",
@@ -71,6 +78,23 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
     return out;
 }
 
+namespace {
+
+// The truth of a condition's value: a bound value that is not a boolean is an error.
+Truth condition_truth(const Value& value, const Expression& expr) {
+    const Truth truth = truth_of(value);
+    if (truth == Truth::ERROR && value)
+        throw QueryError(
+            fmt::format("a condition must be true or false, and this is {} {} ({})",
+                        value->kind() == TermKind::INTEGER || value->kind() == TermKind::IRI ? "an"
+                                                                                             : "a",
+                        kind_name(value->kind()), format_term(*value)),
+            &expr.position);
+    return truth;
+}
+
+} // namespace
+
 Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext& context) {
     switch (expr.op) {
     case ExprOp::AND: {
@@ -88,7 +112,7 @@ Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext&
     case ExprOp::NOT:
         return logical_not(evaluate_condition(expr.args[0], row, context));
     default:
-        return truth_of(evaluate(expr, row, context));
+        return condition_truth(evaluate(expr, row, context), expr);
     }
 }
 
@@ -107,6 +131,83 @@ Comparison comparison_of(ExprOp op) {
 
 } // namespace
 
+struct Subquery {
+    std::unique_ptr<QueryPlan> plan;
+    bool ran = false;
+    std::unordered_set<TermId> ids;        // the values a fact holds (and inline ones), by id
+    std::unordered_set<std::string> other; // values no fact holds (computed), by their text
+    std::size_t rows = 0;                  // how many rows it gave
+    Value first;                           // the value of its first row (as a value: SUBQUERY)
+};
+
+std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan) {
+    auto subquery = std::make_shared<Subquery>();
+    subquery->plan = std::move(plan);
+    return subquery;
+}
+
+namespace {
+
+const Operator* subquery_root(const Subquery& subquery) {
+    return subquery.plan->root.get();
+}
+
+bool is_unstored(TermId id) {
+    return storage::id_tag(id) == storage::IdTag::SPECIAL && id != 0;
+}
+
+// Runs the subquery (once) and keeps the values of its one column.
+void run_subquery(Subquery& subquery, ExecContext& outer) {
+    QueryPlan& plan = *subquery.plan;
+    ExecContext& context = *plan.context;
+    const std::vector<TermId> unbound(plan.width, UNBOUND);
+    plan.root->reset(unbound.data());
+    RowBatch batch;
+    batch.width = plan.output_width;
+    while (plan.root->next(context, batch)) {
+        outer.check_cancelled();
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const TermId id = batch.row(i)[0];
+            if (subquery.rows++ == 0)
+                subquery.first = context.value(id);
+            if (id == UNBOUND)
+                continue; // an empty cell is no value: nothing is in the set for it
+            if (!is_unstored(id)) {
+                subquery.ids.insert(id);
+                continue;
+            }
+            const storage::Term& term = context.term(id);
+            if (const auto stored = context.find(term))
+                subquery.ids.insert(*stored);
+            else
+                subquery.other.insert(format_term(term));
+        }
+        batch.clear();
+    }
+    subquery.ran = true;
+}
+
+// Whether the needle's value is one of the subquery's (ERROR if it is unbound).
+Truth in_subquery(Subquery& subquery, const Expression& needle, const TermId* row,
+                  ExecContext& context, const std::vector<Value>* aggregate_values) {
+    if (!subquery.ran)
+        run_subquery(subquery, context);
+    // A variable's id is looked up as it is: no decoding, no allocation.
+    if (needle.op == ExprOp::TERM && needle.slot != SIZE_MAX && !is_unstored(row[needle.slot])) {
+        if (row[needle.slot] == UNBOUND)
+            return Truth::ERROR;
+        return subquery.ids.count(row[needle.slot]) ? Truth::TRUE : Truth::FALSE;
+    }
+    const Value value = evaluate(needle, row, context, aggregate_values);
+    if (!value)
+        return Truth::ERROR;
+    if (const auto id = context.find(*value))
+        return subquery.ids.count(*id) ? Truth::TRUE : Truth::FALSE;
+    return subquery.other.count(format_term(*value)) ? Truth::TRUE : Truth::FALSE;
+}
+
+} // namespace
+
 Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
                const std::vector<Value>* aggregate_values) {
     auto arg = [&](std::size_t i) { return evaluate(expr.args[i], row, context, aggregate_values); };
@@ -119,14 +220,21 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         if (!aggregate_values)
             return boolean_value(evaluate_condition(expr, row, context));
         {
-            const Truth a = truth_of(arg(0));
+            const Truth a = condition_truth(arg(0), expr.args[0]);
             if (expr.op == ExprOp::NOT)
                 return boolean_value(logical_not(a));
-            const Truth b = truth_of(arg(1));
+            const Truth b = condition_truth(arg(1), expr.args[1]);
             return boolean_value(expr.op == ExprOp::AND ? logical_and(a, b) : logical_or(a, b));
         }
-    case ExprOp::NEGATE:
-        return negate(arg(0));
+    case ExprOp::NEGATE: {
+        const Value operand = arg(0);
+        Value result = negate(operand);
+        if (!result && operand)
+            throw QueryError(fmt::format("- takes a number, not a {} ({})", kind_name(operand->kind()),
+                                         format_term(*operand)),
+                             &expr.args[0].position);
+        return result;
+    }
     case ExprOp::EQ:
     case ExprOp::NE:
     case ExprOp::LT:
@@ -143,13 +251,39 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         return boolean_value(expr.op == ExprOp::IN ? found : logical_not(found));
     }
     case ExprOp::ADD:
-        return arithmetic(arg(0), arg(1), Arithmetic::ADD);
     case ExprOp::SUBTRACT:
-        return arithmetic(arg(0), arg(1), Arithmetic::SUBTRACT);
     case ExprOp::MULTIPLY:
-        return arithmetic(arg(0), arg(1), Arithmetic::MULTIPLY);
-    case ExprOp::DIVIDE:
-        return arithmetic(arg(0), arg(1), Arithmetic::DIVIDE);
+    case ExprOp::DIVIDE: {
+        const Arithmetic op = expr.op == ExprOp::ADD        ? Arithmetic::ADD
+                              : expr.op == ExprOp::SUBTRACT ? Arithmetic::SUBTRACT
+                              : expr.op == ExprOp::MULTIPLY ? Arithmetic::MULTIPLY
+                                                            : Arithmetic::DIVIDE;
+        const Value a = arg(0), b = arg(1);
+        Value result = arithmetic(a, b, op);
+        if (!result && a && b) {
+            const ArithmeticFailure failure = arithmetic_failure(*a, *b, op);
+            throw QueryError(failure.message, &expr.args[static_cast<std::size_t>(failure.operand)].position);
+        }
+        return result;
+    }
+    case ExprOp::IN_QUERY:
+    case ExprOp::NOT_IN_QUERY: {
+        QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
+        const Truth found = in_subquery(*expr.subquery, expr.args[0], row, context, aggregate_values);
+        return boolean_value(expr.op == ExprOp::IN_QUERY ? found : logical_not(found));
+    }
+    case ExprOp::SUBQUERY: {
+        QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
+        Subquery& subquery = *expr.subquery;
+        if (!subquery.ran)
+            run_subquery(subquery, context);
+        if (subquery.rows > 1)
+            throw QueryError(fmt::format("a subquery used as a value gave {} rows: it must give one at most "
+                                         "(return an aggregate, or add limit 1)",
+                                         subquery.rows),
+                             &expr.position);
+        return subquery.first; // unbound when it gave no row
+    }
     case ExprOp::CALL: {
         if (expr.function == "bound")
             return storage::Term::boolean(row[expr.args[0].slot] != UNBOUND);
@@ -158,6 +292,33 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         std::vector<Value> values;
         for (std::size_t i = 0; i < expr.args.size(); ++i)
             values.push_back(arg(i));
+        if (!expr.regex && (expr.function == "matches" || expr.function == "replace")) {
+            // A pattern or flags given at run time: compiled here, so that an invalid one
+            // is an error at its argument, not a row that silently does not match.
+            const std::size_t flags_at = expr.function == "matches" ? 2 : 3;
+            const bool texts =
+                values[0] && values[1] && (values.size() <= flags_at || values[flags_at]);
+            if (texts && values[1]->kind() == TermKind::STRING &&
+                (values.size() <= flags_at || values[flags_at]->kind() == TermKind::STRING)) {
+                std::optional<std::regex> compiled;
+                try {
+                    compiled.emplace(parser::compile_regex(
+                        values[1]->text(),
+                        values.size() > flags_at ? values[flags_at]->text() : std::string()));
+                } catch (const parser::RegexError& e) {
+                    const bool flags_bad = values.size() > flags_at && [&] {
+                        try {
+                            parser::compile_regex("", values[flags_at]->text());
+                            return false;
+                        } catch (const parser::RegexError&) {
+                            return true;
+                        }
+                    }();
+                    throw QueryError(e.what(), &expr.args[flags_bad ? flags_at : 1].position);
+                }
+                return call_function(expr.function, values, &*compiled);
+            }
+        }
         return call_function(expr.function, values, expr.regex.get());
     }
     case ExprOp::AGGREGATE:
@@ -182,6 +343,8 @@ bool contains_exists(const Expression& expr) {
 void collect_blocks(const Expression& expr, std::vector<const Operator*>& out) {
     if (expr.block)
         out.push_back(expr.block.get());
+    if (expr.subquery)
+        out.push_back(subquery_root(*expr.subquery));
     for (const auto& arg : expr.args)
         collect_blocks(arg, out);
 }

@@ -17,6 +17,8 @@
 namespace quarry::engine {
 
 class Operator;
+struct QueryPlan;
+struct Subquery;
 
 // Variable name → slot.
 using SlotMap = std::map<std::string, std::size_t, std::less<>>;
@@ -27,6 +29,8 @@ std::string slot_name(const parser::ast::Term& term);
 
 struct Expression {
     parser::ast::ExprOp op = parser::ast::ExprOp::TERM;
+    // Where the expression was written: errors found while rows run point here.
+    parser::ast::Node position;
     Value constant;                     // TERM: a value
     std::size_t slot = SIZE_MAX;        // TERM: a variable's slot (SIZE_MAX: constant)
     std::string function;               // CALL, AGGREGATE
@@ -42,7 +46,16 @@ struct Expression {
     const parser::ast::Pattern* block_ast = nullptr;
     std::shared_ptr<Operator> block;
     std::size_t block_width = 0;
+    // IN_QUERY, NOT_IN_QUERY, SUBQUERY: the subquery as parsed (for the planner, as
+    // block_ast), then its plan and, once it has run, its values.
+    const parser::ast::Query* query_ast = nullptr;
+    std::shared_ptr<Subquery> subquery;
 };
+
+// A subquery of `in (match …)`, or one used as a value, planned for a statement:
+// uncorrelated (it reads no variable of the rows around it), it runs once, at the first row
+// that asks, and keeps its values hashed by term id (and its first value, and how many).
+std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan);
 
 // Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are
 // numbered in `aggregates` (each compiled, in order; null: aggregates are an error).
@@ -52,11 +65,14 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
                               std::vector<Expression>* aggregates = nullptr);
 
 // Evaluates `expr` over `row`. `aggregate_values` holds the values of the aggregates
-// (for result expressions of grouped queries).
+// (for result expressions of grouped queries). An unbound operand gives nothing (an empty
+// cell); throws QueryError, at the expression's position, for arithmetic on bound values
+// that has no result (a name, a division by zero) and for an invalid regex or flags.
 Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
                const std::vector<Value>* aggregate_values = nullptr);
 
-// The truth of a condition over a row.
+// The truth of a condition over a row; throws QueryError for a value that is bound but is
+// not true or false (a condition must be one or the other; unbound is not an error).
 Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext& context);
 
 // The slots an expression reads.

@@ -12,6 +12,8 @@ namespace quarry {
 struct detail_access {
     static engine::Session& session(Database& database);
     static const parser::ParsedStatements& parsed(const Script& script);
+    // The same, shared: rows that outlive the script (execute()'s) keep it for their errors.
+    static std::shared_ptr<const parser::ParsedStatements> shared_parsed(const Script& script);
 };
 
 } // namespace quarry

@@ -16,6 +16,7 @@
 #include "engine/op/projection.hpp"
 #include "engine/op/statistics_scan.hpp"
 #include "engine/rows.hpp"
+#include "engine/statements.hpp"
 #include "parser/printer.hpp"
 
 #include <fmt/format.h>
@@ -302,11 +303,11 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     if (tuple.context)
         context_position = position(*tuple.context);
     if (tuple.predicate.op != ast::PathOp::TERM) {
-        if (context_position.kind == TuplePosition::SLOT && tuple.context->kind != ast::TermKind::PARAMETER)
-            throw QueryError("a property path needs a fixed context or none", &*tuple.context);
         std::function<PathPlan(const ast::Path&)> compile = [&](const ast::Path& path) {
             PathPlan plan;
             plan.op = path.op;
+            plan.min = path.min;
+            plan.max = path.max;
             if (path.op == ast::PathOp::TERM)
                 plan.predicate = position(path.term);
             for (const auto& child : path.children)
@@ -366,6 +367,13 @@ void Planner::plan_exists(Expression& expr, const std::set<std::size_t>& bound) 
         expr.block = std::move(plan);
         expr.block_width = slots_.size();
         expr.block_ast = nullptr;
+    }
+    if (expr.query_ast) {
+        // Uncorrelated: planned on its own (its own slots), in the same transaction.
+        expr.subquery =
+            make_subquery(plan_query(context_.store(), context_.txn(), nullptr, *expr.query_ast,
+                                     prefixes_, context_.cancelled(), options_));
+        expr.query_ast = nullptr;
     }
     for (Expression& arg : expr.args)
         plan_exists(arg, bound);

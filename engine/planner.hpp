@@ -91,7 +91,8 @@ private:
     OperatorPtr plan_merge(OperatorPtr& input, std::vector<const parser::ast::Tuple*>& tuples,
                            std::set<std::size_t>& bound);
     static bool plan_is_input(const OperatorPtr& plan);
-    // Plans the blocks of the `exists` of a condition placed where `bound` are bound.
+    // Plans the blocks of the `exists` of a condition placed where `bound` are bound, and
+    // its subqueries (`in (match …)`).
     void plan_exists(Expression& expr, const std::set<std::size_t>& bound);
 
     ExecContext& context_;

@@ -4,6 +4,8 @@
 
 #include "engine/terms.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -234,6 +236,41 @@ Value arithmetic(const Value& a, const Value& b, Arithmetic op) {
     }
     const double x = as_double(*a), y = as_double(*b);
     return decimal_or_error(op == Arithmetic::ADD ? x + y : op == Arithmetic::SUBTRACT ? x - y : x * y);
+}
+
+ArithmeticFailure arithmetic_failure(const Term& a, const Term& b, Arithmetic op) {
+    static constexpr std::string_view SIGNS[] = {"+", "-", "*", "/"};
+    const std::string sign(SIGNS[static_cast<int>(op)]);
+    const bool dates = op == Arithmetic::ADD || op == Arithmetic::SUBTRACT;
+    const auto describe = [](const Term& t) {
+        return fmt::format("{} {} ({})",
+                           t.kind() == TermKind::INTEGER || t.kind() == TermKind::IRI ? "an" : "a",
+                           kind_name(t.kind()), format_term(t));
+    };
+    const auto takes = [&](const Term& t) {
+        return is_number(t) || (dates && t.kind() == TermKind::DATE);
+    };
+    for (int operand = 0; operand < 2; ++operand) {
+        const Term& t = operand == 0 ? a : b;
+        if (!takes(t))
+            return {sign + " takes numbers" + (dates ? " (or a date and a number of days)" : "") +
+                        ", not " + describe(t),
+                    operand};
+    }
+    if (a.kind() == TermKind::DATE || b.kind() == TermKind::DATE) {
+        const int other = a.kind() == TermKind::DATE ? 1 : 0;
+        const Term& t = other == 0 ? a : b;
+        if (t.kind() == TermKind::DATE)
+            return {"+ of two dates: add a number of days to a date", 1};
+        if (t.kind() != TermKind::INTEGER)
+            return {"a number of days must be an integer, not " + describe(t), other};
+        if (op == Arithmetic::SUBTRACT && other == 0)
+            return {"a number minus a date: subtract days from the date instead", 1};
+        return {"the date is outside the years a date may have", 0};
+    }
+    if (op == Arithmetic::DIVIDE && as_double(b) == 0.0)
+        return {"division by zero", 1};
+    return {"the result of " + sign + " is not a finite number", 0};
 }
 
 Value negate(const Value& a) {

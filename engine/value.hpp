@@ -3,8 +3,11 @@
 // The scalar semantics of conditions and results (SPEC §1, §2): comparison by value,
 // the total order of `order by`, arithmetic, the functions, and three-valued logic.
 //
-// A Value is a term or nothing: nothing stands for an unbound variable and for the result
-// of an error (a type clash, a division by zero), which make a condition false, not fail.
+// A Value is a term or nothing: nothing stands for an unbound variable (an empty cell, as
+// SQL's NULL) and for what an operation on one gives. These functions also give nothing
+// for a type clash or a division by zero; the engine (expression.cpp) turns those, when
+// every operand was bound, into errors that fail the statement (arithmetic_failure says
+// why), so an empty cell always means a value the match did not bind.
 
 #include "quarry/rows.hpp"
 #include "storage/term.hpp"
@@ -12,6 +15,7 @@
 #include <optional>
 #include <regex>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace quarry::engine {
@@ -48,6 +52,14 @@ enum class Arithmetic { ADD, SUBTRACT, MULTIPLY, DIVIDE };
 // division always gives a decimal. Anything else, and division by zero, is an error.
 Value arithmetic(const Value& a, const Value& b, Arithmetic op);
 Value negate(const Value& a);
+
+// Why arithmetic(a, b, op) gave nothing although `a` and `b` are both bound: the message,
+// and the operand to blame (0: a, 1: b).
+struct ArithmeticFailure {
+    std::string message;
+    int operand = 0;
+};
+ArithmeticFailure arithmetic_failure(const storage::Term& a, const storage::Term& b, Arithmetic op);
 
 // A function of the language by (lower-case) name: contains starts_with ends_with matches
 // replace substr concat coalesce lower upper length str lang year month day is_name

@@ -73,16 +73,20 @@ enum class PathOp : std::uint8_t {
     ONE_OR_MORE,  // children[0]+
     ZERO_OR_MORE, // children[0]*
     ZERO_OR_ONE,  // children[0]?
+    REPEAT,       // children[0]{min,max}: min to max steps (no max: any number)
 };
 
 struct Path : Node {
     PathOp op = PathOp::TERM;
     Term term;
     std::vector<Path> children;
+    std::uint64_t min = 0;            // REPEAT: {m,…}; 0 when written {,n}
+    std::optional<std::uint64_t> max; // REPEAT: {…,n}; none when written {m,}
     friend bool operator==(const Path&, const Path&) = default;
 };
 
 struct Pattern;
+struct Query;
 
 // Expressions of `where`, `return` and `order by`.
 enum class ExprOp : std::uint8_t {
@@ -95,6 +99,8 @@ enum class ExprOp : std::uint8_t {
     CALL,                               // function(args…)
     AGGREGATE,                          // function([distinct] args[0]) or count(*)
     EXISTS,                             // exists block[0] (`not exists` is NOT of it)
+    IN_QUERY, NOT_IN_QUERY,             // args[0] in (subquery[0]): its one returned column
+    SUBQUERY,                           // (subquery[0]): the value of its one row and column
 };
 
 struct Expr : Node {
@@ -105,6 +111,7 @@ struct Expr : Node {
     bool star = false;     // AGGREGATE: count(*)
     std::vector<Expr> args;
     std::vector<Pattern> block; // EXISTS: one TUPLE or GROUP pattern
+    std::vector<Query> subquery; // IN_QUERY, NOT_IN_QUERY, SUBQUERY: the match, run once
     friend bool operator==(const Expr&, const Expr&) = default;
 };
 

@@ -5,6 +5,7 @@
 // of the AST need not see Fusion.
 
 #include "parser/ast.hpp"
+#include "parser/primitives.hpp"
 
 #include <boost/fusion/include/adapt_struct.hpp>
 
@@ -15,7 +16,7 @@ namespace quarry::parser::grammar {
 struct PathElementParts {
     std::string inverses;
     ast::Path primary;
-    std::string modifiers;
+    std::vector<PathModifier> modifiers;
 };
 // A unary expression as read: prefix operators ('!' for not, '-'), then the operand.
 struct UnaryParts {

@@ -1,7 +1,7 @@
 #pragma once
 
 // Precedence, highest first: prefix `not` and `-`; `*` `/`; `+` `-`; comparisons and
-// `in` (not associative); `and`; `or`. Binary operators associate to the left.
+// `in` [list] or (subquery) (not associative); `and`; `or`. Binary operators associate to the left.
 
 #include "parser/ast.hpp"
 #include "parser/ast_adapted.hpp"
@@ -10,6 +10,7 @@
 #include "parser/grammar_actions.hpp"
 #include "parser/pattern.hpp"
 #include "parser/primitives.hpp"
+#include "parser/statement.hpp"
 
 #include <boost/fusion/include/at_c.hpp>
 #include <boost/spirit/home/x3.hpp>
@@ -44,6 +45,8 @@ x3::rule<call_class, Expr> const call = "a function call";
 x3::rule<class exists_class, Expr> const exists = "exists";
 x3::rule<value_class, Expr> const value = "a value";
 x3::rule<class list_class, std::vector<Expr>> const list = "a list such as [a, b]";
+x3::rule<class subquery_class, ast::Query> const subquery =
+    "a subquery (match …)";
 x3::rule<class close_paren_class> const close_paren = "')'";
 x3::rule<class close_bracket_class> const close_bracket = "',' or ']'";
 x3::rule<class call_end_class> const call_end = "',' or ')'";
@@ -57,6 +60,23 @@ auto const in_list = [](ExprOp op) {
             node.args.push_back(std::move(element));
         x3::_val(ctx) = std::move(node);
     };
+};
+
+auto const in_query = [](ExprOp op) {
+    return [op](auto& ctx) {
+        Expr node;
+        node.op = op;
+        node.args.push_back(std::move(x3::_val(ctx)));
+        node.subquery.push_back(std::move(x3::_attr(ctx)));
+        x3::_val(ctx) = std::move(node);
+    };
+};
+
+auto const scalar_query = [](auto& ctx) {
+    Expr node;
+    node.op = ExprOp::SUBQUERY;
+    node.subquery.push_back(std::move(x3::_attr(ctx)));
+    x3::_val(ctx) = std::move(node);
 };
 
 // The operator nearest the operand applies first.
@@ -116,8 +136,9 @@ auto const comparison_def =
                       (x3::lit('=') > sum[binary(ExprOp::EQ)]) |
                       (x3::lit('<') > sum[binary(ExprOp::LT)]) |
                       (x3::lit('>') > sum[binary(ExprOp::GT)]) |
-                      (kw("in") > list[in_list(ExprOp::IN)]) |
-                      ((kw("not") >> kw("in")) > list[in_list(ExprOp::NOT_IN)]));
+                      (kw("in") > (list[in_list(ExprOp::IN)] | subquery[in_query(ExprOp::IN_QUERY)])) |
+                      ((kw("not") >> kw("in")) >
+                       (list[in_list(ExprOp::NOT_IN)] | subquery[in_query(ExprOp::NOT_IN_QUERY)])));
 auto const sum_def = annotated[product[set_val] >> *((x3::lit('+') > product[binary(ExprOp::ADD)]) |
                                            (x3::lit('-') > product[binary(ExprOp::SUBTRACT)]))];
 auto const product_def = annotated[unary[set_val] >> *((x3::lit('*') > unary[binary(ExprOp::MULTIPLY)]) |
@@ -127,8 +148,9 @@ auto const unary_parts_def = (prefix_ops > primary) | (x3::attr(std::string()) >
 auto const unary_def = annotated[unary_parts[apply_prefix]];
 auto const prefix_ops_def = +((kw("not") >> x3::attr('!')) | (negation_sign >> x3::attr('-')));
 // `exists` before calls: `exists (a, b, c)` is a block, not a function of three arguments.
-auto const primary_def = annotated[(x3::lit('(') > condition[set_val] > close_paren) | exists[set_val] |
-                         call[set_val] | value[set_val]];
+// A subquery before a parenthesised condition: both open with '(', a subquery then `match`.
+auto const primary_def = annotated[subquery[scalar_query] | (x3::lit('(') > condition[set_val] > close_paren) |
+                         exists[set_val] | call[set_val] | value[set_val]];
 auto const exists_def = annotated[kw("exists") > block()[exists_block]];
 auto const call_def = annotated[(function_name[start_call] >> x3::lit('(')) >
                       ((x3::lit('*')[set_star] > close_paren) |
@@ -139,11 +161,13 @@ auto const value_def = annotated[value_term[term_expr]];
 auto const list_def = x3::lit('[') >
                       -(condition[push_element] >> *(x3::lit(',') > condition[push_element])) >
                       close_bracket;
+// The subquery's own rule lives in the statement grammar (its `match` body).
+auto const subquery_def = (x3::lit('(') >> kw("match")) > query()[set_val] > close_paren;
 auto const close_paren_def = x3::lit(')');
 auto const close_bracket_def = x3::lit(']');
 auto const call_end_def = x3::lit(')');
 
 BOOST_SPIRIT_DEFINE(condition, conjunction, comparison, sum, product, unary, unary_parts, prefix_ops, primary,
-                    exists, call, value, list, close_paren, close_bracket, call_end)
+                    exists, call, value, list, subquery, close_paren, close_bracket, call_end)
 
 } // namespace quarry::parser::grammar

@@ -63,7 +63,7 @@ bool at_delimiter(iterator_type p, iterator_type last, TermContext context) {
     case TermContext::CONTEXT:
         return *p == ',' || *p == ')';
     case TermContext::PATH:
-        return std::strchr(",)|/+*?", *p) != nullptr;
+        return std::strchr(",)|/+*?{", *p) != nullptr;
     case TermContext::EXPR:
         return !at_word_start(p, last, context);
     }

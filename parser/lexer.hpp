@@ -8,7 +8,7 @@
 //   TUPLE    subject/object of a tuple: a literal must be followed by ',' or ')'; names
 //            run to the next ',' or ')' and may contain keywords ("and" is a name)
 //   CONTEXT  the fourth position: as TUPLE, and `default` names the default context
-//   PATH     the predicate: as TUPLE, and path operators (| / + * ?) also end a name
+//   PATH     the predicate: as TUPLE, and path operators (| / + * ? {) also end a name
 //   EXPR     in conditions, return and order by: names end before a keyword (and, or,
 //            not, in, as, asc, desc, order, limit, offset, return, where, match, into,
 //            from) or an operator; a literal must not run into a word

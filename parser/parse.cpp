@@ -184,18 +184,24 @@ std::size_t ast_depth(const ast::Statement& statement, std::size_t limit) {
     auto push_tuple = [&](const ast::Tuple& tuple, std::size_t depth) {
         stack.push_back({nullptr, &tuple.predicate, nullptr, depth});
     };
+    auto push_query = [&](const ast::Query& query, std::size_t depth) {
+        for (const auto& pattern : query.patterns)
+            stack.push_back({nullptr, nullptr, &pattern, depth});
+        if (query.where)
+            stack.push_back({&*query.where, nullptr, nullptr, depth});
+        for (const auto& item : query.returns)
+            stack.push_back({&item.expr, nullptr, nullptr, depth});
+        for (const auto& key : query.group_by)
+            stack.push_back({&key, nullptr, nullptr, depth});
+        if (query.having)
+            stack.push_back({&*query.having, nullptr, nullptr, depth});
+        for (const auto& key : query.order)
+            stack.push_back({&key.expr, nullptr, nullptr, depth});
+    };
     for (const auto& tuple : statement.tuples)
         push_tuple(tuple, 1);
-    if (statement.query) {
-        for (const auto& pattern : statement.query->patterns)
-            stack.push_back({nullptr, nullptr, &pattern, 1});
-        if (statement.query->where)
-            stack.push_back({&*statement.query->where, nullptr, nullptr, 1});
-        for (const auto& item : statement.query->returns)
-            stack.push_back({&item.expr, nullptr, nullptr, 1});
-        for (const auto& key : statement.query->order)
-            stack.push_back({&key.expr, nullptr, nullptr, 1});
-    }
+    if (statement.query)
+        push_query(*statement.query, 1);
     std::size_t deepest = 0;
     while (!stack.empty() && deepest <= limit) {
         const Item item = stack.back();
@@ -204,6 +210,10 @@ std::size_t ast_depth(const ast::Statement& statement, std::size_t limit) {
         if (item.expr) {
             for (const auto& arg : item.expr->args)
                 stack.push_back({&arg, nullptr, nullptr, item.depth + 1});
+            for (const auto& pattern : item.expr->block)
+                stack.push_back({nullptr, nullptr, &pattern, item.depth + 1});
+            for (const auto& query : item.expr->subquery)
+                push_query(query, item.depth + 1);
         } else if (item.path) {
             for (const auto& child : item.path->children)
                 stack.push_back({nullptr, &child, nullptr, item.depth + 1});

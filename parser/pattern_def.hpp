@@ -1,6 +1,6 @@
 #pragma once
 
-// Paths, highest precedence first: postfix + * ?; prefix ^ (applies to the element with
+// Paths, highest precedence first: postfix + * ? {m,n}; prefix ^ (applies to the element with
 // its postfix: ^p+ is ^(p+)); sequence /; alternative |. Parentheses group.
 
 #include "parser/ast.hpp"
@@ -81,9 +81,14 @@ auto const make_element = [](auto& ctx) {
         node.children.push_back(std::move(path));
         path = std::move(node);
     };
-    for (char modifier : parts.modifiers)
-        wrap(modifier == '+' ? PathOp::ONE_OR_MORE
-                             : modifier == '*' ? PathOp::ZERO_OR_MORE : PathOp::ZERO_OR_ONE);
+    for (const PathModifier& modifier : parts.modifiers) {
+        wrap(modifier.kind == '+'   ? PathOp::ONE_OR_MORE
+             : modifier.kind == '*' ? PathOp::ZERO_OR_MORE
+             : modifier.kind == '?' ? PathOp::ZERO_OR_ONE
+                                    : PathOp::REPEAT);
+        path.min = modifier.min;
+        path.max = modifier.max;
+    }
     for (std::size_t i = 0; i < parts.inverses.size(); ++i)
         wrap(PathOp::INVERSE);
     x3::_val(ctx) = std::move(path);

@@ -10,6 +10,7 @@
 #include <boost/spirit/home/x3.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -140,22 +141,83 @@ struct identifier_parser : x3::parser<identifier_parser> {
     bool allow_question_mark;
 };
 
-// A path modifier + * or ?; a '?' that starts a variable (?y) is not one.
+// A path modifier as read: '+', '*', '?', or '{' for bounds {m,n}, {n}, {m,} or {,n}.
+struct PathModifier {
+    char kind = '+';
+    std::uint64_t min = 0;
+    std::optional<std::uint64_t> max;
+};
+
+namespace detail {
+// Reads the digits at `p` into `value`; false if there are none. Overflow is an error.
+inline bool scan_bound(iterator_type& p, iterator_type last, std::uint64_t& value) {
+    const auto start = p;
+    value = 0;
+    bool overflow = false;
+    while (p != last && *p >= '0' && *p <= '9') {
+        const std::uint64_t digit = static_cast<std::uint64_t>(*p - '0');
+        overflow = overflow || value > (UINT64_MAX - digit) / 10;
+        value = value * 10 + digit;
+        ++p;
+    }
+    if (overflow)
+        throw LexicalError(start, "path bound out of range (at most 18446744073709551615)");
+    return p != start;
+}
+inline void skip_blanks(iterator_type& p, iterator_type last) {
+    while (p != last && (*p == ' ' || *p == '\t'))
+        ++p;
+}
+} // namespace detail
+
+// A path modifier + * ? or bounds {m,n}; a '?' that starts a variable (?y) is not one.
+// Bounds are scanned by hand, so that the grammar gains no rules (and compile time):
+// after '{' anything but a bound is an error here.
 struct path_modifier_parser : x3::parser<path_modifier_parser> {
-    using attribute_type = char;
+    using attribute_type = PathModifier;
     static bool const has_attribute = true;
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& ctx, RContext&,
                Attribute& attribute) const {
         x3::skip_over(first, last, ctx);
-        if (first == last || (*first != '+' && *first != '*' && *first != '?'))
+        if (first == last || (*first != '+' && *first != '*' && *first != '?' && *first != '{'))
             return false;
         if (*first == '?' && first + 1 != last &&
             is_identifier_byte(static_cast<unsigned char>(first[1])))
             return false;
-        x3::traits::move_to(*first, attribute);
-        ++first;
+        PathModifier modifier;
+        modifier.kind = *first;
+        if (*first != '{') {
+            x3::traits::move_to(modifier, attribute);
+            ++first;
+            return true;
+        }
+        auto p = first + 1;
+        detail::skip_blanks(p, last);
+        const bool has_min = detail::scan_bound(p, last, modifier.min);
+        detail::skip_blanks(p, last);
+        const bool comma = p != last && *p == ',';
+        if (comma) {
+            ++p;
+            detail::skip_blanks(p, last);
+            std::uint64_t max = 0;
+            if (detail::scan_bound(p, last, max))
+                modifier.max = max;
+            else if (!has_min)
+                throw LexicalError(p, "expected a bound: {m,n}, {n}, {m,} or {,n}");
+            detail::skip_blanks(p, last);
+        } else if (has_min) {
+            modifier.max = modifier.min;
+        } else {
+            throw LexicalError(p, "expected a bound: {m,n}, {n}, {m,} or {,n}");
+        }
+        if (p == last || *p != '}')
+            throw LexicalError(p, !comma || modifier.max
+                                      ? (comma ? "expected '}'" : "expected ',' or '}'")
+                                      : "expected a number or '}'");
+        first = p + 1;
+        x3::traits::move_to(modifier, attribute);
         return true;
     }
 };
@@ -311,7 +373,7 @@ template <>
 struct get_info<quarry::parser::path_modifier_parser> {
     using result_type = std::string;
     std::string operator()(quarry::parser::path_modifier_parser const&) const {
-        return "'+', '*' or '?'";
+        return "'+', '*', '?' or {m,n}";
     }
 };
 // What a sequence expects is what its first part expects; an alternative expects any of

@@ -101,14 +101,20 @@ std::string print_path(const ast::Path& path, PathLevel level) {
     }
     case PathOp::ONE_OR_MORE:
     case PathOp::ZERO_OR_MORE:
-    case PathOp::ZERO_OR_ONE: {
-        const char modifier = path.op == PathOp::ONE_OR_MORE    ? '+'
-                              : path.op == PathOp::ZERO_OR_MORE ? '*'
-                                                                : '?';
+    case PathOp::ZERO_OR_ONE:
+    case PathOp::REPEAT: {
+        // {n} when both bounds are n; {,n} is printed {0,n}, which parses the same.
+        const std::string modifier = path.op == PathOp::ONE_OR_MORE    ? "+"
+                                     : path.op == PathOp::ZERO_OR_MORE ? "*"
+                                     : path.op == PathOp::ZERO_OR_ONE  ? "?"
+                                     : path.max == path.min
+                                         ? "{" + std::to_string(path.min) + "}"
+                                         : "{" + std::to_string(path.min) + "," +
+                                               (path.max ? std::to_string(*path.max) : "") + "}";
         // Modifiers chain without brackets (p+*): "((p+)*)" could pass the nesting limit.
         const ast::Path& child = path.children.at(0);
         const bool chained = child.op == PathOp::ONE_OR_MORE || child.op == PathOp::ZERO_OR_MORE ||
-                             child.op == PathOp::ZERO_OR_ONE;
+                             child.op == PathOp::ZERO_OR_ONE || child.op == PathOp::REPEAT;
         const std::string text =
             print_path(child, chained ? PathLevel::ELEMENT : PathLevel::PRIMARY) + modifier;
         return level > PathLevel::ELEMENT ? "(" + text + ")" : text;
@@ -126,11 +132,13 @@ int level_of(ast::ExprOp op) {
     case ExprOp::OR: return 1;
     case ExprOp::AND: return 2;
     case ExprOp::EQ: case ExprOp::NE: case ExprOp::LT: case ExprOp::LE: case ExprOp::GT:
-    case ExprOp::GE: case ExprOp::IN: case ExprOp::NOT_IN: return 3;
+    case ExprOp::GE: case ExprOp::IN: case ExprOp::NOT_IN: case ExprOp::IN_QUERY:
+    case ExprOp::NOT_IN_QUERY: return 3;
     case ExprOp::ADD: case ExprOp::SUBTRACT: return 4;
     case ExprOp::MULTIPLY: case ExprOp::DIVIDE: return 5;
     case ExprOp::NOT: case ExprOp::NEGATE: return 6;
-    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS: return 7;
+    case ExprOp::TERM: case ExprOp::CALL: case ExprOp::AGGREGATE: case ExprOp::EXISTS:
+    case ExprOp::SUBQUERY: return 7;
     }
     return 7;
 }
@@ -177,6 +185,15 @@ std::string print_expr(const ast::Expr& expr, int min_level) {
         text += "]";
         break;
     }
+    case ExprOp::IN_QUERY:
+    case ExprOp::NOT_IN_QUERY:
+        text = print_expr(expr.args.at(0), 4) +
+               (expr.op == ExprOp::IN_QUERY ? " in (" : " not in (") + print(expr.subquery.at(0)) +
+               ")";
+        break;
+    case ExprOp::SUBQUERY:
+        text = "(" + print(expr.subquery.at(0)) + ")";
+        break;
     case ExprOp::CALL:
         text = expr.function + "(" +
                join(expr.args, ", ", [](const ast::Expr& arg) { return print_expr(arg, 1); }) + ")";

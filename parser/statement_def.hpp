@@ -11,6 +11,7 @@
 #include <boost/spirit/home/x3.hpp>
 
 #include <cctype>
+#include <type_traits>
 
 namespace quarry::parser::grammar {
 
@@ -19,11 +20,13 @@ using ast::StatementKind;
 
 // The top rule handles expectation failures for everything below it.
 struct statement_class : error_handler_base {};
+struct query_class {};
 struct return_item_class {};
 struct order_key_class {};
 
 statement_type const statement =
     "a statement (add, remove, match, prefix, load, export, begin, commit, rollback or explain)";
+query_type const query = "a pattern";
 x3::rule<return_item_class, ast::ReturnItem> const return_item = "a value to return";
 x3::rule<order_key_class, ast::OrderKey> const order_key = "a value to order by";
 x3::rule<class tuples_class, std::vector<ast::Tuple>> const tuples =
@@ -41,21 +44,31 @@ auto const count = count_parser();
 auto const context_name = term_parser(TermContext::EXPR, "a context (a name or an IRI)");
 
 auto const kind = [](StatementKind k) { return [k](auto& ctx) { x3::_val(ctx).kind = k; }; };
-auto const query = [](auto& ctx) -> ast::Query& {
-    auto& statement = x3::_val(ctx);
-    if (!statement.query)
-        statement.query.emplace();
-    return *statement.query;
+// The query an action fills: the rule's own (a match body), or its statement's.
+auto const query_of = [](auto& ctx) -> ast::Query& {
+    auto& val = x3::_val(ctx);
+    if constexpr (std::is_same_v<std::decay_t<decltype(val)>, ast::Query>) {
+        return val;
+    } else {
+        if (!val.query)
+            val.query.emplace();
+        return *val.query;
+    }
 };
-auto const set_patterns = [](auto& ctx) { query(ctx).patterns = std::move(x3::_attr(ctx)); };
-auto const set_where = [](auto& ctx) { query(ctx).where = std::move(x3::_attr(ctx)); };
-auto const set_distinct = [](auto& ctx) { query(ctx).distinct = true; };
-auto const push_return = [](auto& ctx) { query(ctx).returns.push_back(std::move(x3::_attr(ctx))); };
-auto const push_order = [](auto& ctx) { query(ctx).order.push_back(std::move(x3::_attr(ctx))); };
-auto const push_group = [](auto& ctx) { query(ctx).group_by.push_back(std::move(x3::_attr(ctx))); };
-auto const set_having = [](auto& ctx) { query(ctx).having = std::move(x3::_attr(ctx)); };
-auto const set_limit = [](auto& ctx) { query(ctx).limit = x3::_attr(ctx); };
-auto const set_offset = [](auto& ctx) { query(ctx).offset = x3::_attr(ctx); };
+auto const set_query = [](auto& ctx) { x3::_val(ctx).query = std::move(x3::_attr(ctx)); };
+auto const set_patterns = [](auto& ctx) { query_of(ctx).patterns = std::move(x3::_attr(ctx)); };
+auto const set_where = [](auto& ctx) { query_of(ctx).where = std::move(x3::_attr(ctx)); };
+auto const set_distinct = [](auto& ctx) { query_of(ctx).distinct = true; };
+auto const push_return = [](auto& ctx) {
+    query_of(ctx).returns.push_back(std::move(x3::_attr(ctx)));
+};
+auto const push_order = [](auto& ctx) { query_of(ctx).order.push_back(std::move(x3::_attr(ctx))); };
+auto const push_group = [](auto& ctx) {
+    query_of(ctx).group_by.push_back(std::move(x3::_attr(ctx)));
+};
+auto const set_having = [](auto& ctx) { query_of(ctx).having = std::move(x3::_attr(ctx)); };
+auto const set_limit = [](auto& ctx) { query_of(ctx).limit = x3::_attr(ctx); };
+auto const set_offset = [](auto& ctx) { query_of(ctx).offset = x3::_attr(ctx); };
 auto const set_tuples = [](auto& ctx) { x3::_val(ctx).tuples = std::move(x3::_attr(ctx)); };
 auto const set_prefix = [](auto& ctx) { x3::_val(ctx).prefix = std::move(x3::_attr(ctx)); };
 auto const set_iri = [](auto& ctx) { x3::_val(ctx).iri = std::move(x3::_attr(ctx)); };
@@ -96,10 +109,11 @@ auto const group_clause = kw("group") > kw("by") >
 auto const having_clause = kw("having") > condition()[set_having];
 auto const order_clause = kw("order") > kw("by") >
                           (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
-auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
-                        -where_clause > -return_clause > -group_clause > -having_clause > -order_clause >
-                        -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
-                          (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])));
+auto const query_def = annotated[patterns()[set_patterns] > -where_clause > -return_clause > -group_clause >
+                                 -having_clause > -order_clause >
+                                 -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
+                                   (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])))];
+auto const match_body = kw("match")[kind(StatementKind::MATCH)] > query[set_query];
 auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());
 auto const template_match = kw("match") > patterns()[set_patterns] > -where_clause;
 auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples[set_tuples] > -template_match;
@@ -119,6 +133,6 @@ auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze"
 auto const explained_def = match_body | add_body | remove_body;
 auto const return_item_def = annotated[condition()[item_expr] >> -(kw("as") > alias[item_alias])];
 auto const order_key_def = annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];
-BOOST_SPIRIT_DEFINE(statement, explained, return_item, order_key, tuples, context_value)
+BOOST_SPIRIT_DEFINE(statement, query, explained, return_item, order_key, tuples, context_value)
 
 } // namespace quarry::parser::grammar

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <set>
 #include <string_view>
 
@@ -232,12 +233,16 @@ void check_condition(const ast::Expr& expr) {
     case ast::ExprOp::IN:
     case ast::ExprOp::NOT_IN:
     case ast::ExprOp::EXISTS:
+    case ast::ExprOp::IN_QUERY:
+    case ast::ExprOp::NOT_IN_QUERY:
         return;
     case ast::ExprOp::CALL:
         if (const Function* function = find_function(expr.function); function && function->boolean)
             return;
         fail(expr, "a condition must be true or false, and " + expr.function +
                        "() is not a test: compare it with a value");
+    case ast::ExprOp::SUBQUERY:
+        fail(expr, "a condition must be true or false: compare the subquery's value with a value");
     case ast::ExprOp::TERM:
         if (expr.term.kind == ast::TermKind::BOOLEAN || expr.term.kind == ast::TermKind::PARAMETER)
             return;
@@ -294,6 +299,12 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
             fail(expr, "exists belongs in a where condition");
         check_patterns(expr.block);
         return;
+    case ast::ExprOp::IN_QUERY:
+    case ast::ExprOp::NOT_IN_QUERY:
+    case ast::ExprOp::SUBQUERY:
+        if (!condition)
+            fail(expr, "a subquery (match …) belongs in a where condition");
+        break; // the subquery itself: check_subqueries
     default:
         break;
     }
@@ -302,6 +313,9 @@ void check_expr(const ast::Expr& expr, bool aggregates_allowed, bool condition =
 }
 
 void check_path(const ast::Path& path, bool top) {
+    if (path.op == ast::PathOp::REPEAT && path.max && path.min > *path.max)
+        fail(path, "the path bound {" + std::to_string(path.min) + "," + std::to_string(*path.max) +
+                       "} is empty: the lower bound must not be above the upper one");
     if (path.op == ast::PathOp::TERM) {
         const auto kind = path.term.kind;
         if (!top && (kind == ast::TermKind::VARIABLE || kind == ast::TermKind::WILDCARD ||
@@ -345,6 +359,62 @@ void check_template(const ast::Tuple& tuple, bool has_match, bool adding,
     }
 }
 
+void check_query(const ast::Query& query, bool match, const std::set<std::string>& outer);
+
+// Every variable a query names outside its subqueries.
+std::set<std::string> query_variables(const ast::Query& query) {
+    std::set<std::string> out;
+    for_each_term(query, [&](const ast::Term& term) {
+        if (term.kind == ast::TermKind::VARIABLE)
+            out.insert(term.text);
+    });
+    return out;
+}
+
+// The subqueries of a query's conditions (`in (match …)`, or a value): each returns one value, reads
+// no variable of the queries around it (it runs once per statement, before any row of
+// theirs exists) and no parameter, and is itself a valid match.
+void check_subqueries(const ast::Query& query, const std::set<std::string>& outer) {
+    std::set<std::string> around = outer;
+    const std::set<std::string> own = query_variables(query);
+    around.insert(own.begin(), own.end());
+    std::function<void(const ast::Expr&)> walk_expr;
+    std::function<void(const ast::Pattern&)> walk_pattern = [&](const ast::Pattern& pattern) {
+        for (const auto& child : pattern.patterns)
+            walk_pattern(child);
+        if (pattern.where)
+            walk_expr(*pattern.where);
+    };
+    walk_expr = [&](const ast::Expr& expr) {
+        for (const auto& arg : expr.args)
+            walk_expr(arg);
+        for (const auto& pattern : expr.block)
+            walk_pattern(pattern);
+        for (const auto& sub : expr.subquery) {
+            if (sub.returns.size() != 1)
+                fail(sub.returns.size() > 1 ? static_cast<const ast::Node&>(sub.returns[1])
+                                            : static_cast<const ast::Node&>(sub),
+                     "a subquery returns exactly one value (return ?x)");
+            for_each_term(sub, [&](const ast::Term& term) {
+                if (term.kind == ast::TermKind::PARAMETER)
+                    fail(term, "$" + term.text + ": a parameter cannot stand in a subquery");
+                if (term.kind == ast::TermKind::VARIABLE && around.count(term.text))
+                    fail(
+                        term,
+                        "?" + term.text +
+                            " is a variable of the match around this subquery: a subquery runs once "
+                            "for the whole statement and cannot read a row's values; rename it, "
+                            "or test each row with exists { … }");
+            });
+            check_query(sub, true, around);
+        }
+    };
+    for (const auto& pattern : query.patterns)
+        walk_pattern(pattern);
+    if (query.where)
+        walk_expr(*query.where);
+}
+
 void check_statement(const ast::Statement& statement) {
     if (statement.kind != ast::StatementKind::MATCH)
         check_no_parameters(statement);
@@ -359,13 +429,19 @@ void check_statement(const ast::Statement& statement) {
     }
     if (!statement.query)
         return;
-    const ast::Query& query = *statement.query;
+    check_query(*statement.query, statement.kind == ast::StatementKind::MATCH, {});
+}
+
+// `match`: a whole match (else the patterns and where of add … match). `outer`: the
+// variables of the statements around a subquery, which it may not read.
+void check_query(const ast::Query& query, bool match, const std::set<std::string>& outer) {
     check_patterns(query.patterns);
     if (query.where) {
         check_expr(*query.where, false, true);
         check_condition(*query.where);
     }
-    if (statement.kind != ast::StatementKind::MATCH)
+    check_subqueries(query, outer);
+    if (!match)
         return;
     // What return and order by may name: the variables the patterns bind, the parameters,
     // and (in order by) the aliases.

@@ -97,6 +97,10 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
     case PathOp::SEQUENCE:
         return starts(context, path.children[forward ? 0 : path.children.size() - 1], forward);
     case PathOp::ONE_OR_MORE:
+    case PathOp::REPEAT:
+        if (path.min == 0)
+            return std::nullopt;
+        return starts(context, path.children[0], forward);
         return starts(context, path.children[0], forward);
     case PathOp::ZERO_OR_ONE:
     case PathOp::ZERO_OR_MORE:
@@ -160,6 +164,34 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
         }
         return visited;
     }
+    case PathOp::REPEAT: {
+        // Level k holds the nodes k steps away. Past `min`, a level that adds nothing to
+        // what the levels from `min` on reached adds nothing later either (each level is a
+        // step from the one before), so the walk stops there: on a cycle, and with no max.
+        NodeSet out;
+        if (path.min == 0 && is_node(context, from))
+            out.insert(from);
+        NodeSet level{from};
+        for (std::uint64_t steps = 1; !path.max || steps <= *path.max; ++steps) {
+            context.check_cancelled();
+            NodeSet next;
+            for (TermId node : level) {
+                const NodeSet part = reach(context, path.children[0], node, forward);
+                next.insert(part.begin(), part.end());
+            }
+            if (next.empty())
+                break;
+            if (steps >= path.min) {
+                bool grew = false;
+                for (TermId node : next)
+                    grew = out.insert(node).second || grew;
+                if (!grew)
+                    break;
+            }
+            level = std::move(next);
+        }
+        return out;
+    }
     }
     return {};
 }
@@ -192,6 +224,7 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
 }
 
 void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variable) {
+    const TermId context_id = context_.kind == TuplePosition::SLOT ? run_context_.id : UNBOUND;
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate;
     if (run_context_.kind == TuplePosition::CONSTANT)
@@ -254,33 +287,101 @@ void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variabl
         }
         if (same_variable) {
             if (seen[from] == epoch)
-                pairs_.emplace_back(id(from), id(from));
+                found_.push_back({id(from), id(from), context_id});
             continue;
         }
         std::sort(reached.begin(), reached.end());
         for (TermId node : reached)
-            pairs_.emplace_back(id(from), node);
+            found_.push_back({id(from), node, context_id});
     }
+}
+
+namespace {
+
+// Whether a path can connect a node to itself in zero steps.
+bool nullable(const PathPlan& path) {
+    switch (path.op) {
+    case PathOp::TERM: return false;
+    case PathOp::INVERSE:
+    case PathOp::ONE_OR_MORE: return nullable(path.children[0]);
+    case PathOp::ALTERNATIVE:
+        return std::any_of(path.children.begin(), path.children.end(), nullable);
+    case PathOp::SEQUENCE: return std::all_of(path.children.begin(), path.children.end(), nullable);
+    case PathOp::ZERO_OR_ONE:
+    case PathOp::ZERO_OR_MORE: return true;
+    case PathOp::REPEAT: return path.min == 0 || nullable(path.children[0]);
+    }
+    return true;
+}
+
+void predicates(const PathPlan& path, std::vector<TermId>& out) {
+    if (path.op == PathOp::TERM && path.predicate.kind == TuplePosition::CONSTANT)
+        out.push_back(path.predicate.id);
+    for (const PathPlan& child : path.children)
+        predicates(child, out);
+}
+
+} // namespace
+
+std::vector<TermId> PathJoin::contexts(ExecContext& context) const {
+    std::vector<TermId> all;
+    context.store().statistics().for_each_context(
+        context.txn(), [&](TermId c, std::uint64_t) { all.push_back(c); });
+    if (nullable(path_))
+        return all;
+    std::vector<TermId> used;
+    predicates(path_, used);
+    std::vector<TermId> out;
+    for (TermId c : all) {
+        const bool holds = std::any_of(used.begin(), used.end(), [&](TermId predicate) {
+            storage::QuadPattern pattern;
+            pattern.terms[storage::P] = predicate;
+            pattern.terms[storage::C] = c;
+            return context.store().scan(context.txn(), pattern).next_key().has_value();
+        });
+        if (holds)
+            out.push_back(c);
+    }
+    return out;
 }
 
 void PathJoin::start(ExecContext& context, const TermId* row) {
     row_.assign(row, row + width());
-    pairs_.clear();
+    found_.clear();
     next_ = 0;
-    // A context given by a parameter is fixed for the run; edges read in another are not
-    // this run's.
-    TuplePosition run_context = context_;
-    if (context_.kind == TuplePosition::SLOT) {
-        run_context.kind = TuplePosition::CONSTANT;
-        run_context.id = row[context_.slot];
+    // A constant stored nowhere connects to nothing, not even by a zero-length path.
+    if (subject_.kind == TuplePosition::MISSING || object_.kind == TuplePosition::MISSING ||
+        context_.kind == TuplePosition::MISSING)
+        return;
+    bool sorted = true;
+    if (context_.kind == TuplePosition::SLOT && row[context_.slot] == UNBOUND) {
+        const std::vector<TermId> walked = contexts(context);
+        for (TermId c : walked) {
+            TuplePosition one;
+            one.kind = TuplePosition::CONSTANT;
+            one.id = c;
+            sorted = walk(context, row, one) && walked.size() == 1;
+        }
+    } else {
+        // A context given by the row (a parameter's, or a variable bound before) is fixed
+        // for this row.
+        TuplePosition run_context = context_;
+        if (context_.kind == TuplePosition::SLOT) {
+            run_context.kind = TuplePosition::CONSTANT;
+            run_context.id = row[context_.slot];
+        }
+        sorted = walk(context, row, run_context);
     }
+    if (!sorted)
+        std::sort(found_.begin(), found_.end()); // deterministic order
+}
+
+bool PathJoin::walk(ExecContext& context, const TermId* row, TuplePosition run_context) {
+    // Edges read in another context are not this walk's.
     if (run_context.kind != run_context_.kind || run_context.id != run_context_.id)
         adjacency_.clear();
     run_context_ = run_context;
-    // A constant stored nowhere connects to nothing, not even by a zero-length path.
-    if (subject_.kind == TuplePosition::MISSING || object_.kind == TuplePosition::MISSING ||
-        run_context_.kind == TuplePosition::MISSING)
-        return;
+    const TermId context_id = context_.kind == TuplePosition::SLOT ? run_context_.id : UNBOUND;
     const auto subject = bound_value(subject_, row);
     const auto object = bound_value(object_, row);
     const bool same_variable = subject_.kind == TuplePosition::SLOT &&
@@ -288,36 +389,44 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
     if (subject) {
         for (TermId o : reach(context, path_, *subject, true))
             if (!object || *object == o)
-                pairs_.emplace_back(*subject, o);
+                found_.push_back({*subject, o, context_id});
     } else if (object && !same_variable) {
         for (TermId s : reach(context, path_, *object, false))
-            pairs_.emplace_back(s, *object);
+            found_.push_back({s, *object, context_id});
     } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE && path_.children[0].op == PathOp::TERM &&
                path_.children[0].predicate.kind == TuplePosition::CONSTANT) {
         closure(context, path_.children[0].predicate.id, same_variable);
-        return; // in order already
+        return true; // in order already
     } else {
         preload_ = true;
         const auto candidates = starts(context, path_, true);
         for (TermId s : candidates ? *candidates : all_nodes(context))
             for (TermId o : reach(context, path_, s, true))
                 if (!same_variable || s == o)
-                    pairs_.emplace_back(s, o);
+                    found_.push_back({s, o, context_id});
     }
-    std::sort(pairs_.begin(), pairs_.end()); // deterministic order
+    return false;
 }
 
 bool PathJoin::step(ExecContext&, RowBatch& out) {
     std::vector<TermId> extended(row_.size());
-    for (; next_ < pairs_.size(); ++next_) {
+    const bool binds_context = context_.kind == TuplePosition::SLOT && row_[context_.slot] == UNBOUND;
+    for (; next_ < found_.size(); ++next_) {
         if (out.size() >= BATCH_ROWS)
             return true;
         std::copy(row_.begin(), row_.end(), extended.begin());
-        const auto [s, o] = pairs_[next_];
+        const Found& found = found_[next_];
         if (subject_.kind == TuplePosition::SLOT)
-            extended[subject_.slot] = s;
+            extended[subject_.slot] = found.subject;
         if (object_.kind == TuplePosition::SLOT)
-            extended[object_.slot] = o;
+            extended[object_.slot] = found.object;
+        if (binds_context) {
+            // The context variable may also be the subject or object: (?x, p+, ?y, ?x).
+            const TermId held = extended[context_.slot];
+            if (held != UNBOUND && held != found.context)
+                continue;
+            extended[context_.slot] = found.context;
+        }
         out.push(extended.data());
     }
     return false;

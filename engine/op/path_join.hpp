@@ -6,6 +6,13 @@
 // both ends open (a transitive closure) reads the predicate's edges once into a compact
 // graph of dense node numbers and walks it from every subject, marking visits in an array
 // (`dense_closure`), instead of hashing nodes into sets.
+//
+// A context variable that the row leaves unbound walks each context on its own, as a
+// four-element tuple reads: every step of a path holds in the context bound to it. The
+// contexts walked are those that hold one of the path's predicates (every context, when a
+// zero-length path can connect a node to itself). Bounds {m,n} walk level by level and stop
+// at n steps, or once a level past m reaches no node not reached before (all later levels
+// would then reach only those), so cycles end the walk.
 
 #include "engine/op/index_join.hpp"
 #include "parser/ast.hpp"
@@ -19,12 +26,15 @@ struct PathPlan {
     parser::ast::PathOp op = parser::ast::PathOp::TERM;
     TuplePosition predicate;          // TERM: CONSTANT or MISSING
     std::vector<PathPlan> children;
+    std::uint64_t min = 0;            // REPEAT: the fewest steps
+    std::optional<std::uint64_t> max; // REPEAT: the most steps (none: no limit)
 };
 
 class PathJoin : public RowOperator {
 public:
     // `subject`, `object`: SLOT, CONSTANT, MISSING or OPEN; `context`: CONSTANT, MISSING,
-    // OPEN (any context) or the SLOT of a parameter (bound before the first tuple).
+    // OPEN (any context, a triple's reading) or a SLOT (a parameter's, or a variable's: if
+    // the row binds it, that context; else each context in turn, bound to the slot).
     PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
              TuplePosition context, std::string text, bool dense_closure = true)
         : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
@@ -49,16 +59,25 @@ private:
     // nodes are connected to themselves by a zero-length path, so that the result does
     // not depend on whether the end was bound before.
     bool is_node(ExecContext& context, TermId id) const;
-    // The pairs of `predicate`+ with both ends open, into pairs_ (only those with s = o
+    // The pairs of `predicate`+ with both ends open, into found_ (only those with s = o
     // when `same_variable`).
     void closure(ExecContext& context, TermId predicate, bool same_variable);
+    // Walks the path in one context (`run_context`: CONSTANT, or OPEN for any), adding
+    // what it connects to found_; true if found_ came out sorted.
+    bool walk(ExecContext& context, const TermId* row, TuplePosition run_context);
+    // The contexts a path with a variable context may hold in (see the header comment).
+    std::vector<TermId> contexts(ExecContext& context) const;
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
     TuplePosition run_context_; // context_, its slot read at start()
     std::string text_;
     bool dense_closure_;
-    std::vector<std::pair<TermId, TermId>> pairs_;
+    struct Found {
+        TermId subject, object, context; // context: UNBOUND unless the slot is bound here
+        auto operator<=>(const Found&) const = default;
+    };
+    std::vector<Found> found_;
     std::size_t next_ = 0;
     std::vector<TermId> row_;
     // With both ends open, each predicate's edges are read in one scan and kept here,

@@ -182,6 +182,11 @@ std::vector<std::string> unknown_name_notes(
         for (const auto& arg : e.args)
             expression(arg);
         patterns(e.block);
+        for (const auto& sub : e.subquery) {
+            patterns(sub.patterns);
+            if (sub.where)
+                expression(*sub.where);
+        }
     };
     patterns(query.patterns);
     if (query.where)

@@ -282,6 +282,14 @@ private:
         };
         const char* p = chance(2) ? "link" : PREDICATES[below(4)];
         const char* q = PREDICATES[below(4)];
+        if (chance(4)) { // bounds: {m,n}, {n}, {m,} or {,n} (read as {0,n})
+            ast::Path bounded = wrap(ast::PathOp::REPEAT, {chance(3) ? wrap(ast::PathOp::ALTERNATIVE, {step(p), step(q)})
+                                                                     : step(p)});
+            bounded.min = below(3);
+            if (!chance(4))
+                bounded.max = bounded.min + below(3);
+            return bounded;
+        }
         switch (below(8)) {
         case 0: return wrap(ast::PathOp::ONE_OR_MORE, {step(p)});
         case 1: return wrap(ast::PathOp::ZERO_OR_MORE, {step(p)});
@@ -305,6 +313,8 @@ private:
             t.predicate = path();
             if (chance(3))
                 t.context = constant(context());
+            else if (chance(2)) // each context on its own
+                t.context = variable(VARIABLES[below(5)]);
             return t;
         }
         if (chance(10))
@@ -424,7 +434,15 @@ private:
             const auto o = chance(2) ? ast::ExprOp::AND : ast::ExprOp::OR;
             return op(o, {condition(depth - 1), condition(depth - 1)});
         }
-        switch (below(10)) {
+        switch (below(15)) {
+        case 10:
+        case 11: return function_condition();
+        case 12: return in_subquery();
+        case 13: { // compared with a subquery's one value: a count, or the first of an order
+            const ast::ExprOp comparisons[] = {ast::ExprOp::EQ, ast::ExprOp::NE, ast::ExprOp::LT,
+                                               ast::ExprOp::LE, ast::ExprOp::GT, ast::ExprOp::GE};
+            return op(comparisons[below(6)], {operand(), scalar_subquery()});
+        }
         case 8: { // exists, or not exists, of a tuple or a group with a condition
             ast::Expr e;
             e.op = ast::ExprOp::EXISTS;
@@ -444,11 +462,18 @@ private:
         case 1: return call(chance(2) ? "is_number" : "is_name", {operand()});
         case 2: return op(ast::ExprOp::NOT, {condition(depth - 1)});
         case 3: return op(ast::ExprOp::IN, {operand(), operand(), operand()});
-        case 4: // arithmetic (on numbers, or a date and days) takes a variable: a constant of
-                // another kind is refused before the query runs
-            return op(ast::ExprOp::GT, {op(chance(2) ? ast::ExprOp::ADD : ast::ExprOp::SUBTRACT,
-                                           {variable_expr(VARIABLES[below(5)]), term_expr(constant(Term::integer(1)))}),
-                                        operand()});
+        case 4: { // arithmetic (on numbers, or a date and days) takes a variable: a constant of
+                  // another kind is refused before the query runs, and a value of another
+                  // kind fails the statement as it runs, so the variable is tested first (the
+                  // engine's or stops at a true left side)
+            const std::string v = VARIABLES[below(5)];
+            const auto arithmetic = std::vector<ast::ExprOp>{ast::ExprOp::ADD, ast::ExprOp::SUBTRACT,
+                                                             ast::ExprOp::MULTIPLY, ast::ExprOp::DIVIDE}[below(4)];
+            return op(ast::ExprOp::OR,
+                      {op(ast::ExprOp::NOT, {call("is_number", {variable_expr(v)})}),
+                       op(ast::ExprOp::GT, {op(arithmetic, {variable_expr(v), term_expr(constant(Term::integer(2)))}),
+                                            operand()})});
+        }
         case 5: return op(ast::ExprOp::GE, {call("year", {operand()}), term_expr(constant(Term::integer(2024)))});
         default: {
             const ast::ExprOp comparisons[] = {ast::ExprOp::EQ, ast::ExprOp::NE, ast::ExprOp::LT,
@@ -458,10 +483,125 @@ private:
         }
     }
 
+    ast::Expr string_constant(const std::vector<const char*>& choices) {
+        return term_expr(constant(Term::string(choices[below(choices.size())])));
+    }
+    ast::Expr text(ast::Expr e) { return call("str", {std::move(e)}); }
+
+    // A test built on a function of SPEC §2 (on any kind of value: a wrong kind gives
+    // nothing, on both sides).
+    ast::Expr function_condition() {
+        switch (below(11)) {
+        case 0:
+            return call(std::vector<const char*>{"contains", "starts_with", "ends_with"}[below(3)],
+                        {text(operand()), string_constant({"e", "1", "a", "http", ""})});
+        case 1: {
+            std::vector<ast::Expr> args{text(operand()), string_constant({"^e[0-3]", "a|b", "1$", "E", "^.{2}$"})};
+            if (chance(2))
+                args.push_back(string_constant({"i", "m", "im", ""}));
+            return call("matches", std::move(args));
+        }
+        case 2:
+            return op(ast::ExprOp::EQ, {call(chance(2) ? "lower" : "upper", {text(operand())}),
+                                        string_constant({"e1", "E1", "a", "A"})});
+        case 3:
+            return op(ast::ExprOp::GT, {call("length", {text(operand())}), term_expr(constant(Term::integer(2)))});
+        case 4: return op(ast::ExprOp::EQ, {call("lang", {operand()}), string_constant({"en", ""})});
+        case 5:
+            return op(ast::ExprOp::EQ, {call(std::vector<const char*>{"year", "month", "day"}[below(3)], {operand()}),
+                                        term_expr(constant(Term::integer(std::vector<std::int64_t>{2024, 11, 12, 1}[below(4)])))});
+        case 6:
+            return op(ast::ExprOp::EQ, {call("concat", {text(operand()), string_constant({"x", ""})}),
+                                        string_constant({"e1x", "ax", "a"})});
+        case 7: {
+            std::vector<ast::Expr> args{text(operand()), term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3)))))};
+            if (chance(2))
+                args.push_back(term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3))))));
+            return op(ast::ExprOp::EQ, {call("substr", std::move(args)), string_constant({"e", "e1", "1", ""})});
+        }
+        case 8: {
+            std::vector<ast::Expr> args{text(operand()), string_constant({"e", "E", "[0-9]"}), string_constant({"f", ""})};
+            if (chance(2))
+                args.push_back(string_constant({"i", ""}));
+            return op(ast::ExprOp::EQ, {call("replace", std::move(args)), string_constant({"f1", "1", "a"})});
+        }
+        case 9:
+            return op(ast::ExprOp::EQ, {call("coalesce", {variable_expr(VARIABLES[below(5)]), operand()}), operand()});
+        default:
+            return call(std::vector<const char*>{"is_string", "is_date", "is_iri", "is_name", "is_number"}[below(5)],
+                        {operand()});
+        }
+    }
+
+    // ?v in (match … return ?s), or not in: a subquery over variables of its own (it may
+    // not read the outer match's), sometimes with a second tuple, a condition or distinct.
+    ast::Expr in_subquery() {
+        ast::Query sub;
+        ast::Pattern first = tuple_pattern();
+        if (first.tuple.predicate.op != ast::PathOp::TERM || first.tuple.predicate.term.kind == ast::TermKind::VARIABLE) {
+            first.tuple.predicate = ast::Path{};
+            first.tuple.predicate.term = constant(Term::name(chance(3) ? "link" : PREDICATES[below(4)]));
+        }
+        first.tuple.subject = variable("s");
+        first.tuple.object = chance(2) ? variable("t") : constant(chance(2) ? entity() : literal());
+        if (first.tuple.context && first.tuple.context->kind == ast::TermKind::VARIABLE)
+            first.tuple.context = variable("u");
+        sub.patterns.push_back(std::move(first));
+        if (chance(4)) {
+            ast::Pattern second;
+            second.tuple.subject = variable("s");
+            second.tuple.predicate.term = constant(Term::name(PREDICATES[below(4)]));
+            second.tuple.object = variable("w");
+            sub.patterns.push_back(std::move(second));
+        }
+        if (chance(4))
+            sub.where = op(ast::ExprOp::NE, {variable_expr("s"), term_expr(constant(entity()))});
+        ast::ReturnItem item;
+        const bool object_variable = sub.patterns[0].tuple.object.kind == ast::TermKind::VARIABLE;
+        item.expr = variable_expr(object_variable && chance(2) ? "t" : "s");
+        if (chance(5))
+            item.expr = text(std::move(item.expr));
+        sub.returns.push_back(std::move(item));
+        sub.distinct = chance(3);
+        ast::Expr e;
+        e.op = chance(2) ? ast::ExprOp::IN_QUERY : ast::ExprOp::NOT_IN_QUERY;
+        e.args.push_back(chance(5) ? text(operand()) : operand());
+        e.subquery.push_back(std::move(sub));
+        return e;
+    }
+
+    // (match … return count(*)), or (match … return ?s order by ?s limit 1): one row at most.
+    ast::Expr scalar_subquery() {
+        ast::Expr in = in_subquery();
+        ast::Query sub = std::move(in.subquery.at(0));
+        if (chance(2)) {
+            ast::Expr count;
+            count.op = ast::ExprOp::AGGREGATE;
+            count.function = "count";
+            count.star = true;
+            sub.returns.at(0).expr = count;
+            sub.distinct = false;
+        } else {
+            sub.order.push_back(key(sub.returns.at(0).expr));
+            sub.limit = 1;
+        }
+        ast::Expr e;
+        e.op = ast::ExprOp::SUBQUERY;
+        e.subquery.push_back(std::move(sub));
+        return e;
+    }
+
     ast::Expr value_expression(const std::vector<std::string>& visible) {
-        switch (below(3)) {
-        case 0: return op(ast::ExprOp::ADD, {variable_expr(pick(visible)), term_expr(constant(Term::integer(1)))});
+        switch (below(5)) {
+        case 0: // arithmetic on a value of another kind fails the statement: on a length here
+            return op(ast::ExprOp::ADD, {call("length", {text(variable_expr(pick(visible)))}),
+                                         term_expr(constant(Term::integer(1)))});
         case 1: return call("str", {variable_expr(pick(visible))});
+        case 2:
+            return call(std::vector<const char*>{"lower", "upper", "lang", "year", "day"}[below(5)],
+                        {chance(2) ? text(variable_expr(pick(visible))) : variable_expr(pick(visible))});
+        case 3:
+            return call(chance(2) ? "concat" : "coalesce", {variable_expr(pick(visible)), string_constant({"-", "x"})});
         default: // return names only what the match binds
             return op(ast::ExprOp::EQ, {variable_expr(pick(visible)), chance(2) ? variable_expr(pick(visible))
                                                                                 : term_expr(constant(entity()))});

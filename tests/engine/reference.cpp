@@ -145,6 +145,34 @@ std::vector<Term> Reference::reach(const ast::Path& path, const Term& from, bool
         for (const Term& t : reach(path.children[0], from, forward, context))
             add(t);
         return out;
+    case ast::PathOp::REPEAT: {
+        // Every node k steps away, for each k from min to max, level by level. A node
+        // reachable in more than min + N steps (N nodes) is reachable in fewer, on a walk
+        // that does not repeat a node after the first min steps: min + N levels suffice.
+        std::vector<Term> nodes;
+        for (const FactTerms& fact : facts_)
+            for (const Term& node : {fact[0], fact[2]})
+                if (std::find(nodes.begin(), nodes.end(), node) == nodes.end())
+                    nodes.push_back(node);
+        std::uint64_t last = path.min + nodes.size();
+        if (path.max)
+            last = std::min(last, *path.max);
+        std::vector<Term> level;
+        if (is_node(from, context))
+            level.push_back(from);
+        for (std::uint64_t k = 0; k <= last && !level.empty(); ++k) {
+            if (k >= path.min)
+                for (const Term& t : level)
+                    add(t);
+            std::vector<Term> next;
+            for (const Term& node : level)
+                for (const Term& t : reach(path.children[0], node, forward, context))
+                    if (std::find(next.begin(), next.end(), t) == next.end())
+                        next.push_back(t);
+            level = std::move(next);
+        }
+        return out;
+    }
     case ast::PathOp::ONE_OR_MORE:
     case ast::PathOp::ZERO_OR_MORE: {
         if (path.op == ast::PathOp::ZERO_OR_MORE && is_node(from, context))
@@ -164,9 +192,24 @@ std::vector<Term> Reference::reach(const ast::Path& path, const Term& from, bool
 }
 
 std::vector<Bindings> Reference::match_path(const ast::Tuple& tuple, const Bindings& input) const {
+    // A context variable the input leaves unbound: each context on its own, bound to it.
+    if (tuple.context && tuple.context->kind == ast::TermKind::VARIABLE && !input.count(tuple.context->text)) {
+        std::vector<Term> contexts;
+        for (const FactTerms& fact : facts_)
+            if (std::find(contexts.begin(), contexts.end(), fact[3]) == contexts.end())
+                contexts.push_back(fact[3]);
+        std::vector<Bindings> out;
+        for (const Term& c : contexts) {
+            Bindings row = input;
+            row.emplace(tuple.context->text, c);
+            for (Bindings& found : match_path(tuple, row))
+                out.push_back(std::move(found));
+        }
+        return out;
+    }
     std::optional<Term> context;
     if (tuple.context && tuple.context->kind != ast::TermKind::WILDCARD)
-        context = engine::to_storage(*tuple.context, {});
+        context = bound(*tuple.context, input);
     std::vector<Bindings> out;
     const auto subject = bound(tuple.subject, input);
     const auto object = bound(tuple.object, input);
@@ -286,6 +329,21 @@ Value Reference::eval(const ast::Expr& expr, const Bindings& row, const Aggregat
         for (std::size_t i = 1; i < expr.args.size(); ++i)
             found = engine::logical_or(found, engine::compare(arg(0), arg(i), engine::Comparison::EQ));
         return engine::boolean_value(expr.op == ExprOp::IN ? found : engine::logical_not(found));
+    }
+    case ExprOp::IN_QUERY:
+    case ExprOp::NOT_IN_QUERY: {
+        // The subquery on its own (it reads nothing of `row`); membership is identity.
+        const Value needle = arg(0);
+        if (!needle)
+            return Value();
+        const ReferenceResult sub = run(expr.subquery.at(0));
+        const bool found = std::any_of(sub.rows.begin(), sub.rows.end(),
+                                       [&](const ResultRow& r) { return r.at(0) && *r.at(0) == *needle; });
+        return Term::boolean(expr.op == ExprOp::IN_QUERY ? found : !found);
+    }
+    case ExprOp::SUBQUERY: {
+        const ReferenceResult sub = run(expr.subquery.at(0));
+        return sub.rows.empty() ? Value() : sub.rows.front().at(0);
     }
     case ExprOp::ADD: return engine::arithmetic(arg(0), arg(1), engine::Arithmetic::ADD);
     case ExprOp::SUBTRACT: return engine::arithmetic(arg(0), arg(1), engine::Arithmetic::SUBTRACT);

@@ -162,7 +162,7 @@ TEST_CASE("Malformed conditions point at the dangling operator or the unclosed g
         {"match (?x, p, ?y) where (?x = 1", 1, 32, "expected ')'"},
         {"match (?x, p, ?y) where ?x in [1, 2", 1, 36, "expected ',' or ']'"},
         {"match (?x, p, ?y) where ?x in [1,", 1, 34, "expected a condition"},
-        {"match (?x, p, ?y) where ?x in", 1, 30, "expected a list such as [a, b]"},
+        {"match (?x, p, ?y) where ?x in", 1, 30, "expected a list such as [a, b] or a subquery (match …)"},
         {"match (?x, p, ?y) where year(?y", 1, 32, "expected ',' or ')'"},
     });
 }
@@ -441,8 +441,8 @@ TEST_CASE("errors point at the offending token and name what was expected in wor
         {"add (a, , c)", 1, 9, "expected a predicate"},
         {"match (?x, met, ?y) where ?x = )", 1, 32, "expected a value"},
         {"match (?x, met, ?y) where ?x * > 2", 1, 32, "expected a value"},
-        {"match (?x, met, ?y) where ?x in ?y", 1, 33, "expected a list such as [a, b]"},
-        {"match (?x, met, ?y) where ?x not in (1, 2)", 1, 37, "expected a list such as [a, b]"},
+        {"match (?x, met, ?y) where ?x in ?y", 1, 33, "expected a list such as [a, b] or a subquery (match …)"},
+        {"match (?x, met, ?y) where ?x not in (1, 2)", 1, 37, "expected a list such as [a, b] or a subquery (match …)"},
         {"match (?x, met, ?y) where contains(?y \"a\")", 1, 39, "expected ',' or ')'"},
         {"match (?a, met, ?b) return ?a, order by ?a", 1, 32, "expected a value to return"},
         {"match (?a, met, ?b) limit ten", 1, 27, "expected a non-negative integer"},

@@ -236,7 +236,12 @@ private:
             return p;
         }
         p.op = pick({PathOp::SEQUENCE, PathOp::ALTERNATIVE, PathOp::INVERSE, PathOp::ONE_OR_MORE,
-                     PathOp::ZERO_OR_MORE, PathOp::ZERO_OR_ONE});
+                     PathOp::ZERO_OR_MORE, PathOp::ZERO_OR_ONE, PathOp::REPEAT});
+        if (p.op == PathOp::REPEAT) { // {m,n}, {n}, {m,} (and {,n}, which reads as {0,n})
+            p.min = below(3);
+            if (!chance(3))
+                p.max = p.min + (chance(3) ? 0 : below(100));
+        }
         const bool binary = p.op == PathOp::SEQUENCE || p.op == PathOp::ALTERNATIVE;
         const std::size_t children = binary ? 2 + below(2) : 1;
         for (std::size_t i = 0; i < children; ++i)
@@ -458,6 +463,39 @@ private:
         q.patterns = patterns(2, variables);
         if (chance(2))
             q.where = condition(3, variables);
+        if (chance(4)) { // a subquery, over variables of its own
+            Expr in;
+            in.op = pick({ExprOp::IN_QUERY, ExprOp::NOT_IN_QUERY});
+            in.args.push_back(term_expr(variables.empty() ? value_or_parameter() : variable(*variables.begin())));
+            Query sub;
+            Pattern tuple_pattern;
+            tuple_pattern.tuple.subject = variable("sub_s");
+            tuple_pattern.tuple.predicate.term = entity();
+            tuple_pattern.tuple.object = chance(2) ? variable("sub_o") : entity();
+            sub.patterns.push_back(std::move(tuple_pattern));
+            ReturnItem item;
+            item.expr = term_expr(variable("sub_s"));
+            sub.returns.push_back(std::move(item));
+            sub.distinct = chance(2);
+            if (chance(3))
+                sub.limit = below(5);
+            in.subquery.push_back(std::move(sub));
+            if (chance(3)) { // a subquery as a value: ?x = (match … return ?sub_s)
+                Expr value;
+                value.op = ExprOp::SUBQUERY;
+                value.subquery = std::move(in.subquery);
+                in.op = ExprOp::EQ;
+                in.args.push_back(std::move(value));
+            }
+            if (q.where) {
+                Expr both;
+                both.op = ExprOp::AND;
+                both.args = {std::move(*q.where), std::move(in)};
+                q.where = std::move(both);
+            } else {
+                q.where = std::move(in);
+            }
+        }
         if (!full)
             return q;
         q.distinct = chance(4);
@@ -624,8 +662,8 @@ TEST_CASE("printing then parsing gives back the same AST for 10,000 random state
     }
     CHECK(coverage.statements.size() == 9);
     CHECK(coverage.patterns.size() == 5);
-    CHECK(coverage.paths.size() == 7);
-    CHECK(coverage.exprs.size() == 19);
+    CHECK(coverage.paths.size() == 8);
+    CHECK(coverage.exprs.size() == 22);
     CHECK(coverage.terms.size() == 13);
 }
 
