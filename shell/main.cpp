@@ -34,9 +34,10 @@ const char* const USAGE = R"(Usage:
 Opens DB (one file, created if missing; conventionally *.qdb) and runs the scripts, then
 the statements of -c; with neither, reads statements from standard input, interactively
 on a terminal. Without DB, with DB :memory: (as in sqlite3), or when the first argument
-is a .qry script, the database is temporary and removed at exit. First, unless -q, runs ~/.quarryrc (or --init FILE). The
-exit status is 0 only if every statement succeeded. sqlite3's spellings -csv -json -line
--markdown -header -noheader -cmd -init -bail -readonly are accepted.
+is a .qry script, the database is temporary and removed at exit. First, unless -q, runs
+~/.quarryrc (or --init FILE). The exit status is 0 only if every statement succeeded.
+sqlite3's spellings -csv -json -line -markdown -header -noheader -cmd -init -bail -readonly
+are accepted.
 
 Options)";
 
