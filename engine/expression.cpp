@@ -15,8 +15,7 @@ std::string slot_name(const parser::ast::Term& term) {
 }
 
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
-                              const PrefixMap& prefixes,
-                              std::vector<Expression>* aggregates) {
+                              const PrefixMap& prefixes, std::vector<Expression>* aggregates) {
     Expression out;
     out.op = expr.op;
     out.function = expr.function;
@@ -55,7 +54,8 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
             if (i >= out.args.size())
                 return nullptr;
             const Expression& arg = out.args[i];
-            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant : nullptr;
+            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant
+                                                                                  : nullptr;
         };
         const storage::Term* pattern = constant_text(1);
         const storage::Term* flags = constant_text(flags_at);
@@ -85,10 +85,8 @@ Truth evaluate_condition(const Expression& expr, const TermId* row, ExecContext&
             return Truth::TRUE;
         return logical_or(left, evaluate_condition(expr.args[1], row, context));
     }
-    case ExprOp::NOT:
-        return logical_not(evaluate_condition(expr.args[0], row, context));
-    default:
-        return truth_of(evaluate(expr, row, context));
+    case ExprOp::NOT: return logical_not(evaluate_condition(expr.args[0], row, context));
+    default: return truth_of(evaluate(expr, row, context));
     }
 }
 
@@ -109,10 +107,11 @@ Comparison comparison_of(ExprOp op) {
 
 Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
                const std::vector<Value>* aggregate_values) {
-    auto arg = [&](std::size_t i) { return evaluate(expr.args[i], row, context, aggregate_values); };
+    auto arg = [&](std::size_t i) {
+        return evaluate(expr.args[i], row, context, aggregate_values);
+    };
     switch (expr.op) {
-    case ExprOp::TERM:
-        return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
+    case ExprOp::TERM: return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
     case ExprOp::AND:
     case ExprOp::OR:
     case ExprOp::NOT:
@@ -125,15 +124,13 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
             const Truth b = truth_of(arg(1));
             return boolean_value(expr.op == ExprOp::AND ? logical_and(a, b) : logical_or(a, b));
         }
-    case ExprOp::NEGATE:
-        return negate(arg(0));
+    case ExprOp::NEGATE: return negate(arg(0));
     case ExprOp::EQ:
     case ExprOp::NE:
     case ExprOp::LT:
     case ExprOp::LE:
     case ExprOp::GT:
-    case ExprOp::GE:
-        return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
+    case ExprOp::GE: return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
     case ExprOp::IN:
     case ExprOp::NOT_IN: {
         const Value needle = arg(0);
@@ -142,14 +139,10 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
             found = logical_or(found, compare(needle, arg(i), Comparison::EQ));
         return boolean_value(expr.op == ExprOp::IN ? found : logical_not(found));
     }
-    case ExprOp::ADD:
-        return arithmetic(arg(0), arg(1), Arithmetic::ADD);
-    case ExprOp::SUBTRACT:
-        return arithmetic(arg(0), arg(1), Arithmetic::SUBTRACT);
-    case ExprOp::MULTIPLY:
-        return arithmetic(arg(0), arg(1), Arithmetic::MULTIPLY);
-    case ExprOp::DIVIDE:
-        return arithmetic(arg(0), arg(1), Arithmetic::DIVIDE);
+    case ExprOp::ADD: return arithmetic(arg(0), arg(1), Arithmetic::ADD);
+    case ExprOp::SUBTRACT: return arithmetic(arg(0), arg(1), Arithmetic::SUBTRACT);
+    case ExprOp::MULTIPLY: return arithmetic(arg(0), arg(1), Arithmetic::MULTIPLY);
+    case ExprOp::DIVIDE: return arithmetic(arg(0), arg(1), Arithmetic::DIVIDE);
     case ExprOp::CALL: {
         if (expr.function == "bound")
             return storage::Term::boolean(row[expr.args[0].slot] != UNBOUND);
@@ -166,17 +159,19 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         return (*aggregate_values)[expr.aggregate_index];
     case ExprOp::EXISTS: {
         QUARRY_ASSERT(expr.block, "exists evaluated before it was planned");
-        expr.block->reset(row);
+        OperatorState& state = context.block_state(*expr.block);
+        expr.block->reset(state, row);
         RowBatch batch;
         batch.width = expr.block_width;
-        return storage::Term::boolean(expr.block->next(context, batch) && !batch.empty());
+        return storage::Term::boolean(expr.block->next(context, state, batch) && !batch.empty());
     }
     }
     return std::nullopt;
 }
 
 bool contains_exists(const Expression& expr) {
-    return expr.op == ExprOp::EXISTS || std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
+    return expr.op == ExprOp::EXISTS ||
+           std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
 }
 
 void collect_blocks(const Expression& expr, std::vector<const Operator*>& out) {
