@@ -43,6 +43,7 @@ HashAggregate::HashAggregate(OperatorPtr child, std::size_t input_width,
 StatePtr HashAggregate::make_state() const {
     auto state = std::make_unique<State>(keys_.size());
     state->seen.resize(aggregates_.size());
+    state->distinct_counts.resize(aggregates_.size());
     return with_input(std::move(state), *child_);
 }
 
@@ -54,6 +55,7 @@ void HashAggregate::reset(OperatorState& base, const TermId* input) const {
     state.counts.clear();
     state.running.clear();
     state.seen.assign(aggregates_.size(), PairSet());
+    state.distinct_counts.assign(aggregates_.size(), DistinctCounter());
     state.input.clear();
     state.consumed = false;
     state.emitted = 0;
@@ -95,6 +97,10 @@ void HashAggregate::accumulate(ExecContext& context, State& state, std::size_t r
                                           : 0;
             }
             arguments[row_idx] = id;
+        }
+        if (aggregate.kind == Kind::COUNT && aggregate.distinct) { // counted at the end
+            state.distinct_counts[a].add_batch(group_of.data(), arguments.data(), rows);
+            continue;
         }
         if (aggregate.distinct) {
             first_seen.resize(rows);
@@ -185,6 +191,9 @@ void HashAggregate::consume(ExecContext& context, State& state) const {
         state.counts.resize(aggregates_.size());
         state.running.resize(values_);
     }
+    for (std::size_t a = 0; a < aggregates_.size(); ++a)
+        if (plan_[a].kind == Kind::COUNT && plan_[a].distinct)
+            state.distinct_counts[a].count(state.counts.data(), aggregates_.size(), a);
 }
 
 bool HashAggregate::produce(ExecContext& context, OperatorState& base, RowBatch& out) const {

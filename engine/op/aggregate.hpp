@@ -55,6 +55,7 @@ private:
         std::vector<std::uint64_t> counts; // group * aggregates + aggregate
         std::vector<Running> running;      // group * values_ + value
         std::vector<PairSet> seen; // per aggregate: the (group, id) pairs a distinct one has seen
+        std::vector<DistinctCounter> distinct_counts; // per aggregate: count(distinct)'s pairs
         RowBatch input;
         std::vector<TermId> keys_of_batch; // the input batch's key ids, row after row
         std::vector<std::size_t> group_of; // the group of each row of the batch
