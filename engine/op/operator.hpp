@@ -18,6 +18,8 @@
 
 #include "engine/exec_context.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,8 +30,9 @@ namespace quarry::engine {
 // The run state of one operator; operators derive their own.
 struct OperatorState {
     virtual ~OperatorState() = default;
-    // The states of the operator's inputs, as Operator::inputs() lists them.
-    std::vector<std::unique_ptr<OperatorState>> inputs;
+    // The states of the operator's inputs, as Operator::inputs() lists them (most have one
+    // or two: kept inline, which spares a point query's run an allocation per operator).
+    boost::container::small_vector<std::unique_ptr<OperatorState>, 2> inputs;
     // Measured by explain analyze (ExecContext::timed): rows produced and time spent
     // (children included).
     std::uint64_t rows_out = 0;
