@@ -26,12 +26,10 @@ namespace quarry::engine {
 class LeapfrogJoin : public RowOperator {
 public:
     // `variables`: the join's free variables (slots) in binding order.
-    LeapfrogJoin(OperatorPtr child, std::vector<TuplePlan> tuples,
-                 std::vector<std::size_t> variables, std::string text,
-                 bool hashed_first_level = true)
-        : RowOperator(std::move(child)), tuples_(std::move(tuples)),
-          variables_(std::move(variables)), text_(std::move(text)),
-          hashed_first_level_(hashed_first_level) {}
+    LeapfrogJoin(OperatorPtr child, std::vector<TuplePlan> tuples, std::vector<std::size_t> variables,
+                 std::string text, bool hashed_first_level = true)
+        : RowOperator(std::move(child)), tuples_(std::move(tuples)), variables_(std::move(variables)),
+          text_(std::move(text)), hashed_first_level_(hashed_first_level) {}
     std::string describe() const override { return "LeapfrogJoin (worst-case optimal) " + text_; }
 
 private:

@@ -17,7 +17,7 @@ namespace quarry::engine {
 
 struct PathPlan {
     parser::ast::PathOp op = parser::ast::PathOp::TERM;
-    TuplePosition predicate; // TERM: CONSTANT or MISSING
+    TuplePosition predicate;          // TERM: CONSTANT or MISSING
     std::vector<PathPlan> children;
 };
 
@@ -27,42 +27,18 @@ public:
     // OPEN (any context) or the SLOT of a parameter (bound before the first tuple).
     PathJoin(OperatorPtr child, PathPlan path, TuplePosition subject, TuplePosition object,
              TuplePosition context, std::string text, bool dense_closure = true)
-        : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject), object_(object),
-          context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
+        : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
+          object_(object), context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
     std::string describe() const override { return "PathJoin " + text_; }
-
-private:
-    using NodeSet = std::unordered_set<TermId>;
-    // With both ends open, each predicate's edges are read in one scan and kept here,
-    // keyed by (predicate, direction), instead of a seek per node visited.
-    struct AdjacencyKey {
-        TermId predicate;
-        bool forward;
-        bool operator==(const AdjacencyKey&) const = default;
-    };
-    struct AdjacencyHash {
-        std::size_t operator()(const AdjacencyKey& key) const noexcept {
-            return std::hash<TermId>()(key.predicate) ^ static_cast<std::size_t>(key.forward);
-        }
-    };
-    using Adjacency = std::unordered_map<TermId, std::vector<TermId>>;
-
-public:
-    struct State : RowOperator::State {
-        TuplePosition run_context; // context_, its slot read at start()
-        std::vector<std::pair<TermId, TermId>> pairs;
-        std::size_t next = 0;
-        std::vector<TermId> row;
-        bool preload = false;
-        std::unordered_map<AdjacencyKey, Adjacency, AdjacencyHash> adjacency;
-    };
     StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+    struct State;
 
 protected:
     void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
     bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 
 private:
+    using NodeSet = std::unordered_set<TermId>;
     // Nodes reachable from `from` along `path` (against it when !forward).
     NodeSet reach(ExecContext& context, State& state, const PathPlan& path, TermId from,
                   bool forward) const;
@@ -80,13 +56,36 @@ private:
     // The pairs of `predicate`+ with both ends open, into the state's pairs (only those
     // with s = o when `same_variable`).
     void closure(ExecContext& context, State& state, TermId predicate, bool same_variable) const;
-    const Adjacency& adjacency(ExecContext& context, State& state, TermId predicate,
-                               bool forward) const;
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
     std::string text_;
     bool dense_closure_;
+    // With both ends open, each predicate's edges are read in one scan and kept here,
+    // keyed by (predicate, direction), instead of a seek per node visited.
+    struct AdjacencyKey {
+        TermId predicate;
+        bool forward;
+        bool operator==(const AdjacencyKey&) const = default;
+    };
+    struct AdjacencyHash {
+        std::size_t operator()(const AdjacencyKey& key) const noexcept {
+            return std::hash<TermId>()(key.predicate) ^ static_cast<std::size_t>(key.forward);
+        }
+    };
+    using Adjacency = std::unordered_map<TermId, std::vector<TermId>>;
+    const Adjacency& adjacency(ExecContext& context, State& state, TermId predicate,
+                               bool forward) const;
+
+public:
+    struct State : RowOperator::State {
+        TuplePosition run_context; // context_, its slot read at start()
+        std::vector<std::pair<TermId, TermId>> pairs;
+        std::size_t next = 0;
+        std::vector<TermId> row;
+        bool preload = false;
+        std::unordered_map<AdjacencyKey, Adjacency, AdjacencyHash> adjacency;
+    };
 };
 
 } // namespace quarry::engine
