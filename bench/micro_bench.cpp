@@ -1,7 +1,7 @@
 // Micro-benchmarks of the C++ API (Google Benchmark): point queries (parsed each time, and
 // prepared), a full scan, the result stage's operators alone and in queries (distinct,
-// grouping, top-N), dictionary look-ups and batched adds, on a news-like graph of about 200k facts over 20k
-// people. Not part of ctest: run by hand; any Google Benchmark flag works, e.g.
+// grouping, top-N), dictionary look-ups and batched adds, on a news-like graph of about 200k facts
+// over 20k people. Not part of ctest: run by hand; any Google Benchmark flag works, e.g.
 //
 //   quarry-micro-bench --benchmark_filter=Add --benchmark_min_time=2
 //
@@ -11,16 +11,17 @@
 // lives in one temporary directory, removed at exit.
 
 #include "engine/internals.hpp"
-#include "quarry/database.hpp"
 #include "engine/op/aggregate.hpp"
 #include "engine/op/distinct.hpp"
 #include "engine/op/order.hpp"
+#include "quarry/database.hpp"
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fmt/format.h>
 #include <memory>
 #include <random>
 #include <string>
@@ -321,21 +322,28 @@ constexpr std::size_t STAGE_ROWS = 1 << 20;
 class Replay : public quarry::engine::Operator {
 public:
     explicit Replay(const std::vector<quarry::engine::RowBatch>& batches) : batches_(batches) {}
-    void reset(const quarry::engine::TermId*) override { next_ = 0; }
+    struct State : quarry::engine::OperatorState {
+        std::size_t next = 0;
+    };
+    quarry::engine::StatePtr make_state() const override { return std::make_unique<State>(); }
+    void reset(quarry::engine::OperatorState& state, const quarry::engine::TermId*) const override {
+        static_cast<State&>(state).next = 0;
+    }
     std::string describe() const override { return "Replay"; }
     std::vector<const Operator*> inputs() const override { return {}; }
 
 protected:
-    bool produce(quarry::engine::ExecContext&, quarry::engine::RowBatch& out) override {
-        if (next_ >= batches_.size())
+    bool produce(quarry::engine::ExecContext&, quarry::engine::OperatorState& base,
+                 quarry::engine::RowBatch& out) const override {
+        State& state = static_cast<State&>(base);
+        if (state.next >= batches_.size())
             return false;
-        out.ids = batches_[next_++].ids;
+        out.ids = batches_[state.next++].ids;
         return true;
     }
 
 private:
     const std::vector<quarry::engine::RowBatch>& batches_;
-    std::size_t next_ = 0;
 };
 
 // Rows (value, other): `distinct` values in the first column, inline integers (ids only),
@@ -354,17 +362,19 @@ std::vector<quarry::engine::RowBatch> stage_input(std::size_t distinct) {
     return batches;
 }
 
-// Runs `op` to the end in a context on an empty store; returns the rows it gave.
-std::int64_t drain(quarry::engine::Operator& op, std::size_t width) {
+// Runs `op` to the end (a run of its own) in a context on an empty store; returns the rows
+// it gave.
+std::int64_t drain(const quarry::engine::Operator& op, std::size_t width) {
     static quarry::storage::Store store(scratch_dir().path() / "stage.qdb");
     static const std::atomic<bool> cancelled{false};
     auto txn = store.begin_read();
     quarry::engine::ExecContext context(store, txn, cancelled);
     const std::vector<quarry::engine::TermId> input(width, quarry::engine::UNBOUND);
-    op.reset(input.data());
+    const quarry::engine::StatePtr state = op.make_state();
+    op.reset(*state, input.data());
     quarry::engine::RowBatch out{width, {}};
     std::int64_t rows = 0;
-    while (op.next(context, out))
+    while (op.next(context, *state, out))
         rows += static_cast<std::int64_t>(out.size());
     return rows;
 }
@@ -404,7 +414,8 @@ void BM_StageGroupCount(benchmark::State& state) {
     std::vector<Expression> aggregates{count_star};
     if (with_distinct)
         aggregates.push_back(count_distinct);
-    quarry::engine::HashAggregate op(std::make_unique<Replay>(batches), 2, {slot_expression(0)}, aggregates, "");
+    quarry::engine::HashAggregate op(std::make_unique<Replay>(batches), 2, {slot_expression(0)},
+                                     aggregates, "");
     std::int64_t rows_out = 0;
     for (auto _ : state)
         rows_out = drain(op, op.output_width());
@@ -439,10 +450,18 @@ void query_rows(benchmark::State& state, const char* text) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * PEOPLE * MEETINGS));
     state.counters["rows out"] = static_cast<double>(rows_seen);
 }
-void BM_QueryScanMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return ?o"); }
-void BM_QueryDistinctMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return distinct ?o"); }
-void BM_QueryGroupMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return ?o, count(*)"); }
-void BM_QueryCountMet(benchmark::State& state) { query_rows(state, "match (?s, met, ?o) return count(distinct ?o)"); }
+void BM_QueryScanMet(benchmark::State& state) {
+    query_rows(state, "match (?s, met, ?o) return ?o");
+}
+void BM_QueryDistinctMet(benchmark::State& state) {
+    query_rows(state, "match (?s, met, ?o) return distinct ?o");
+}
+void BM_QueryGroupMet(benchmark::State& state) {
+    query_rows(state, "match (?s, met, ?o) return ?o, count(*)");
+}
+void BM_QueryCountMet(benchmark::State& state) {
+    query_rows(state, "match (?s, met, ?o) return count(distinct ?o)");
+}
 BENCHMARK(BM_QueryScanMet)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QueryDistinctMet)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QueryGroupMet)->Unit(benchmark::kMillisecond);

@@ -355,8 +355,12 @@ struct PreparedQuery::Impl {
     const ast::Query* query = nullptr;
     std::vector<const ast::Term*> parameters;
     std::vector<std::string> names;
-    std::unique_ptr<QueryPlan> plan;
-    std::optional<std::uint64_t> snapshot; // the read snapshot `plan` was made in, if any
+    // The plan of the read snapshot `snapshot`, if any: runs on that snapshot share it, each
+    // with a context and operator state of its own.
+    std::shared_ptr<const QueryPlan> plan;
+    std::optional<std::uint64_t> snapshot;
+    std::shared_ptr<engine::RunSpares> spares; // what runs of `plan` leave for the next
+    std::vector<TermId> inputs;                // a run's, kept to spare an allocation
 };
 
 std::unique_ptr<PreparedQuery> Database::prepare(const std::string& text) {
@@ -387,37 +391,55 @@ std::unique_ptr<Rows> PreparedQuery::run(const std::vector<Term>& values) {
     return located(q.script, *q.query, [&] {
         const engine::PlannerOptions options = session.planner_options();
         std::shared_ptr<storage::lmdb::ReadTxn> txn; // the rows keep it, not this query
+        std::unique_ptr<engine::ExecContext> context;
+        engine::StatePtr state;
+        std::shared_ptr<engine::RunSpares> spares;
         if (session.in_transaction()) {
             // Every run plans in the open transaction, whose writes and rollbacks change
             // what is stored between runs.
             const storage::lmdb::Txn& open = session.transaction_txn();
-            q.plan = engine::plan_query(session.store(), open, nullptr, *q.query,
-                                        engine::load_prefixes(session.store(), open),
-                                        session.cancelled(), options, nullptr, q.parameters);
+            context =
+                std::make_unique<engine::ExecContext>(session.store(), open, session.cancelled());
+            q.plan =
+                engine::plan_query(*context, *q.query, engine::load_prefixes(session.store(), open),
+                                   options, q.parameters);
             q.snapshot.reset();
         } else {
             Session::Read read = session.read(false);
             txn = std::move(read.own);
             const std::uint64_t snapshot = mdb_txn_id(txn->handle());
-            if (q.plan && snapshot == q.snapshot) {
-                // The same snapshot as the plan's: everything it read at planning holds.
-                q.plan->context->rebind(*txn);
+            // On the plan's snapshot, everything it read at planning holds: the run takes
+            // the context and state an earlier run left, if it left them.
+            std::optional<engine::RunSpares::Spare> spare;
+            if (q.plan && snapshot == q.snapshot)
+                spare = q.spares->take();
+            if (spare) {
+                context = std::move(spare->context);
+                context->rebind(*txn);
+                state = std::move(spare->state);
             } else {
-                q.plan = engine::plan_query(session.store(), *txn, nullptr, *q.query,
-                                            engine::load_prefixes(session.store(), *txn),
-                                            session.cancelled(), options, read.terms, q.parameters);
-                q.snapshot = snapshot;
+                context = std::make_unique<engine::ExecContext>(session.store(), *txn,
+                                                                session.cancelled(), read.terms);
             }
+            if (!q.plan || snapshot != q.snapshot) {
+                q.plan = engine::plan_query(*context, *q.query,
+                                            engine::load_prefixes(session.store(), *txn), options,
+                                            q.parameters);
+                q.snapshot = snapshot;
+                q.spares = std::make_shared<engine::RunSpares>();
+            }
+            spares = q.spares;
         }
-        engine::ExecContext& context = *q.plan->context;
-        q.plan->inputs.assign(q.plan->width, UNBOUND);
+        std::vector<TermId>& inputs = q.inputs;
+        inputs.assign(q.plan->width, UNBOUND);
         for (std::size_t i = 0; i < values.size(); ++i) {
-            const auto id = context.find(values[i]);
-            q.plan->inputs[i] = id ? *id : context.unstored_id(values[i]);
+            const auto id = context->find(values[i]);
+            inputs[i] = id ? *id : context->unstored_id(values[i]);
         }
-        // The rows may not outlive this query (they run its plan), nor so its script.
+        // The rows may not outlive this query, whose script their errors point into.
         return with_positions(
-            engine::make_query_rows(*q.plan, std::move(txn)),
+            std::make_unique<engine::QueryRun>(q.plan, std::move(context), std::move(txn), inputs,
+                                               std::move(state), std::move(spares)),
             std::shared_ptr<const parser::ParsedStatements>(std::shared_ptr<void>(), &q.script),
             *q.query);
     });

@@ -1,5 +1,7 @@
 #include "engine/exec_context.hpp"
 
+#include "engine/op/operator.hpp"
+
 #include <bit>
 
 namespace quarry::engine {
@@ -43,6 +45,26 @@ void TermCache::clear() {
     slots_.clear();
     shift_ = 64;
     terms_.clear();
+}
+
+ExecContext::ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
+                         const std::atomic<bool>& cancelled, TermCache* shared)
+    : store_(store), txn_(&txn), cancelled_(cancelled),
+      own_terms_(shared ? nullptr : std::make_unique<TermCache>()),
+      terms_(shared ? *shared : *own_terms_) {}
+
+ExecContext::~ExecContext() = default;
+
+OperatorState& ExecContext::block_state(const Operator& block) {
+    auto& state = blocks_[&block];
+    if (!state)
+        state = block.make_state();
+    return *state;
+}
+
+const OperatorState* ExecContext::find_block_state(const Operator& block) const {
+    const auto found = blocks_.find(&block);
+    return found == blocks_.end() ? nullptr : found->second.get();
 }
 
 TermId ExecContext::intern(const Value& value) {

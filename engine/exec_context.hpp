@@ -1,7 +1,8 @@
 #pragma once
 
 // What a running statement needs: the store, its transaction, a cache of decoded terms,
-// the cancellation flag, and the row layout (one slot per variable).
+// the cancellation flag, and the row layout (one slot per variable). One ExecContext per
+// run: a plan run twice at once runs in two contexts.
 
 #include "engine/value.hpp"
 #include "storage/store.hpp"
@@ -12,11 +13,16 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace quarry::engine {
 
 using storage::TermId;
+
+class Operator;
+struct OperatorState;
+struct Subquery;
 
 // A slot holds no term.
 constexpr TermId UNBOUND = ~TermId{0};
@@ -71,20 +77,43 @@ public:
     // only (not inside a write transaction, whose new ids a rollback can hand out again).
     // It must not be emptied while the statement runs.
     ExecContext(const storage::Store& store, const storage::lmdb::Txn& txn,
-                const std::atomic<bool>& cancelled, TermCache* shared = nullptr)
-        : store_(store), txn_(&txn), cancelled_(cancelled),
-          own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
+                const std::atomic<bool>& cancelled, TermCache* shared = nullptr);
+
+    ~ExecContext();
 
     const storage::Store& store() const { return store_; }
     const storage::lmdb::Txn& txn() const { return *txn_; }
-    // Moves to another transaction on the same snapshot (a prepared query's next run);
-    // forgets the unstored values and the time of now().
+
+    // Moves to another transaction on the same snapshot (a prepared query's next run, in
+    // the context of its last); forgets the unstored values and the time of now().
     void rebind(const storage::lmdb::Txn& txn) {
         txn_ = &txn;
         now_.reset();
         unstored_.clear();
         computed_.clear();
+        subqueries_.clear();
     }
+
+    // explain analyze: operators measure their time (Operator::next).
+    bool timed() const { return timed_; }
+    void set_timed(bool timed) { timed_ = timed; }
+
+    // The run state of the block of an `exists` (made on first use): the block runs with
+    // each row its condition is evaluated on, inside whichever operator evaluates it.
+    OperatorState& block_state(const Operator& block);
+    // The block's state if it ran (for explain analyze), else null.
+    const OperatorState* find_block_state(const Operator& block) const;
+
+    // What a subquery (`in (match …)`, or one used as a value) gave in this run, filled by
+    // its first use (expression.cpp): the plan is shared by runs, its values are the run's.
+    struct SubqueryValues {
+        bool ran = false;
+        std::unordered_set<TermId> ids;        // the values a fact holds (and inline ones)
+        std::unordered_set<std::string> other; // values no fact holds (computed), as text
+        std::size_t rows = 0;                  // how many rows it gave
+        Value first;                           // its first row's value (unbound: no row)
+    };
+    SubqueryValues& subquery_values(const Subquery& subquery) { return subqueries_[&subquery]; }
 
     // An id for a value that is not stored (a parameter's): no fact has it, so it matches
     // nothing, and term() gives the value back. Valid for this statement.
@@ -133,11 +162,15 @@ private:
     const storage::Store& store_;
     const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
-    std::deque<storage::Term> unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
+    std::deque<storage::Term>
+        unstored_; // unstored_id(): payload - 1 (a deque: term() references stay valid)
     std::unordered_map<std::string, TermId> computed_; // intern(): canonical encoding → id
-    std::unique_ptr<TermCache> own_terms_; // only without a shared one
+    std::unique_ptr<TermCache> own_terms_;             // only without a shared one
     std::optional<storage::Term> now_;
     TermCache& terms_;
+    bool timed_ = false;
+    std::unordered_map<const Operator*, std::unique_ptr<OperatorState>> blocks_; // block_state()
+    std::unordered_map<const Subquery*, SubqueryValues> subqueries_; // subquery_values()
 };
 
 } // namespace quarry::engine

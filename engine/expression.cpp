@@ -19,8 +19,7 @@ std::string slot_name(const parser::ast::Term& term) {
 }
 
 Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
-                              const PrefixMap& prefixes,
-                              std::vector<Expression>* aggregates) {
+                              const PrefixMap& prefixes, std::vector<Expression>* aggregates) {
     Expression out;
     out.op = expr.op;
     out.position = expr;
@@ -62,7 +61,8 @@ Expression compile_expression(const parser::ast::Expr& expr, SlotMap& slots,
             if (i >= out.args.size())
                 return nullptr;
             const Expression& arg = out.args[i];
-            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant : nullptr;
+            return arg.op == ExprOp::TERM && arg.slot == SIZE_MAX && arg.constant ? &*arg.constant
+                                                                                  : nullptr;
         };
         const storage::Term* pattern = constant_text(1);
         const storage::Term* flags = constant_text(flags_at);
@@ -132,15 +132,10 @@ Comparison comparison_of(ExprOp op) {
 } // namespace
 
 struct Subquery {
-    std::unique_ptr<QueryPlan> plan;
-    bool ran = false;
-    std::unordered_set<TermId> ids;        // the values a fact holds (and inline ones), by id
-    std::unordered_set<std::string> other; // values no fact holds (computed), by their text
-    std::size_t rows = 0;                  // how many rows it gave
-    Value first;                           // the value of its first row (as a value: SUBQUERY)
+    std::shared_ptr<const QueryPlan> plan; // its values are each run's (ExecContext)
 };
 
-std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan) {
+std::shared_ptr<Subquery> make_subquery(std::shared_ptr<const QueryPlan> plan) {
     auto subquery = std::make_shared<Subquery>();
     subquery->plan = std::move(plan);
     return subquery;
@@ -148,72 +143,73 @@ std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan) {
 
 namespace {
 
-const Operator* subquery_root(const Subquery& subquery) {
-    return subquery.plan->root.get();
-}
+const Operator* subquery_root(const Subquery& subquery) { return subquery.plan->root.get(); }
 
-bool is_unstored(TermId id) {
-    return storage::id_tag(id) == storage::IdTag::SPECIAL && id != 0;
-}
+bool is_unstored(TermId id) { return storage::id_tag(id) == storage::IdTag::SPECIAL && id != 0; }
 
-// Runs the subquery (once) and keeps the values of its one column.
-void run_subquery(Subquery& subquery, ExecContext& outer) {
-    QueryPlan& plan = *subquery.plan;
-    ExecContext& context = *plan.context;
+// The values of the subquery's one column in this run: it runs at the first use, in the
+// statement's context (its state kept with the exists blocks', for explain analyze).
+ExecContext::SubqueryValues& subquery_values(const Subquery& subquery, ExecContext& context) {
+    ExecContext::SubqueryValues& values = context.subquery_values(subquery);
+    if (values.ran)
+        return values;
+    const QueryPlan& plan = *subquery.plan;
+    OperatorState& state = context.block_state(*plan.root);
     const std::vector<TermId> unbound(plan.width, UNBOUND);
-    plan.root->reset(unbound.data());
+    plan.root->reset(state, unbound.data());
     RowBatch batch;
     batch.width = plan.output_width;
-    while (plan.root->next(context, batch)) {
-        outer.check_cancelled();
+    while (plan.root->next(context, state, batch)) {
+        context.check_cancelled();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const TermId id = batch.row(i)[0];
-            if (subquery.rows++ == 0)
-                subquery.first = context.value(id);
+            if (values.rows++ == 0)
+                values.first = context.value(id);
             if (id == UNBOUND)
                 continue; // an empty cell is no value: nothing is in the set for it
             if (!is_unstored(id)) {
-                subquery.ids.insert(id);
+                values.ids.insert(id);
                 continue;
             }
             const storage::Term& term = context.term(id);
             if (const auto stored = context.find(term))
-                subquery.ids.insert(*stored);
+                values.ids.insert(*stored);
             else
-                subquery.other.insert(format_term(term));
+                values.other.insert(format_term(term));
         }
         batch.clear();
     }
-    subquery.ran = true;
+    values.ran = true;
+    return values;
 }
 
 // Whether the needle's value is one of the subquery's (ERROR if it is unbound).
-Truth in_subquery(Subquery& subquery, const Expression& needle, const TermId* row,
+Truth in_subquery(const Subquery& subquery, const Expression& needle, const TermId* row,
                   ExecContext& context, const std::vector<Value>* aggregate_values) {
-    if (!subquery.ran)
-        run_subquery(subquery, context);
+    const ExecContext::SubqueryValues& values = subquery_values(subquery, context);
     // A variable's id is looked up as it is: no decoding, no allocation.
     if (needle.op == ExprOp::TERM && needle.slot != SIZE_MAX && !is_unstored(row[needle.slot])) {
         if (row[needle.slot] == UNBOUND)
             return Truth::ERROR;
-        return subquery.ids.count(row[needle.slot]) ? Truth::TRUE : Truth::FALSE;
+        return values.ids.count(row[needle.slot]) ? Truth::TRUE : Truth::FALSE;
     }
     const Value value = evaluate(needle, row, context, aggregate_values);
     if (!value)
         return Truth::ERROR;
     if (const auto id = context.find(*value))
-        return subquery.ids.count(*id) ? Truth::TRUE : Truth::FALSE;
-    return subquery.other.count(format_term(*value)) ? Truth::TRUE : Truth::FALSE;
+        return values.ids.count(*id) ? Truth::TRUE : Truth::FALSE;
+    return values.other.count(format_term(*value)) ? Truth::TRUE : Truth::FALSE;
 }
 
 } // namespace
 
 Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
                const std::vector<Value>* aggregate_values) {
-    auto arg = [&](std::size_t i) { return evaluate(expr.args[i], row, context, aggregate_values); };
+    auto arg = [&](std::size_t i) {
+        return evaluate(expr.args[i], row, context, aggregate_values);
+    };
     switch (expr.op) {
-    case ExprOp::TERM:
-        return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
+    case ExprOp::TERM: return expr.slot == SIZE_MAX ? expr.constant : context.value(row[expr.slot]);
     case ExprOp::AND:
     case ExprOp::OR:
     case ExprOp::NOT:
@@ -240,8 +236,7 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
     case ExprOp::LT:
     case ExprOp::LE:
     case ExprOp::GT:
-    case ExprOp::GE:
-        return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
+    case ExprOp::GE: return boolean_value(compare(arg(0), arg(1), comparison_of(expr.op)));
     case ExprOp::IN:
     case ExprOp::NOT_IN: {
         const Value needle = arg(0);
@@ -274,15 +269,13 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
     }
     case ExprOp::SUBQUERY: {
         QUARRY_ASSERT(expr.subquery, "a subquery evaluated before it was planned");
-        Subquery& subquery = *expr.subquery;
-        if (!subquery.ran)
-            run_subquery(subquery, context);
-        if (subquery.rows > 1)
+        const ExecContext::SubqueryValues& values = subquery_values(*expr.subquery, context);
+        if (values.rows > 1)
             throw QueryError(fmt::format("a subquery used as a value gave {} rows: it must give one at most "
                                          "(return an aggregate, or add limit 1)",
-                                         subquery.rows),
+                                         values.rows),
                              &expr.position);
-        return subquery.first; // unbound when it gave no row
+        return values.first; // unbound when it gave no row
     }
     case ExprOp::CALL: {
         if (expr.function == "bound")
@@ -327,17 +320,19 @@ Value evaluate(const Expression& expr, const TermId* row, ExecContext& context,
         return (*aggregate_values)[expr.aggregate_index];
     case ExprOp::EXISTS: {
         QUARRY_ASSERT(expr.block, "exists evaluated before it was planned");
-        expr.block->reset(row);
+        OperatorState& state = context.block_state(*expr.block);
+        expr.block->reset(state, row);
         RowBatch batch;
         batch.width = expr.block_width;
-        return storage::Term::boolean(expr.block->next(context, batch) && !batch.empty());
+        return storage::Term::boolean(expr.block->next(context, state, batch) && !batch.empty());
     }
     }
     return std::nullopt;
 }
 
 bool contains_exists(const Expression& expr) {
-    return expr.op == ExprOp::EXISTS || std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
+    return expr.op == ExprOp::EXISTS ||
+           std::any_of(expr.args.begin(), expr.args.end(), contains_exists);
 }
 
 void collect_blocks(const Expression& expr, std::vector<const Operator*>& out) {

@@ -47,7 +47,7 @@ struct Expression {
     std::shared_ptr<Operator> block;
     std::size_t block_width = 0;
     // IN_QUERY, NOT_IN_QUERY, SUBQUERY: the subquery as parsed (for the planner, as
-    // block_ast), then its plan and, once it has run, its values.
+    // block_ast), then its plan (its values are each run's: ExecContext::subquery_values).
     const parser::ast::Query* query_ast = nullptr;
     std::shared_ptr<Subquery> subquery;
 };
@@ -55,7 +55,7 @@ struct Expression {
 // A subquery of `in (match …)`, or one used as a value, planned for a statement:
 // uncorrelated (it reads no variable of the rows around it), it runs once, at the first row
 // that asks, and keeps its values hashed by term id (and its first value, and how many).
-std::shared_ptr<Subquery> make_subquery(std::unique_ptr<QueryPlan> plan);
+std::shared_ptr<Subquery> make_subquery(std::shared_ptr<const QueryPlan> plan);
 
 // Compiles `expr`; variables get slots in `slots` (new ones are added). Aggregates are
 // numbered in `aggregates` (each compiled, in order; null: aggregates are an error).

@@ -370,9 +370,7 @@ void Planner::plan_exists(Expression& expr, const std::set<std::size_t>& bound) 
     }
     if (expr.query_ast) {
         // Uncorrelated: planned on its own (its own slots), in the same transaction.
-        expr.subquery =
-            make_subquery(plan_query(context_.store(), context_.txn(), nullptr, *expr.query_ast,
-                                     prefixes_, context_.cancelled(), options_));
+        expr.subquery = make_subquery(plan_query(context_, *expr.query_ast, prefixes_, options_));
         expr.query_ast = nullptr;
     }
     for (Expression& arg : expr.args)

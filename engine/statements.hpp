@@ -56,13 +56,12 @@ std::string format_name(const parser::ast::Statement& statement, const std::file
 // The public kind of a parsed statement's kind.
 StatementKind public_kind(parser::ast::StatementKind kind);
 
-// Plans a match in `txn`. `keep` owns what must outlive the rows (a snapshot of its own);
-// `terms` is a cache shared across statements (snapshots only); `parameters`
-// (parser::parameters(query)) take the first slots, bound before the first tuple.
-std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
-                                      std::shared_ptr<void> keep, const parser::ast::Query& query,
-                                      const PrefixMap& prefixes, const std::atomic<bool>& cancelled,
-                                      const PlannerOptions& options, TermCache* terms = nullptr,
+// Plans a match in `context` (its store and transaction; constants are looked up there,
+// and the plan is for that snapshot). `parameters` (parser::parameters(query)) take the
+// first slots, bound before the first tuple. A QueryRun runs the plan, in `context` or in
+// another context on the same snapshot.
+std::shared_ptr<QueryPlan> plan_query(ExecContext& context, const parser::ast::Query& query,
+                                      const PrefixMap& prefixes, const PlannerOptions& options,
                                       const std::vector<const parser::ast::Term*>& parameters = {});
 
 } // namespace quarry::engine

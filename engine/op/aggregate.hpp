@@ -24,12 +24,13 @@ public:
                   std::vector<Expression> aggregates, std::string text);
 
     std::size_t output_width() const { return input_width_ + aggregates_.size(); }
-    void reset(const TermId* input) override;
+    StatePtr make_state() const override;
+    void reset(OperatorState& state, const TermId* input) const override;
     std::string describe() const override { return "HashAggregate " + text_; }
     std::vector<const Operator*> inputs() const override { return {child_.get()}; }
 
 protected:
-    bool produce(ExecContext& context, RowBatch& out) override;
+    bool produce(ExecContext& context, OperatorState& state, RowBatch& out) const override;
 
 private:
     enum class Kind { COUNT_ROWS, COUNT, SUM, AVG, MIN, MAX };
@@ -47,9 +48,26 @@ private:
         bool numeric = true;
         Value best;
     };
-    void consume(ExecContext& context);
-    void accumulate(ExecContext& context, std::size_t rows);
-    Value finish(std::size_t group, std::size_t a) const;
+    struct State : OperatorState {
+        explicit State(std::size_t keys) : groups(keys) {}
+        RowTable groups;                   // the key ids of each group
+        std::vector<TermId> first;         // the first row of each group, flat
+        std::vector<std::uint64_t> counts; // group * aggregates + aggregate
+        std::vector<Running> running;      // group * values_ + value
+        std::vector<PairSet> seen; // per aggregate: the (group, id) pairs a distinct one has seen
+        std::vector<DistinctCounter> distinct_counts; // per aggregate: count(distinct)'s pairs
+        RowBatch input;
+        std::vector<TermId> keys_of_batch; // the input batch's key ids, row after row
+        std::vector<std::size_t> group_of; // the group of each row of the batch
+        std::vector<char> new_group;       // whether each row of the batch began its group
+        std::vector<TermId> arguments;     // the argument's id of each row (UNBOUND: none)
+        std::vector<char> first_seen;
+        bool consumed = false;
+        std::size_t emitted = 0;
+    };
+    void consume(ExecContext& context, State& state) const;
+    void accumulate(ExecContext& context, State& state, std::size_t rows) const;
+    Value finish(const State& state, std::size_t group, std::size_t a) const;
 
     OperatorPtr child_;
     std::size_t input_width_;
@@ -58,21 +76,6 @@ private:
     std::string text_;
     std::vector<Aggregate> plan_; // one per aggregate
     std::size_t values_ = 0;      // aggregates with a Running value
-
-    // Run state, emptied by reset().
-    RowTable groups_;               // the key ids of each group
-    std::vector<TermId> first_;     // the first row of each group, flat
-    std::vector<std::uint64_t> counts_; // group * aggregates + aggregate
-    std::vector<Running> running_;      // group * values_ + value
-    std::vector<PairSet> seen_;     // per aggregate: the (group, id) pairs a distinct one has seen
-    RowBatch input_;
-    std::vector<TermId> keys_of_batch_;    // the input batch's key ids, row after row
-    std::vector<std::size_t> group_of_;    // the group of each row of the batch
-    std::vector<char> new_group_;          // whether each row of the batch began its group
-    std::vector<TermId> arguments_;        // the argument's id of each row (UNBOUND: none)
-    std::vector<char> first_seen_;
-    bool consumed_ = false;
-    std::size_t emitted_ = 0;
 };
 
 } // namespace quarry::engine

@@ -2,34 +2,40 @@
 
 namespace quarry::engine {
 
-void OptionalJoin::start(ExecContext&, const TermId* row) {
-    block_->reset(row);
-    row_ = row;
-    matched_ = false;
-    rows_.width = width();
+// The block's state is the second input's.
+
+void OptionalJoin::start(ExecContext&, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    block_->reset(*state.inputs[1], row);
+    state.row = row;
+    state.matched = false;
+    state.rows.width = width(state);
 }
 
-bool OptionalJoin::step(ExecContext& context, RowBatch& out) {
-    if (block_->next(context, rows_)) {
-        matched_ = true;
-        out.ids.insert(out.ids.end(), rows_.ids.begin(), rows_.ids.end());
+bool OptionalJoin::step(ExecContext& context, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    if (block_->next(context, *state.inputs[1], state.rows)) {
+        state.matched = true;
+        out.ids.insert(out.ids.end(), state.rows.ids.begin(), state.rows.ids.end());
         return true;
     }
-    if (!matched_)
-        out.push(row_);
+    if (!state.matched)
+        out.push(state.row);
     return false;
 }
 
-void AntiJoin::start(ExecContext& context, const TermId* row) {
-    block_->reset(row);
-    rows_.width = width();
-    keep_ = !block_->next(context, rows_);
-    row_ = row;
+void AntiJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    block_->reset(*state.inputs[1], row);
+    state.rows.width = width(state);
+    state.keep = !block_->next(context, *state.inputs[1], state.rows);
+    state.row = row;
 }
 
-bool AntiJoin::step(ExecContext&, RowBatch& out) {
-    if (keep_)
-        out.push(row_);
+bool AntiJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    const State& state = state_of<State>(base);
+    if (state.keep)
+        out.push(state.row);
     return false;
 }
 
@@ -40,21 +46,25 @@ std::vector<const Operator*> UnionJoin::inputs() const {
     return out;
 }
 
-void UnionJoin::start(ExecContext&, const TermId* row) {
-    row_.assign(row, row + width());
-    current_ = 0;
-    rows_.width = width();
-    blocks_[0]->reset(row_.data());
+// Block i's state is input i + 1's.
+
+void UnionJoin::start(ExecContext&, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.current = 0;
+    state.rows.width = width(state);
+    blocks_[0]->reset(*state.inputs[1], state.row.data());
 }
 
-bool UnionJoin::step(ExecContext& context, RowBatch& out) {
-    while (current_ < blocks_.size()) {
-        if (blocks_[current_]->next(context, rows_)) {
-            out.ids.insert(out.ids.end(), rows_.ids.begin(), rows_.ids.end());
+bool UnionJoin::step(ExecContext& context, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    while (state.current < blocks_.size()) {
+        if (blocks_[state.current]->next(context, *state.inputs[state.current + 1], state.rows)) {
+            out.ids.insert(out.ids.end(), state.rows.ids.begin(), state.rows.ids.end());
             return true;
         }
-        if (++current_ < blocks_.size())
-            blocks_[current_]->reset(row_.data());
+        if (++state.current < blocks_.size())
+            blocks_[state.current]->reset(*state.inputs[state.current + 1], state.row.data());
     }
     return false;
 }

@@ -16,11 +16,17 @@ public:
     SingleBlockJoin(OperatorPtr child, OperatorPtr block)
         : RowOperator(std::move(child)), block_(std::move(block)) {}
     std::vector<const Operator*> inputs() const override { return {child_.get(), block_.get()}; }
+    StatePtr make_state() const override { return with_inputs(std::make_unique<State>()); }
+
+    struct State : RowOperator::State {
+        const TermId* row = nullptr; // the input row (valid while the child's batch is)
+        RowBatch rows;               // the block's rows
+        bool matched = false;        // optional: the block gave a row
+        bool keep = false;           // not: the block gave none
+    };
 
 protected:
     OperatorPtr block_;
-    const TermId* row_ = nullptr; // the input row (valid while the child's batch is)
-    RowBatch rows_;               // the block's rows
 };
 
 class OptionalJoin : public SingleBlockJoin {
@@ -29,11 +35,8 @@ public:
     std::string describe() const override { return "OptionalJoin (left join)"; }
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
-
-private:
-    bool matched_ = false;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 };
 
 class AntiJoin : public SingleBlockJoin {
@@ -42,11 +45,8 @@ public:
     std::string describe() const override { return "AntiJoin (not)"; }
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
-
-private:
-    bool keep_ = false;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 };
 
 class UnionJoin : public RowOperator {
@@ -57,16 +57,20 @@ public:
         return blocks_.size() == 1 ? "GroupJoin" : "UnionJoin (or)";
     }
     std::vector<const Operator*> inputs() const override;
+    StatePtr make_state() const override { return with_inputs(std::make_unique<State>()); }
+
+    struct State : RowOperator::State {
+        std::vector<TermId> row;
+        std::size_t current = 0;
+        RowBatch rows;
+    };
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 
 private:
     std::vector<OperatorPtr> blocks_;
-    std::vector<TermId> row_;
-    std::size_t current_ = 0;
-    RowBatch rows_;
 };
 
 } // namespace quarry::engine

@@ -41,18 +41,23 @@ bool agrees(const std::vector<std::pair<unsigned, unsigned>>& repeated, const st
 } // namespace
 
 std::string CountJoin::describe() const {
-    return fmt::format("CountJoin {} with {} on ?{}, counted, not joined: [{}] hashed{}",
-                       probe_.text, build_.text, variable_name_, "SPOC"[build_position_],
-                       built_ ? fmt::format(" table {} values", table_.size()) : std::string());
+    return fmt::format("CountJoin {} with {} on ?{}, counted, not joined: [{}] hashed", probe_.text,
+                       build_.text, variable_name_, "SPOC"[build_position_]);
 }
 
-void CountJoin::start(ExecContext& context, const TermId* row) {
-    row_.assign(row, row + width());
-    table_.clear();
-    counts_.clear();
-    matched_.clear();
-    next_ = 0;
-    built_ = true;
+std::string CountJoin::describe_run(const OperatorState& base) const {
+    const State& state = state_of<State>(base);
+    return state.built ? fmt::format(" table {} values", state.table.size()) : std::string();
+}
+
+void CountJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.table.clear();
+    state.counts.clear();
+    state.matched.clear();
+    state.next = 0;
+    state.built = true;
     const auto build = IndexJoin::pattern(build_, row);
     const auto probe = IndexJoin::pattern(probe_, row);
     if (!build || !probe)
@@ -60,31 +65,32 @@ void CountJoin::start(ExecContext& context, const TermId* row) {
     {
         // Runs of one value counted as one, inserted a batch at a time (slots fetched ahead).
         const auto insert_values = [&] {
-            numbers_.resize(values_.size());
-            table_.insert_batch(values_.data(), values_.size(), 1, numbers_.data(), nullptr);
-            counts_.resize(table_.size(), 0);
-            for (std::size_t i = 0; i < values_.size(); ++i)
-                counts_[numbers_[i]] += runs_[i];
-            values_.clear();
-            runs_.clear();
+            state.numbers.resize(state.values.size());
+            state.table.insert_batch(state.values.data(), state.values.size(), 1,
+                                     state.numbers.data(), nullptr);
+            state.counts.resize(state.table.size(), 0);
+            for (std::size_t i = 0; i < state.values.size(); ++i)
+                state.counts[state.numbers[i]] += state.runs[i];
+            state.values.clear();
+            state.runs.clear();
         };
-        read_runs(context, *build, build_, build_position_, insert_values);
+        read_runs(context, state, *build, build_, build_position_, insert_values);
     }
-    if (table_.size() == 0)
+    if (state.table.size() == 0)
         return;
-    matched_.assign(table_.size(), 0);
-    read_runs(context, *probe, probe_, probe_position_, [this] { probe_values(); });
+    state.matched.assign(state.table.size(), 0);
+    read_runs(context, state, *probe, probe_, probe_position_, [&] { probe_values(state); });
 }
 
 template <typename Flush>
-void CountJoin::read_runs(ExecContext& context, const storage::QuadPattern& pattern,
+void CountJoin::read_runs(ExecContext& context, State& state, const storage::QuadPattern& pattern,
                           const TuplePlan& plan, unsigned position, Flush&& flush) {
     // Keys as the index holds them, not turned into quads.
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, plan.mode);
     const auto repeated = repeated_positions(plan, scan.permutation());
     const unsigned index = key_index(scan.permutation(), position);
-    values_.clear();
-    runs_.clear();
+    state.values.clear();
+    state.runs.clear();
     std::size_t scanned = 0;
     while (auto key = scan.next_key()) {
         if (++scanned % (16 * BATCH_ROWS) == 0)
@@ -92,39 +98,40 @@ void CountJoin::read_runs(ExecContext& context, const storage::QuadPattern& patt
         if (!agrees(repeated, *key))
             continue;
         const TermId value = (*key)[index];
-        if (!values_.empty() && values_.back() == value) {
-            ++runs_.back();
+        if (!state.values.empty() && state.values.back() == value) {
+            ++state.runs.back();
             continue;
         }
-        if (values_.size() == BATCH_ROWS)
+        if (state.values.size() == BATCH_ROWS)
             flush();
-        values_.push_back(value);
-        runs_.push_back(1);
+        state.values.push_back(value);
+        state.runs.push_back(1);
     }
     flush();
 }
 
-void CountJoin::probe_values() {
-    numbers_.resize(values_.size());
-    table_.find_batch(values_.data(), values_.size(), numbers_.data());
-    for (std::size_t i = 0; i < values_.size(); ++i)
-        if (numbers_[i] != SIZE_MAX)
-            matched_[numbers_[i]] += runs_[i];
-    values_.clear();
-    runs_.clear();
+void CountJoin::probe_values(State& state) {
+    state.numbers.resize(state.values.size());
+    state.table.find_batch(state.values.data(), state.values.size(), state.numbers.data());
+    for (std::size_t i = 0; i < state.values.size(); ++i)
+        if (state.numbers[i] != SIZE_MAX)
+            state.matched[state.numbers[i]] += state.runs[i];
+    state.values.clear();
+    state.runs.clear();
 }
 
-bool CountJoin::step(ExecContext&, RowBatch& out) {
-    extended_ = row_;
-    for (; next_ < matched_.size(); ++next_) {
+bool CountJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    state.extended = state.row;
+    for (; state.next < state.matched.size(); ++state.next) {
         if (out.size() >= BATCH_ROWS)
             return true;
-        if (matched_[next_] == 0)
+        if (state.matched[state.next] == 0)
             continue;
-        extended_[variable_] = table_.row(next_)[0];
-        extended_[count_slot_] =
-            storage::inline_integer_id(static_cast<std::int64_t>(counts_[next_] * matched_[next_]));
-        out.push(extended_.data());
+        state.extended[variable_] = state.table.row(state.next)[0];
+        state.extended[count_slot_] = storage::inline_integer_id(
+            static_cast<std::int64_t>(state.counts[state.next] * state.matched[state.next]));
+        out.push(state.extended.data());
     }
     return false;
 }

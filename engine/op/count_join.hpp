@@ -29,36 +29,39 @@ public:
           build_position_(build_position), probe_position_(probe_position), variable_(variable),
           count_slot_(count_slot), variable_name_(std::move(variable_name)) {}
     std::string describe() const override;
+    std::string describe_run(const OperatorState& state) const override;
+
+    struct State : RowOperator::State {
+        RowTable table{1};                  // the build side's values
+        std::vector<std::uint64_t> counts;  // per value number: the build side's matches
+        std::vector<std::uint64_t> matched; // per value number: the probe side's matches
+        std::vector<TermId> values;         // a batch of probe values
+        std::vector<std::uint64_t> runs;    // their run lengths
+        std::vector<std::size_t> numbers;   // their value numbers
+        std::vector<TermId> row, extended;
+        std::size_t next = 0; // the next value number to emit
+        bool built = false;   // the table holds this input row's counts
+    };
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 
 private:
     // Scans `pattern` in key order, gathering the shared variable's values (at `position`)
-    // into `values_` with their run lengths in `runs_`, and calls `flush` for each batch
+    // into `values` with their run lengths in `runs`, and calls `flush` for each batch
     // of BATCH_ROWS and once at the end.
     template <typename Flush>
-    void read_runs(ExecContext& context, const storage::QuadPattern& pattern, const TuplePlan& plan,
-                   unsigned position, Flush&& flush);
-    // Probes `values_` (with their run lengths in `runs_`) and adds to `matched_`.
-    void probe_values();
+    static void read_runs(ExecContext& context, State& state, const storage::QuadPattern& pattern,
+                          const TuplePlan& plan, unsigned position, Flush&& flush);
+    // Probes `values` (with their run lengths in `runs`) and adds to `matched`.
+    static void probe_values(State& state);
 
     TuplePlan build_, probe_;
     unsigned build_position_, probe_position_;
     std::size_t variable_, count_slot_;
     std::string variable_name_;
-
-    // Run state.
-    RowTable table_{1};                  // the build side's values
-    std::vector<std::uint64_t> counts_;  // per value number: the build side's matches
-    std::vector<std::uint64_t> matched_; // per value number: the probe side's matches
-    std::vector<TermId> values_;         // a batch of probe values
-    std::vector<std::uint64_t> runs_;    // their run lengths
-    std::vector<std::size_t> numbers_;   // their value numbers
-    std::vector<TermId> row_, extended_;
-    std::size_t next_ = 0; // the next value number to emit
-    bool built_ = false;   // the table holds this input row's counts
 };
 
 } // namespace quarry::engine

@@ -14,36 +14,48 @@ namespace quarry::engine {
 
 class Distinct : public Operator {
 public:
-    Distinct(OperatorPtr child, std::size_t columns) : child_(std::move(child)), seen_(columns) {}
+    Distinct(OperatorPtr child, std::size_t columns)
+        : child_(std::move(child)), columns_(columns) {}
 
-    void reset(const TermId* input) override {
-        child_->reset(input);
-        seen_.clear();
+    struct State : OperatorState {
+        explicit State(std::size_t columns) : seen(columns) {}
+        RowTable seen;
+        RowBatch input;
+        std::vector<char> added; // per row of the input batch: new to seen
+    };
+    StatePtr make_state() const override {
+        return with_input(std::make_unique<State>(columns_), *child_);
+    }
+    void reset(OperatorState& base, const TermId* input) const override {
+        State& state = state_of<State>(base);
+        child_->reset(*state.inputs[0], input);
+        state.seen.clear();
     }
     std::string describe() const override { return "Distinct"; }
     std::vector<const Operator*> inputs() const override { return {child_.get()}; }
 
 protected:
-    bool produce(ExecContext& context, RowBatch& out) override {
-        input_.width = out.width;
+    bool produce(ExecContext& context, OperatorState& base, RowBatch& out) const override {
+        State& state = state_of<State>(base);
+        RowBatch& input = state.input;
+        input.width = out.width;
         while (out.empty()) {
-            if (!child_->next(context, input_))
+            if (!child_->next(context, *state.inputs[0], input))
                 return false;
-            const std::size_t rows = input_.size();
-            added_.resize(rows);
-            seen_.insert_batch(input_.ids.data(), rows, input_.width, nullptr, added_.data());
+            const std::size_t rows = input.size();
+            state.added.resize(rows);
+            state.seen.insert_batch(input.ids.data(), rows, input.width, nullptr,
+                                    state.added.data());
             for (std::size_t row_idx = 0; row_idx < rows; ++row_idx)
-                if (added_[row_idx])
-                    out.push(input_.row(row_idx));
+                if (state.added[row_idx])
+                    out.push(input.row(row_idx));
         }
         return true;
     }
 
 private:
     OperatorPtr child_;
-    RowTable seen_;
-    RowBatch input_;
-    std::vector<char> added_; // per row of the input batch: new to seen_
+    std::size_t columns_;
 };
 
 } // namespace quarry::engine

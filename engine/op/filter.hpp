@@ -17,23 +17,35 @@ public:
         collect_blocks(condition_, out);
         return out;
     }
+    // The child's state only: the blocks' states are the context's (block_state), since
+    // whatever evaluates the condition runs them.
+    StatePtr make_state() const override {
+        auto state = std::make_unique<State>();
+        state->inputs.push_back(child_->make_state());
+        return state;
+    }
+
+    struct State : RowOperator::State {
+        bool keep = false;
+        const TermId* row = nullptr; // valid until step returns: the child's batch holds it
+    };
 
 protected:
-    void start(ExecContext& context, const TermId* row) override {
-        keep_ = evaluate_condition(condition_, row, context) == Truth::TRUE;
-        row_ = row;
+    void start(ExecContext& context, RowOperator::State& base, const TermId* row) const override {
+        State& state = state_of<State>(base);
+        state.keep = evaluate_condition(condition_, row, context) == Truth::TRUE;
+        state.row = row;
     }
-    bool step(ExecContext&, RowBatch& out) override {
-        if (keep_)
-            out.push(row_);
+    bool step(ExecContext&, RowOperator::State& base, RowBatch& out) const override {
+        const State& state = state_of<State>(base);
+        if (state.keep)
+            out.push(state.row);
         return false;
     }
 
 private:
     Expression condition_;
     std::string text_;
-    bool keep_ = false;
-    const TermId* row_ = nullptr; // valid until step returns: the child's batch holds it
 };
 
 } // namespace quarry::engine

@@ -12,17 +12,13 @@ std::optional<storage::QuadPattern> IndexJoin::pattern(const TuplePlan& tuple, c
     for (unsigned pos = 0; pos < 4; ++pos) {
         const TuplePosition& p = tuple.positions[pos];
         switch (p.kind) {
-        case TuplePosition::CONSTANT:
-            pattern.terms[pos] = p.id;
-            break;
-        case TuplePosition::MISSING:
-            return std::nullopt;
+        case TuplePosition::CONSTANT: pattern.terms[pos] = p.id; break;
+        case TuplePosition::MISSING: return std::nullopt;
         case TuplePosition::SLOT:
             if (row[p.slot] != UNBOUND)
                 pattern.terms[pos] = row[p.slot];
             break;
-        case TuplePosition::OPEN:
-            break;
+        case TuplePosition::OPEN: break;
         }
     }
     return pattern;
@@ -41,11 +37,12 @@ bool IndexJoin::bind(const TuplePlan& tuple, const storage::Quad& quad, TermId* 
     return true;
 }
 
-void IndexJoin::start(ExecContext& context, const TermId* row) {
-    scan_.reset();
-    pending_ranges_.clear();
+void IndexJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.scan.reset();
+    state.pending_ranges.clear();
     const auto bound = pattern(tuple_, row);
-    row_.assign(row, row + width());
+    state.row.assign(row, row + width(state));
     if (!bound)
         return;
     if (tuple_.range) {
@@ -68,34 +65,36 @@ void IndexJoin::start(ExecContext& context, const TermId* row) {
             for (const auto& [from, to] : tuple_.range->ranges) {
                 lo[prefix] = from;
                 hi[prefix] = to;
-                pending_ranges_.emplace_back(lo, hi);
+                state.pending_ranges.emplace_back(lo, hi);
             }
-            std::reverse(pending_ranges_.begin(), pending_ranges_.end());
-            range_permutation_ = perm;
+            std::reverse(state.pending_ranges.begin(), state.pending_ranges.end());
+            state.range_permutation = perm;
             return;
         }
     }
-    scan_.emplace(context.store().scan(context.txn(), *bound, tuple_.mode));
+    state.scan.emplace(context.store().scan(context.txn(), *bound, tuple_.mode));
 }
 
-bool IndexJoin::step(ExecContext& context, RowBatch& out) {
-    while (!scan_ && !pending_ranges_.empty()) {
-        const auto [lo, hi] = pending_ranges_.back();
-        pending_ranges_.pop_back();
-        scan_.emplace(context.txn(), context.store().index(range_permutation_), lo, hi, tuple_.mode);
+bool IndexJoin::step(ExecContext& context, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    while (!state.scan && !state.pending_ranges.empty()) {
+        const auto [lo, hi] = state.pending_ranges.back();
+        state.pending_ranges.pop_back();
+        state.scan.emplace(context.txn(), context.store().index(state.range_permutation), lo, hi,
+                           tuple_.mode);
     }
-    if (!scan_)
+    if (!state.scan)
         return false;
-    extended_.resize(row_.size());
+    state.extended.resize(state.row.size());
     for (std::size_t produced = 0; produced < BATCH_ROWS; ++produced) {
-        const auto quad = scan_->next();
+        const auto quad = state.scan->next();
         if (!quad) {
-            scan_.reset();
-            return !pending_ranges_.empty();
+            state.scan.reset();
+            return !state.pending_ranges.empty();
         }
-        std::copy(row_.begin(), row_.end(), extended_.begin());
-        if (bind(tuple_, *quad, extended_.data()))
-            out.push(extended_.data());
+        std::copy(state.row.begin(), state.row.end(), state.extended.begin());
+        if (bind(tuple_, *quad, state.extended.data()))
+            out.push(state.extended.data());
     }
     return true;
 }

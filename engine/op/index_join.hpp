@@ -28,7 +28,7 @@ struct TuplePosition {
 // order within their tag). The condition itself stays as a filter above the join: the
 // ranges only narrow the scan.
 struct IdRange {
-    unsigned position = 0; // S P O C
+    unsigned position = 0;                         // S P O C
     std::vector<std::pair<TermId, TermId>> ranges; // inclusive
     std::string text; // for explain, e.g. "O in [2024-01-01 .. 2025-01-01]"
 };
@@ -46,7 +46,8 @@ struct TuplePlan {
 
 class IndexJoin : public RowOperator {
 public:
-    IndexJoin(OperatorPtr child, TuplePlan tuple) : RowOperator(std::move(child)), tuple_(std::move(tuple)) {}
+    IndexJoin(OperatorPtr child, TuplePlan tuple)
+        : RowOperator(std::move(child)), tuple_(std::move(tuple)) {}
     std::string describe() const override;
 
     // The pattern of a tuple over a row: its constants and the row's bound slots.
@@ -56,21 +57,27 @@ public:
     // would get two different values.
     static bool bind(const TuplePlan& tuple, const storage::Quad& quad, TermId* row);
 
+    struct State : RowOperator::State {
+        std::optional<storage::QuadScan> scan;
+        std::vector<std::pair<storage::Key, storage::Key>>
+            pending_ranges; // key ranges still to scan
+        storage::Permutation range_permutation = storage::Permutation::SPOC;
+        std::vector<TermId> row;      // the input row being extended
+        std::vector<TermId> extended; // scratch for an output row
+    };
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
-    void reset_state() override {
-        scan_.reset();
-        pending_ranges_.clear();
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
+    void reset_state(RowOperator::State& base) const override {
+        State& state = state_of<State>(base);
+        state.scan.reset();
+        state.pending_ranges.clear();
     }
 
 private:
     TuplePlan tuple_;
-    std::optional<storage::QuadScan> scan_;
-    std::vector<std::pair<storage::Key, storage::Key>> pending_ranges_; // key ranges still to scan
-    storage::Permutation range_permutation_ = storage::Permutation::SPOC;
-    std::vector<TermId> row_;      // the input row being extended
-    std::vector<TermId> extended_; // scratch for an output row
 };
 
 } // namespace quarry::engine

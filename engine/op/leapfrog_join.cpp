@@ -27,9 +27,9 @@ std::size_t gallop(const Entries& entries, std::size_t from, std::size_t to, Bef
 
 } // namespace
 
-bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
-    tries_.assign(tuples_.size(), Trie{});
-    data_.clear();
+bool LeapfrogJoin::build(ExecContext& context, State& state, const TermId* row) const {
+    state.tries.assign(tuples_.size(), Trie{});
+    state.data.clear();
     // Tuples that read the same facts (pattern, mode, and which positions must agree) share
     // one scan; tries that project it onto the same positions share their entries.
     struct Scan {
@@ -40,7 +40,7 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
         std::vector<std::pair<std::vector<unsigned>, std::size_t>> projections; // columns, data
     };
     std::vector<Scan> scans;
-    std::vector<TermId> scratch(row, row + width());
+    std::vector<TermId> scratch(row, row + width(state));
     for (std::size_t t = 0; t < tuples_.size(); ++t) {
         const TuplePlan& tuple = tuples_[t];
         // The tuple's free variables, in join order, and the positions that hold each.
@@ -49,7 +49,7 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
             for (unsigned pos = 0; pos < 4; ++pos) {
                 const TuplePosition& p = tuple.positions[pos];
                 if (p.kind == TuplePosition::SLOT && p.slot == variables_[v]) {
-                    tries_[t].levels.push_back(v);
+                    state.tries[t].levels.push_back(v);
                     columns.push_back(pos);
                     break;
                 }
@@ -65,7 +65,8 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
                     tuple.positions[a].slot == tuple.positions[b].slot)
                     same[a] = b;
         auto found = std::find_if(scans.begin(), scans.end(), [&](const Scan& scan) {
-            return scan.pattern.terms == pattern->terms && scan.mode == tuple.mode && scan.same == same;
+            return scan.pattern.terms == pattern->terms && scan.mode == tuple.mode &&
+                   scan.same == same;
         });
         if (found == scans.end()) {
             Scan scan{*pattern, tuple.mode, same, {}, {}};
@@ -76,7 +77,7 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
                     context.store().estimate(context.txn(), *pattern), std::uint64_t{1} << 26)));
             storage::QuadScan quads = context.store().scan(context.txn(), *pattern, tuple.mode);
             while (auto quad = quads.next()) {
-                std::copy(row, row + width(), scratch.begin());
+                std::copy(row, row + width(state), scratch.begin());
                 if (IndexJoin::bind(tuple, *quad, scratch.data()))
                     scan.quads.push_back(*quad);
             }
@@ -89,7 +90,7 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
         const auto projection = std::find_if(found->projections.begin(), found->projections.end(),
                                              [&](const auto& p) { return p.first == columns; });
         if (projection != found->projections.end()) {
-            tries_[t].data = projection->second;
+            state.tries[t].data = projection->second;
             continue;
         }
         std::vector<Entry> rows;
@@ -114,9 +115,9 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
             data.entries.push_back(entry);
             data.counts.push_back(1);
         }
-        tries_[t].data = data_.size();
-        found->projections.emplace_back(columns, data_.size());
-        data_.push_back(std::move(data));
+        state.tries[t].data = state.data.size();
+        found->projections.emplace_back(columns, state.data.size());
+        state.data.push_back(std::move(data));
     }
     return true;
 }
@@ -133,20 +134,22 @@ void LeapfrogJoin::index_first_level(TrieData& data) {
     data.first_starts.push_back(data.entries.size());
 }
 
-void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
-    row_.assign(row, row + width());
-    results_.clear();
-    next_ = 0;
-    if (!build(context, row))
+void LeapfrogJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.results.clear();
+    state.next = 0;
+    if (!build(context, state, row))
         return;
-    levels_.assign(variables_.size(), Level{});
+    state.levels.assign(variables_.size(), Level{});
     for (std::size_t depth = 0; depth < variables_.size(); ++depth) {
-        Level& level = levels_[depth];
-        for (std::size_t t = 0; t < tries_.size(); ++t) {
-            const auto& trie_levels = tries_[t].levels;
+        Level& level = state.levels[depth];
+        for (std::size_t t = 0; t < state.tries.size(); ++t) {
+            const auto& trie_levels = state.tries[t].levels;
             const auto found = std::find(trie_levels.begin(), trie_levels.end(), depth);
             if (found != trie_levels.end())
-                level.participants.emplace_back(t, static_cast<std::size_t>(found - trie_levels.begin()));
+                level.participants.emplace_back(
+                    t, static_cast<std::size_t>(found - trie_levels.begin()));
         }
         level.at.resize(level.participants.size());
         level.saved.resize(level.participants.size());
@@ -158,48 +161,51 @@ void LeapfrogJoin::start(ExecContext& context, const TermId* row) {
                        !std::all_of(level.participants.begin(), level.participants.end(), first);
         if (level.driven)
             for (const auto& [t, trie_level] : level.participants)
-                if (trie_level == 0 && !data_[tries_[t].data].indexed)
-                    index_first_level(data_[tries_[t].data]);
+                if (trie_level == 0 && !state.data[state.tries[t].data].indexed)
+                    index_first_level(state.data[state.tries[t].data]);
     }
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
-    for (std::size_t t = 0; t < tries_.size(); ++t)
-        ranges.emplace_back(0, entries(t).size());
-    search(context, 0, ranges);
+    for (std::size_t t = 0; t < state.tries.size(); ++t)
+        ranges.emplace_back(0, state.entries(t).size());
+    search(context, state, 0, ranges);
 }
 
 // Binds variables_[depth]; `ranges[t]`: the entries of trie t that agree with the
 // variables bound so far.
-void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
-                          std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+void LeapfrogJoin::search(ExecContext& context, State& state, std::size_t depth,
+                          std::vector<std::pair<std::size_t, std::size_t>>& ranges) const {
     if (depth == variables_.size()) {
         std::uint64_t multiplicity = 1;
-        for (std::size_t t = 0; t < tries_.size(); ++t) {
+        for (std::size_t t = 0; t < state.tries.size(); ++t) {
             std::uint64_t count = 0;
-            const auto& counts = data_[tries_[t].data].counts;
+            const auto& counts = state.data[state.tries[t].data].counts;
             for (std::size_t e = ranges[t].first; e < ranges[t].second; ++e)
                 count += counts[e];
             multiplicity *= count;
         }
         for (std::uint64_t copy = 0; copy < multiplicity; ++copy)
-            results_.insert(results_.end(), row_.begin(), row_.end());
+            state.results.insert(state.results.end(), state.row.begin(), state.row.end());
         return;
     }
-    if (levels_[depth].driven) {
-        search_driven(context, depth, ranges);
+    if (state.levels[depth].driven) {
+        search_driven(context, state, depth, ranges);
         return;
     }
     // The tries that mention this variable, the level it is in each, and the positions
     // of each within its range (the leapfrog iterators).
-    Level& scratch = levels_[depth];
+    Level& scratch = state.levels[depth];
     const auto& participants = scratch.participants;
     auto& at = scratch.at;
     auto& saved = scratch.saved;
-    const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) { return entries(t)[e][level]; };
+    const auto value_at = [&](std::size_t t, std::size_t level, std::size_t e) {
+        return state.entries(t)[e][level];
+    };
     for (std::size_t i = 0; i < participants.size(); ++i)
         at[i] = ranges[participants[i].first].first;
     const auto seek = [&](std::size_t i, TermId target) {
         const auto [t, level] = participants[i];
-        at[i] = gallop(entries(t), at[i], ranges[t].second, [&](const Entry& e) { return e[level] < target; });
+        at[i] = gallop(state.entries(t), at[i], ranges[t].second,
+                       [&](const Entry& e) { return e[level] < target; });
         return at[i] < ranges[t].second;
     };
     for (;;) {
@@ -207,7 +213,8 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
         for (std::size_t i = 0; i < participants.size(); ++i) {
             if (at[i] >= ranges[participants[i].first].second)
                 return;
-            candidate = std::max(candidate, value_at(participants[i].first, participants[i].second, at[i]));
+            candidate =
+                std::max(candidate, value_at(participants[i].first, participants[i].second, at[i]));
         }
         bool agreed = true;
         for (std::size_t i = 0; i < participants.size(); ++i) {
@@ -223,13 +230,13 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
             saved[i] = ranges[participants[i].first];
         for (std::size_t i = 0; i < participants.size(); ++i) {
             const auto [t, level] = participants[i];
-            const std::size_t end =
-                gallop(entries(t), at[i], ranges[t].second, [&](const Entry& e) { return e[level] <= candidate; });
+            const std::size_t end = gallop(state.entries(t), at[i], ranges[t].second,
+                                           [&](const Entry& e) { return e[level] <= candidate; });
             ranges[t] = {at[i], end};
         }
-        row_[variables_[depth]] = candidate;
-        search(context, depth + 1, ranges);
-        row_[variables_[depth]] = UNBOUND;
+        state.row[variables_[depth]] = candidate;
+        search(context, state, depth + 1, ranges);
+        state.row[variables_[depth]] = UNBOUND;
         for (std::size_t i = 0; i < participants.size(); ++i)
             ranges[participants[i].first] = saved[i];
         if (candidate == ~TermId{0})
@@ -244,9 +251,9 @@ void LeapfrogJoin::search(ExecContext& context, std::size_t depth,
 // and a deeper level of others (narrowed by the variables bound so far): each value of
 // the narrowest of the latter is looked up in the first levels' hash indexes, and searched
 // for in the other narrowed ranges.
-void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
-                                 std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
-    Level& scratch = levels_[depth];
+void LeapfrogJoin::search_driven(ExecContext& context, State& state, std::size_t depth,
+                                 std::vector<std::pair<std::size_t, std::size_t>>& ranges) const {
+    Level& scratch = state.levels[depth];
     const auto& participants = scratch.participants;
     auto& at = scratch.at;
     auto& saved = scratch.saved;
@@ -260,19 +267,19 @@ void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
             driver = i;
     }
     const auto [driver_trie, driver_level] = participants[driver];
-    const std::vector<Entry>& driving = entries(driver_trie);
+    const std::vector<Entry>& driving = state.entries(driver_trie);
     const std::size_t driver_end = saved[driver].second;
     for (std::size_t e = saved[driver].first; e < driver_end;) {
         const TermId value = driving[e][driver_level];
-        const std::size_t group_end =
-            gallop(driving, e, driver_end, [&](const Entry& x) { return x[driver_level] <= value; });
+        const std::size_t group_end = gallop(
+            driving, e, driver_end, [&](const Entry& x) { return x[driver_level] <= value; });
         bool agreed = true, exhausted = false;
         for (std::size_t i = 0; i < participants.size() && agreed; ++i) {
             if (i == driver)
                 continue;
             const auto [t, level] = participants[i];
             if (level == 0) {
-                const TrieData& data = data_[tries_[t].data];
+                const TrieData& data = state.data[state.tries[t].data];
                 const auto number = data.first_values.find(&value);
                 if (!number)
                     agreed = false;
@@ -280,8 +287,9 @@ void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
                     ranges[t] = {data.first_starts[*number], data.first_starts[*number + 1]};
                 continue;
             }
-            const std::vector<Entry>& other = entries(t);
-            at[i] = gallop(other, at[i], saved[i].second, [&](const Entry& x) { return x[level] < value; });
+            const std::vector<Entry>& other = state.entries(t);
+            at[i] = gallop(other, at[i], saved[i].second,
+                           [&](const Entry& x) { return x[level] < value; });
             if (at[i] >= saved[i].second) {
                 agreed = false;
                 exhausted = true;
@@ -294,9 +302,9 @@ void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
         }
         if (agreed) {
             ranges[driver_trie] = {e, group_end};
-            row_[variables_[depth]] = value;
-            search(context, depth + 1, ranges);
-            row_[variables_[depth]] = UNBOUND;
+            state.row[variables_[depth]] = value;
+            search(context, state, depth + 1, ranges);
+            state.row[variables_[depth]] = UNBOUND;
         }
         for (std::size_t i = 0; i < participants.size(); ++i)
             ranges[participants[i].first] = saved[i];
@@ -306,13 +314,15 @@ void LeapfrogJoin::search_driven(ExecContext& context, std::size_t depth,
     }
 }
 
-bool LeapfrogJoin::step(ExecContext&, RowBatch& out) {
-    const std::size_t rows = results_.size() / width();
-    const std::size_t end = std::min(rows, next_ + BATCH_ROWS);
-    out.ids.insert(out.ids.end(), results_.begin() + static_cast<std::ptrdiff_t>(next_ * width()),
-                   results_.begin() + static_cast<std::ptrdiff_t>(end * width()));
-    next_ = end;
-    return next_ < rows;
+bool LeapfrogJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    const std::size_t rows = state.results.size() / width(state);
+    const std::size_t end = std::min(rows, state.next + BATCH_ROWS);
+    out.ids.insert(out.ids.end(),
+                   state.results.begin() + static_cast<std::ptrdiff_t>(state.next * width(state)),
+                   state.results.begin() + static_cast<std::ptrdiff_t>(end * width(state)));
+    state.next = end;
+    return state.next < rows;
 }
 
 } // namespace quarry::engine

@@ -32,10 +32,6 @@ public:
           text_(std::move(text)), hashed_first_level_(hashed_first_level) {}
     std::string describe() const override { return "LeapfrogJoin (worst-case optimal) " + text_; }
 
-protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
-
 private:
     using Entry = std::array<TermId, 4>; // one id per level; unused levels are 0
     struct TrieData {
@@ -49,7 +45,7 @@ private:
     };
     struct Trie {
         std::vector<std::size_t> levels; // for each of its variables: index in variables_
-        std::size_t data = 0;            // its entries: data_[data]
+        std::size_t data = 0;            // its entries: data[data]
     };
     // What search() needs at one depth, kept across calls: the tries that mention the
     // variable and its level in each, and the leapfrog iterators' scratch.
@@ -59,24 +55,38 @@ private:
         std::vector<std::pair<std::size_t, std::size_t>> saved;
         bool driven = false; // search_driven() binds it
     };
+
+public:
+    struct State : RowOperator::State {
+        std::vector<Level> levels;
+        std::vector<Trie> tries;
+        std::vector<TrieData> data;
+        std::vector<TermId> row;
+        std::vector<TermId> results; // rows for the current input row, flat
+        std::size_t next = 0;
+        const std::vector<Entry>& entries(std::size_t trie) const {
+            return data[tries[trie].data].entries;
+        }
+    };
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+
+protected:
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
+
+private:
     // Builds every tuple's trie for the input row; false if one of them is empty.
-    bool build(ExecContext& context, const TermId* row);
-    void index_first_level(TrieData& data);
-    const std::vector<Entry>& entries(std::size_t trie) const { return data_[tries_[trie].data].entries; }
-    void search(ExecContext& context, std::size_t depth, std::vector<std::pair<std::size_t, std::size_t>>& ranges);
-    void search_driven(ExecContext& context, std::size_t depth,
-                       std::vector<std::pair<std::size_t, std::size_t>>& ranges);
-    std::vector<Level> levels_;
+    bool build(ExecContext& context, State& state, const TermId* row) const;
+    static void index_first_level(TrieData& data);
+    void search(ExecContext& context, State& state, std::size_t depth,
+                std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
+    void search_driven(ExecContext& context, State& state, std::size_t depth,
+                       std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
 
     std::vector<TuplePlan> tuples_;
     std::vector<std::size_t> variables_;
     std::string text_;
     bool hashed_first_level_;
-    std::vector<Trie> tries_;
-    std::vector<TrieData> data_;
-    std::vector<TermId> row_;
-    std::vector<TermId> results_; // rows for the current input row, flat
-    std::size_t next_ = 0;
 };
 
 } // namespace quarry::engine

@@ -13,22 +13,24 @@ std::string Limit::describe() const {
     return text;
 }
 
-bool Limit::produce(ExecContext& context, RowBatch& out) {
-    input_.width = out.width;
+bool Limit::produce(ExecContext& context, OperatorState& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    RowBatch& input = state.input;
+    input.width = out.width;
     while (out.empty()) {
-        if (limit_ && passed_ >= *limit_)
+        if (limit_ && state.passed >= *limit_)
             return false;
-        if (!child_->next(context, input_))
+        if (!child_->next(context, *state.inputs[0], input))
             return false;
-        for (std::size_t row_idx = 0; row_idx < input_.size(); ++row_idx) {
-            if (skipped_ < offset_) {
-                ++skipped_;
+        for (std::size_t row_idx = 0; row_idx < input.size(); ++row_idx) {
+            if (state.skipped < offset_) {
+                ++state.skipped;
                 continue;
             }
-            if (limit_ && passed_ >= *limit_)
+            if (limit_ && state.passed >= *limit_)
                 break;
-            out.push(input_.row(row_idx));
-            ++passed_;
+            out.push(input.row(row_idx));
+            ++state.passed;
         }
     }
     return true;

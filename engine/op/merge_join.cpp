@@ -5,32 +5,34 @@
 namespace quarry::engine {
 
 std::string MergeJoin::describe() const {
-    return fmt::format("MergeJoin {} with {} on ?{} index {} and {}", left_.text, right_.text, variable_,
-                       storage::permutation_name(left_.planned_index),
+    return fmt::format("MergeJoin {} with {} on ?{} index {} and {}", left_.text, right_.text,
+                       variable_, storage::permutation_name(left_.planned_index),
                        storage::permutation_name(right_.planned_index));
 }
 
-void MergeJoin::start(ExecContext& context, const TermId* row) {
-    row_.assign(row, row + width());
-    left_scan_.reset();
-    right_scan_.reset();
-    left_next_.reset();
-    right_next_.reset();
-    left_group_.clear();
-    right_group_.clear();
-    groups_ready_ = false;
+void MergeJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.left_scan.reset();
+    state.right_scan.reset();
+    state.left_next.reset();
+    state.right_next.reset();
+    state.left_group.clear();
+    state.right_group.clear();
+    state.groups_ready = false;
     const auto left = IndexJoin::pattern(left_, row);
     const auto right = IndexJoin::pattern(right_, row);
     if (!left || !right)
         return;
-    left_scan_.emplace(context.store().scan(context.txn(), *left, left_.mode));
-    right_scan_.emplace(context.store().scan(context.txn(), *right, right_.mode));
-    left_next_ = left_scan_->next();
-    right_next_ = right_scan_->next();
+    state.left_scan.emplace(context.store().scan(context.txn(), *left, left_.mode));
+    state.right_scan.emplace(context.store().scan(context.txn(), *right, right_.mode));
+    state.left_next = state.left_scan->next();
+    state.right_next = state.right_scan->next();
 }
 
-bool MergeJoin::next_group(std::optional<storage::QuadScan>& scan, std::optional<storage::Quad>& lookahead,
-                           unsigned position, std::vector<storage::Quad>& group) {
+bool MergeJoin::next_group(std::optional<storage::QuadScan>& scan,
+                           std::optional<storage::Quad>& lookahead, unsigned position,
+                           std::vector<storage::Quad>& group) {
     group.clear();
     if (!lookahead)
         return false;
@@ -42,8 +44,8 @@ bool MergeJoin::next_group(std::optional<storage::QuadScan>& scan, std::optional
     return true;
 }
 
-void MergeJoin::advance(storage::QuadScan& scan, std::optional<storage::Quad>& lookahead, unsigned position,
-                        TermId target) {
+void MergeJoin::advance(storage::QuadScan& scan, std::optional<storage::Quad>& lookahead,
+                        unsigned position, TermId target) const {
     // A few steps first: where the values are dense, stepping is cheaper than a seek.
     for (int i = 0; i < 4; ++i) {
         lookahead = scan.next();
@@ -66,40 +68,43 @@ void MergeJoin::advance(storage::QuadScan& scan, std::optional<storage::Quad>& l
     lookahead = scan.next();
 }
 
-bool MergeJoin::step(ExecContext&, RowBatch& out) {
-    if (!left_scan_)
+bool MergeJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    if (!state.left_scan)
         return false;
-    extended_.resize(row_.size());
+    state.extended.resize(state.row.size());
     std::size_t produced = 0;
     for (;;) {
-        if (!groups_ready_) {
+        if (!state.groups_ready) {
             // Advance the side with the smaller value until both agree.
-            while (left_next_ && right_next_ &&
-                   (*left_next_)[left_position_] != (*right_next_)[right_position_]) {
-                if ((*left_next_)[left_position_] < (*right_next_)[right_position_])
-                    advance(*left_scan_, left_next_, left_position_, (*right_next_)[right_position_]);
+            while (state.left_next && state.right_next &&
+                   (*state.left_next)[left_position_] != (*state.right_next)[right_position_]) {
+                if ((*state.left_next)[left_position_] < (*state.right_next)[right_position_])
+                    advance(*state.left_scan, state.left_next, left_position_,
+                            (*state.right_next)[right_position_]);
                 else
-                    advance(*right_scan_, right_next_, right_position_, (*left_next_)[left_position_]);
+                    advance(*state.right_scan, state.right_next, right_position_,
+                            (*state.left_next)[left_position_]);
             }
-            if (!next_group(left_scan_, left_next_, left_position_, left_group_) ||
-                !next_group(right_scan_, right_next_, right_position_, right_group_))
+            if (!next_group(state.left_scan, state.left_next, left_position_, state.left_group) ||
+                !next_group(state.right_scan, state.right_next, right_position_, state.right_group))
                 return false;
-            groups_ready_ = true;
-            i_ = j_ = 0;
+            state.groups_ready = true;
+            state.i = state.j = 0;
         }
-        for (; i_ < left_group_.size(); ++i_, j_ = 0) {
-            for (; j_ < right_group_.size(); ++j_) {
+        for (; state.i < state.left_group.size(); ++state.i, state.j = 0) {
+            for (; state.j < state.right_group.size(); ++state.j) {
                 if (produced == BATCH_ROWS)
                     return true;
-                std::copy(row_.begin(), row_.end(), extended_.begin());
-                if (IndexJoin::bind(left_, left_group_[i_], extended_.data()) &&
-                    IndexJoin::bind(right_, right_group_[j_], extended_.data())) {
-                    out.push(extended_.data());
+                std::copy(state.row.begin(), state.row.end(), state.extended.begin());
+                if (IndexJoin::bind(left_, state.left_group[state.i], state.extended.data()) &&
+                    IndexJoin::bind(right_, state.right_group[state.j], state.extended.data())) {
+                    out.push(state.extended.data());
                     ++produced;
                 }
             }
         }
-        groups_ready_ = false;
+        state.groups_ready = false;
     }
 }
 

@@ -2,62 +2,78 @@
 
 namespace quarry::engine {
 
-bool Operator::next(ExecContext& context, RowBatch& out) {
+bool Operator::next(ExecContext& context, OperatorState& state, RowBatch& out) const {
     out.clear();
     context.check_cancelled(); // once per batch: cheap, and a batch is quick to make
-    if (!timed) {
-        const bool more = produce(context, out);
-        rows_out += out.size();
+    if (!context.timed()) {
+        const bool more = produce(context, state, out);
+        state.rows_out += out.size();
         return more;
     }
     const auto start = std::chrono::steady_clock::now();
-    const bool more = produce(context, out);
-    elapsed += std::chrono::steady_clock::now() - start;
-    rows_out += out.size();
+    const bool more = produce(context, state, out);
+    state.elapsed += std::chrono::steady_clock::now() - start;
+    state.rows_out += out.size();
     return more;
 }
 
-void Source::reset(const TermId* input) {
-    std::copy(input, input + row_.size(), row_.begin());
-    done_ = false;
+StatePtr Operator::with_inputs(StatePtr state) const {
+    for (const Operator* input : inputs())
+        state->inputs.push_back(input->make_state());
+    return state;
 }
 
-bool Source::produce(ExecContext&, RowBatch& out) {
-    if (done_)
+StatePtr Source::make_state() const {
+    auto state = std::make_unique<State>();
+    state->row.assign(width_, UNBOUND);
+    return state;
+}
+
+void Source::reset(OperatorState& base, const TermId* input) const {
+    State& state = state_of<State>(base);
+    std::copy(input, input + width_, state.row.begin());
+    state.done = false;
+}
+
+bool Source::produce(ExecContext&, OperatorState& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    if (state.done)
         return false;
-    out.push(row_.data());
-    done_ = true;
+    out.push(state.row.data());
+    state.done = true;
     return true;
 }
 
-void RowOperator::reset(const TermId* input) {
-    child_->reset(input);
-    input_.clear();
-    position_ = 0;
-    active_ = false;
-    exhausted_ = false;
-    reset_state();
+void RowOperator::reset(OperatorState& base, const TermId* input) const {
+    State& state = state_of<State>(base);
+    child_->reset(*state.inputs[0], input);
+    state.input.clear();
+    state.position = 0;
+    state.active = false;
+    state.exhausted = false;
+    reset_state(state);
 }
 
-bool RowOperator::produce(ExecContext& context, RowBatch& out) {
-    input_.width = child_width(out.width);
+bool RowOperator::produce(ExecContext& context, OperatorState& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    state.input.width = child_width(out.width);
     while (out.size() < BATCH_ROWS) {
-        if (!active_) {
-            if (position_ >= input_.size()) {
-                if (exhausted_)
+        if (!state.active) {
+            if (state.position >= state.input.size()) {
+                if (state.exhausted)
                     break;
-                position_ = 0;
-                if (!child_->next(context, input_)) {
-                    exhausted_ = true;
+                state.position = 0;
+                if (!child_->next(context, *state.inputs[0], state.input)) {
+                    state.exhausted = true;
                     break;
                 }
                 continue;
             }
-            start(context, input_.row(position_++));
-            active_ = true;
+            start(context, state, state.input.row(state.position++));
+            state.active = true;
         }
-        if (!step(context, out))
-            active_ = false;
+        if (!step(context, state, out))
+            state.active = false;
     }
     return !out.empty();
 }

@@ -20,34 +20,36 @@ public:
         std::size_t column;
         bool descending = false;
     };
-    Order(OperatorPtr child, std::vector<Key> keys, std::optional<std::uint64_t> keep, std::string text)
+    Order(OperatorPtr child, std::vector<Key> keys, std::optional<std::uint64_t> keep,
+          std::string text)
         : child_(std::move(child)), keys_(std::move(keys)), keep_(keep), text_(std::move(text)) {}
 
-    void reset(const TermId* input) override;
+    struct State : OperatorState {
+        std::size_t width = 0;
+        std::vector<TermId> rows;          // held rows, flat
+        std::vector<std::uint64_t> serial; // each held row's place in the input
+        std::vector<std::size_t> order;    // held rows (a heap while consuming with keep_)
+        RowBatch input;
+        bool consumed = false;
+        std::size_t emitted = 0;
+    };
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+    void reset(OperatorState& state, const TermId* input) const override;
     std::string describe() const override;
     std::vector<const Operator*> inputs() const override { return {child_.get()}; }
 
 protected:
-    bool produce(ExecContext& context, RowBatch& out) override;
+    bool produce(ExecContext& context, OperatorState& state, RowBatch& out) const override;
 
 private:
-    void consume(ExecContext& context, std::size_t width);
+    void consume(ExecContext& context, State& state, std::size_t width) const;
     // Whether held row `a` comes before held row `b`.
-    bool before(ExecContext& context, std::size_t a, std::size_t b) const;
+    bool before(ExecContext& context, const State& state, std::size_t a, std::size_t b) const;
 
     OperatorPtr child_;
     std::vector<Key> keys_;
     std::optional<std::uint64_t> keep_;
     std::string text_;
-
-    // Run state.
-    std::size_t width_ = 0;
-    std::vector<TermId> rows_;          // held rows, flat
-    std::vector<std::uint64_t> serial_; // each held row's place in the input
-    std::vector<std::size_t> order_;    // held rows (a heap while consuming with keep_)
-    RowBatch input_;
-    bool consumed_ = false;
-    std::size_t emitted_ = 0;
 };
 
 // The total order of two ids, as engine::total_order of their terms.

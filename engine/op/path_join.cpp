@@ -27,14 +27,14 @@ std::optional<TermId> bound_value(const TuplePosition& position, const TermId* r
 
 } // namespace
 
-PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition& predicate,
+PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, State& state, const TuplePosition& predicate,
                                        TermId from, bool forward) const {
     NodeSet out;
     if (predicate.kind != TuplePosition::CONSTANT || from == UNBOUND ||
-        run_context_.kind == TuplePosition::MISSING)
+        state.run_context.kind == TuplePosition::MISSING)
         return out;
-    if (preload_) {
-        const Adjacency& edges = adjacency(context, predicate.id, forward);
+    if (state.preload) {
+        const Adjacency& edges = adjacency(context, state, predicate.id, forward);
         if (const auto found = edges.find(from); found != edges.end())
             out.insert(found->second.begin(), found->second.end());
         return out;
@@ -42,9 +42,9 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate.id;
     pattern.terms[forward ? storage::S : storage::O] = from;
-    if (run_context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = run_context_.id;
-    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+    if (state.run_context.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = state.run_context.id;
+    const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next())
@@ -52,16 +52,17 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
     return out;
 }
 
-const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId predicate, bool forward) const {
+const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, State& state, TermId predicate,
+                                                bool forward) const {
     const AdjacencyKey key{predicate, forward};
-    if (const auto found = adjacency_.find(key); found != adjacency_.end())
+    if (const auto found = state.adjacency.find(key); found != state.adjacency.end())
         return found->second;
     Adjacency edges;
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate;
-    if (run_context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = run_context_.id;
-    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+    if (state.run_context.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = state.run_context.id;
+    const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
     while (auto quad = scan.next()) {
@@ -69,25 +70,25 @@ const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId pred
                                         : std::pair{(*quad)[storage::O], (*quad)[storage::S]};
         edges[from].push_back(to);
     }
-    return adjacency_.emplace(key, std::move(edges)).first->second;
+    return state.adjacency.emplace(key, std::move(edges)).first->second;
 }
 
-std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const PathPlan& path,
+std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, State& state, const PathPlan& path,
                                                   bool forward) const {
     switch (path.op) {
     case PathOp::TERM: {
         NodeSet out;
         if (path.predicate.kind == TuplePosition::CONSTANT)
-            for (const auto& [node, _] : adjacency(context, path.predicate.id, forward))
+            for (const auto& [node, _] : adjacency(context, state, path.predicate.id, forward))
                 out.insert(node);
         return out;
     }
     case PathOp::INVERSE:
-        return starts(context, path.children[0], !forward);
+        return starts(context, state, path.children[0], !forward);
     case PathOp::ALTERNATIVE: {
         NodeSet out;
         for (const PathPlan& child : path.children) {
-            const auto part = starts(context, child, forward);
+            const auto part = starts(context, state, child, forward);
             if (!part)
                 return std::nullopt;
             out.insert(part->begin(), part->end());
@@ -95,13 +96,12 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
         return out;
     }
     case PathOp::SEQUENCE:
-        return starts(context, path.children[forward ? 0 : path.children.size() - 1], forward);
+        return starts(context, state, path.children[forward ? 0 : path.children.size() - 1], forward);
     case PathOp::ONE_OR_MORE:
     case PathOp::REPEAT:
         if (path.min == 0)
             return std::nullopt;
-        return starts(context, path.children[0], forward);
-        return starts(context, path.children[0], forward);
+        return starts(context, state, path.children[0], forward);
     case PathOp::ZERO_OR_ONE:
     case PathOp::ZERO_OR_MORE:
         return std::nullopt;
@@ -109,17 +109,17 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, const Pa
     return std::nullopt;
 }
 
-PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, TermId from,
+PathJoin::NodeSet PathJoin::reach(ExecContext& context, State& state, const PathPlan& path, TermId from,
                                   bool forward) const {
     switch (path.op) {
     case PathOp::TERM:
-        return step_nodes(context, path.predicate, from, forward);
+        return step_nodes(context, state, path.predicate, from, forward);
     case PathOp::INVERSE:
-        return reach(context, path.children[0], from, !forward);
+        return reach(context, state, path.children[0], from, !forward);
     case PathOp::ALTERNATIVE: {
         NodeSet out;
         for (const PathPlan& child : path.children) {
-            const NodeSet part = reach(context, child, from, forward);
+            const NodeSet part = reach(context, state, child, from, forward);
             out.insert(part.begin(), part.end());
         }
         return out;
@@ -131,7 +131,7 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
             const PathPlan& child = path.children[forward ? i : n - 1 - i];
             NodeSet next;
             for (TermId node : current) {
-                const NodeSet part = reach(context, child, node, forward);
+                const NodeSet part = reach(context, state, child, node, forward);
                 next.insert(part.begin(), part.end());
             }
             current = std::move(next);
@@ -139,15 +139,15 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
         return current;
     }
     case PathOp::ZERO_OR_ONE: {
-        NodeSet out = reach(context, path.children[0], from, forward);
-        if (is_node(context, from))
+        NodeSet out = reach(context, state, path.children[0], from, forward);
+        if (is_node(context, state, from))
             out.insert(from);
         return out;
     }
     case PathOp::ONE_OR_MORE:
     case PathOp::ZERO_OR_MORE: {
         NodeSet visited;
-        if (path.op == PathOp::ZERO_OR_MORE && is_node(context, from))
+        if (path.op == PathOp::ZERO_OR_MORE && is_node(context, state, from))
             visited.insert(from);
         std::vector<TermId> frontier{from};
         NodeSet expanded{from};
@@ -155,7 +155,7 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
             context.check_cancelled();
             std::vector<TermId> next;
             for (TermId node : frontier)
-                for (TermId reached : reach(context, path.children[0], node, forward)) {
+                for (TermId reached : reach(context, state, path.children[0], node, forward)) {
                     visited.insert(reached);
                     if (expanded.insert(reached).second)
                         next.push_back(reached);
@@ -169,14 +169,14 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
         // what the levels from `min` on reached adds nothing later either (each level is a
         // step from the one before), so the walk stops there: on a cycle, and with no max.
         NodeSet out;
-        if (path.min == 0 && is_node(context, from))
+        if (path.min == 0 && is_node(context, state, from))
             out.insert(from);
         NodeSet level{from};
         for (std::uint64_t steps = 1; !path.max || steps <= *path.max; ++steps) {
             context.check_cancelled();
             NodeSet next;
             for (TermId node : level) {
-                const NodeSet part = reach(context, path.children[0], node, forward);
+                const NodeSet part = reach(context, state, path.children[0], node, forward);
                 next.insert(part.begin(), part.end());
             }
             if (next.empty())
@@ -196,24 +196,24 @@ PathJoin::NodeSet PathJoin::reach(ExecContext& context, const PathPlan& path, Te
     return {};
 }
 
-bool PathJoin::is_node(ExecContext& context, TermId id) const {
+bool PathJoin::is_node(ExecContext& context, const State& state, TermId id) const {
     for (const auto position : {storage::S, storage::O}) {
         storage::QuadPattern pattern;
         pattern.terms[position] = id;
-        if (run_context_.kind == TuplePosition::CONSTANT)
-            pattern.terms[storage::C] = run_context_.id;
+        if (state.run_context.kind == TuplePosition::CONSTANT)
+            pattern.terms[storage::C] = state.run_context.id;
         if (context.store().scan(context.txn(), pattern).next_key())
             return true;
     }
     return false;
 }
 
-PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
+PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context, const State& state) const {
     NodeSet nodes;
     storage::QuadPattern pattern;
-    if (run_context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = run_context_.id;
-    else if (run_context_.kind == TuplePosition::MISSING)
+    if (state.run_context.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = state.run_context.id;
+    else if (state.run_context.kind == TuplePosition::MISSING)
         return nodes;
     storage::QuadScan scan = context.store().scan(context.txn(), pattern);
     while (auto quad = scan.next()) {
@@ -223,15 +223,15 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
     return nodes;
 }
 
-void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variable) {
-    const TermId context_id = context_.kind == TuplePosition::SLOT ? run_context_.id : UNBOUND;
+void PathJoin::closure(ExecContext& context, State& state, TermId predicate, bool same_variable) const {
+    const TermId context_id = context_.kind == TuplePosition::SLOT ? state.run_context.id : UNBOUND;
     storage::QuadPattern pattern;
     pattern.terms[storage::P] = predicate;
-    if (run_context_.kind == TuplePosition::CONSTANT)
-        pattern.terms[storage::C] = run_context_.id;
+    if (state.run_context.kind == TuplePosition::CONSTANT)
+        pattern.terms[storage::C] = state.run_context.id;
     // Each (s, o) once: a triple scan keeps one of its contexts, a scan of one context has
     // each triple once.
-    const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
+    const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                    : storage::ScanMode::TRIPLES;
     std::vector<TermId> ends; // s, o of each edge
     storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
@@ -287,12 +287,12 @@ void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variabl
         }
         if (same_variable) {
             if (seen[from] == epoch)
-                found_.push_back({id(from), id(from), context_id});
+                state.found.push_back({id(from), id(from), context_id});
             continue;
         }
         std::sort(reached.begin(), reached.end());
         for (TermId node : reached)
-            found_.push_back({id(from), node, context_id});
+            state.found.push_back({id(from), node, context_id});
     }
 }
 
@@ -345,10 +345,11 @@ std::vector<TermId> PathJoin::contexts(ExecContext& context) const {
     return out;
 }
 
-void PathJoin::start(ExecContext& context, const TermId* row) {
-    row_.assign(row, row + width());
-    found_.clear();
-    next_ = 0;
+void PathJoin::start(ExecContext& context, RowOperator::State& base, const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.found.clear();
+    state.next = 0;
     // A constant stored nowhere connects to nothing, not even by a zero-length path.
     if (subject_.kind == TuplePosition::MISSING || object_.kind == TuplePosition::MISSING ||
         context_.kind == TuplePosition::MISSING)
@@ -360,7 +361,7 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
             TuplePosition one;
             one.kind = TuplePosition::CONSTANT;
             one.id = c;
-            sorted = walk(context, row, one) && walked.size() == 1;
+            sorted = walk(context, state, row, one) && walked.size() == 1;
         }
     } else {
         // A context given by the row (a parameter's, or a variable bound before) is fixed
@@ -370,52 +371,54 @@ void PathJoin::start(ExecContext& context, const TermId* row) {
             run_context.kind = TuplePosition::CONSTANT;
             run_context.id = row[context_.slot];
         }
-        sorted = walk(context, row, run_context);
+        sorted = walk(context, state, row, run_context);
     }
     if (!sorted)
-        std::sort(found_.begin(), found_.end()); // deterministic order
+        std::sort(state.found.begin(), state.found.end()); // deterministic order
 }
 
-bool PathJoin::walk(ExecContext& context, const TermId* row, TuplePosition run_context) {
+bool PathJoin::walk(ExecContext& context, State& state, const TermId* row,
+                    TuplePosition run_context) const {
     // Edges read in another context are not this walk's.
-    if (run_context.kind != run_context_.kind || run_context.id != run_context_.id)
-        adjacency_.clear();
-    run_context_ = run_context;
-    const TermId context_id = context_.kind == TuplePosition::SLOT ? run_context_.id : UNBOUND;
+    if (run_context.kind != state.run_context.kind || run_context.id != state.run_context.id)
+        state.adjacency.clear();
+    state.run_context = run_context;
+    const TermId context_id = context_.kind == TuplePosition::SLOT ? state.run_context.id : UNBOUND;
     const auto subject = bound_value(subject_, row);
     const auto object = bound_value(object_, row);
     const bool same_variable = subject_.kind == TuplePosition::SLOT &&
                                object_.kind == TuplePosition::SLOT && subject_.slot == object_.slot;
     if (subject) {
-        for (TermId o : reach(context, path_, *subject, true))
+        for (TermId o : reach(context, state, path_, *subject, true))
             if (!object || *object == o)
-                found_.push_back({*subject, o, context_id});
+                state.found.push_back({*subject, o, context_id});
     } else if (object && !same_variable) {
-        for (TermId s : reach(context, path_, *object, false))
-            found_.push_back({s, *object, context_id});
+        for (TermId s : reach(context, state, path_, *object, false))
+            state.found.push_back({s, *object, context_id});
     } else if (dense_closure_ && path_.op == PathOp::ONE_OR_MORE && path_.children[0].op == PathOp::TERM &&
                path_.children[0].predicate.kind == TuplePosition::CONSTANT) {
-        closure(context, path_.children[0].predicate.id, same_variable);
+        closure(context, state, path_.children[0].predicate.id, same_variable);
         return true; // in order already
     } else {
-        preload_ = true;
-        const auto candidates = starts(context, path_, true);
-        for (TermId s : candidates ? *candidates : all_nodes(context))
-            for (TermId o : reach(context, path_, s, true))
+        state.preload = true;
+        const auto candidates = starts(context, state, path_, true);
+        for (TermId s : candidates ? *candidates : all_nodes(context, state))
+            for (TermId o : reach(context, state, path_, s, true))
                 if (!same_variable || s == o)
-                    found_.push_back({s, o, context_id});
+                    state.found.push_back({s, o, context_id});
     }
     return false;
 }
 
-bool PathJoin::step(ExecContext&, RowBatch& out) {
-    std::vector<TermId> extended(row_.size());
-    const bool binds_context = context_.kind == TuplePosition::SLOT && row_[context_.slot] == UNBOUND;
-    for (; next_ < found_.size(); ++next_) {
+bool PathJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    std::vector<TermId> extended(state.row.size());
+    const bool binds_context = context_.kind == TuplePosition::SLOT && state.row[context_.slot] == UNBOUND;
+    for (; state.next < state.found.size(); ++state.next) {
         if (out.size() >= BATCH_ROWS)
             return true;
-        std::copy(row_.begin(), row_.end(), extended.begin());
-        const Found& found = found_[next_];
+        std::copy(state.row.begin(), state.row.end(), extended.begin());
+        const Found& found = state.found[state.next];
         if (subject_.kind == TuplePosition::SLOT)
             extended[subject_.slot] = found.subject;
         if (object_.kind == TuplePosition::SLOT)

@@ -40,46 +40,43 @@ public:
         : RowOperator(std::move(child)), path_(std::move(path)), subject_(subject),
           object_(object), context_(context), text_(std::move(text)), dense_closure_(dense_closure) {}
     std::string describe() const override { return "PathJoin " + text_; }
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+    struct State;
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 
 private:
     using NodeSet = std::unordered_set<TermId>;
     // Nodes reachable from `from` along `path` (against it when !forward).
-    NodeSet reach(ExecContext& context, const PathPlan& path, TermId from, bool forward) const;
-    NodeSet step_nodes(ExecContext& context, const TuplePosition& predicate, TermId from,
-                       bool forward) const;
-    NodeSet all_nodes(ExecContext& context) const;
+    NodeSet reach(ExecContext& context, State& state, const PathPlan& path, TermId from,
+                  bool forward) const;
+    NodeSet step_nodes(ExecContext& context, State& state, const TuplePosition& predicate,
+                       TermId from, bool forward) const;
+    NodeSet all_nodes(ExecContext& context, const State& state) const;
     // Nodes from which `path` may lead anywhere (a superset), when both ends are open;
     // nullopt when a zero-length path makes every node a start.
-    std::optional<NodeSet> starts(ExecContext& context, const PathPlan& path, bool forward) const;
+    std::optional<NodeSet> starts(ExecContext& context, State& state, const PathPlan& path,
+                                  bool forward) const;
     // Is `id` a subject or object of a fact (in the path's context, if it has one)? Only
     // nodes are connected to themselves by a zero-length path, so that the result does
     // not depend on whether the end was bound before.
-    bool is_node(ExecContext& context, TermId id) const;
-    // The pairs of `predicate`+ with both ends open, into found_ (only those with s = o
-    // when `same_variable`).
-    void closure(ExecContext& context, TermId predicate, bool same_variable);
+    bool is_node(ExecContext& context, const State& state, TermId id) const;
+    // The pairs of `predicate`+ with both ends open, into the state's found (only those
+    // with s = o when `same_variable`).
+    void closure(ExecContext& context, State& state, TermId predicate, bool same_variable) const;
     // Walks the path in one context (`run_context`: CONSTANT, or OPEN for any), adding
-    // what it connects to found_; true if found_ came out sorted.
-    bool walk(ExecContext& context, const TermId* row, TuplePosition run_context);
+    // what it connects to the state's found; true if it came out sorted.
+    bool walk(ExecContext& context, State& state, const TermId* row,
+              TuplePosition run_context) const;
     // The contexts a path with a variable context may hold in (see the header comment).
     std::vector<TermId> contexts(ExecContext& context) const;
 
     PathPlan path_;
     TuplePosition subject_, object_, context_;
-    TuplePosition run_context_; // context_, its slot read at start()
     std::string text_;
     bool dense_closure_;
-    struct Found {
-        TermId subject, object, context; // context: UNBOUND unless the slot is bound here
-        auto operator<=>(const Found&) const = default;
-    };
-    std::vector<Found> found_;
-    std::size_t next_ = 0;
-    std::vector<TermId> row_;
     // With both ends open, each predicate's edges are read in one scan and kept here,
     // keyed by (predicate, direction), instead of a seek per node visited.
     struct AdjacencyKey {
@@ -93,9 +90,22 @@ private:
         }
     };
     using Adjacency = std::unordered_map<TermId, std::vector<TermId>>;
-    bool preload_ = false;
-    mutable std::unordered_map<AdjacencyKey, Adjacency, AdjacencyHash> adjacency_;
-    const Adjacency& adjacency(ExecContext& context, TermId predicate, bool forward) const;
+    const Adjacency& adjacency(ExecContext& context, State& state, TermId predicate,
+                               bool forward) const;
+
+public:
+    struct Found {
+        TermId subject, object, context; // context: UNBOUND unless the slot is bound here
+        auto operator<=>(const Found&) const = default;
+    };
+    struct State : RowOperator::State {
+        TuplePosition run_context; // context_, its slot read at start()
+        std::vector<Found> found;
+        std::size_t next = 0;
+        std::vector<TermId> row;
+        bool preload = false;
+        std::unordered_map<AdjacencyKey, Adjacency, AdjacencyHash> adjacency;
+    };
 };
 
 } // namespace quarry::engine

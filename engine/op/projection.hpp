@@ -14,17 +14,27 @@ namespace quarry::engine {
 class Projection : public RowOperator {
 public:
     // `columns` read rows of `input_width` slots; `text` describes them for explain.
-    Projection(OperatorPtr child, std::size_t input_width, std::vector<Expression> columns, std::string text)
+    Projection(OperatorPtr child, std::size_t input_width, std::vector<Expression> columns,
+               std::string text)
         : RowOperator(std::move(child)), input_width_(input_width), columns_(std::move(columns)),
-          text_(std::move(text)), row_(columns_.size()) {}
+          text_(std::move(text)) {}
 
     std::size_t output_width() const { return columns_.size(); }
     std::string describe() const override { return "Project " + text_; }
+    StatePtr make_state() const override {
+        auto state = std::make_unique<State>();
+        state->row.resize(columns_.size());
+        return with_input(std::move(state), *child_);
+    }
+
+    struct State : RowOperator::State {
+        std::vector<TermId> row; // the current output row
+    };
 
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext&, RowBatch& out) override {
-        out.push(row_.data());
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext&, RowOperator::State& state, RowBatch& out) const override {
+        out.push(state_of<State>(state).row.data());
         return false;
     }
     std::size_t child_width(std::size_t) const override { return input_width_; }
@@ -33,7 +43,6 @@ private:
     std::size_t input_width_;
     std::vector<Expression> columns_;
     std::string text_;
-    std::vector<TermId> row_; // the current output row
 };
 
 } // namespace quarry::engine

@@ -93,12 +93,14 @@ std::uint64_t RowTable::hash(const TermId* row) const noexcept {
 }
 
 void RowTable::reserve(std::size_t more) {
-    grow_slots(slots_, count_ + more, [](const Slot& slot) { return slot.index != 0; },
-               [&](const Slot& slot) { return width_ == 1 ? hash(&slot.tag) : slot.tag; });
+    grow_slots(
+        slots_, count_ + more, [](const Slot& slot) { return slot.index != 0; },
+        [&](const Slot& slot) { return width_ == 1 ? hash(&slot.tag) : slot.tag; });
 }
 
 bool RowTable::matches(const Slot& slot, const TermId* row, std::uint64_t tag) const noexcept {
-    return slot.tag == tag && (width_ == 1 || same_ids(row, rows_.data() + (slot.index - 1) * width_, width_));
+    return slot.tag == tag &&
+           (width_ == 1 || same_ids(row, rows_.data() + (slot.index - 1) * width_, width_));
 }
 
 std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h) {
@@ -117,8 +119,8 @@ std::pair<std::size_t, bool> RowTable::insert(const TermId* row, std::uint64_t h
     }
 }
 
-void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t stride, std::size_t* numbers,
-                            char* added) {
+void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t stride,
+                            std::size_t* numbers, char* added) {
     reserve(count);
     hashes_.resize(count);
     const std::size_t mask = slots_.size() - 1;
@@ -137,7 +139,9 @@ void RowTable::insert_batch(const TermId* rows, std::size_t count, std::size_t s
     }
 }
 
-std::optional<std::size_t> RowTable::find(const TermId* row) const { return find(row, hash(row)); }
+std::optional<std::size_t> RowTable::find(const TermId* row) const {
+    return find(row, hash(row));
+}
 
 std::optional<std::size_t> RowTable::find(const TermId* row, std::uint64_t h) const {
     if (slots_.empty())
@@ -181,16 +185,20 @@ namespace {
 
 // One mix of the id and the group spread by an odd multiplier: ids of one kind differ in
 // their low bits, group numbers are small.
-std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept { return mix(id ^ (group * 0x9E3779B97F4A7C15ULL)); }
+std::uint64_t pair_hash(std::uint64_t group, TermId id) noexcept {
+    return mix(id ^ (group * 0x9E3779B97F4A7C15ULL));
+}
 
 } // namespace
 
 void PairSet::reserve(std::size_t more) {
-    grow_slots(slots_, count_ + more, [](const Slot& slot) { return slot.group != 0; },
-               [](const Slot& slot) { return pair_hash(slot.group, slot.id); });
+    grow_slots(
+        slots_, count_ + more, [](const Slot& slot) { return slot.group != 0; },
+        [](const Slot& slot) { return pair_hash(slot.group, slot.id); });
 }
 
-void PairSet::insert_batch(const std::size_t* groups, const TermId* ids, std::size_t count, char* added) {
+void PairSet::insert_batch(const std::size_t* groups, const TermId* ids, std::size_t count,
+                           char* added) {
     reserve(count);
     homes_.resize(count);
     const std::size_t mask = slots_.size() - 1;
@@ -221,6 +229,60 @@ void PairSet::insert_batch(const std::size_t* groups, const TermId* ids, std::si
 void PairSet::clear() {
     count_ = 0;
     slots_.clear();
+}
+
+void DistinctCounter::add_batch(const std::size_t* groups, const TermId* ids, std::size_t count) {
+    if (partitions_.empty())
+        partitions_.resize(PARTITIONS);
+    for (std::size_t row_idx = 0; row_idx < count; ++row_idx) {
+        if (ids[row_idx] == UNBOUND)
+            continue;
+        const std::uint64_t group = groups[row_idx] + 1;
+        // The high bits choose the partition; reduce() indexes by the low ones.
+        Partition& partition = partitions_[pair_hash(group, ids[row_idx]) >> 56];
+        partition.pairs.push_back({group, ids[row_idx]});
+        if (partition.pairs.size() >= partition.limit)
+            reduce(partition);
+    }
+}
+
+void DistinctCounter::reduce(Partition& partition) {
+    std::vector<Pair>& pairs = partition.pairs;
+    std::size_t size = 64;
+    while (size < pairs.size() * 2)
+        size *= 2;
+    set_.assign(size, Pair{});
+    const std::size_t mask = size - 1;
+    std::size_t kept = 0;
+    for (const Pair pair : pairs) {
+        for (std::size_t i = pair_hash(pair.group, pair.id) & mask;; i = (i + 1) & mask) {
+            Pair& slot = set_[i];
+            if (slot.group == 0) {
+                slot = pair;
+                pairs[kept++] = pair; // kept <= the pair's own index
+                break;
+            }
+            if (slot.group == pair.group && slot.id == pair.id)
+                break;
+        }
+    }
+    pairs.resize(kept);
+    partition.reduced = kept;
+    partition.limit = std::max(FIRST_REDUCTION, kept * 2);
+}
+
+void DistinctCounter::count(std::uint64_t* counts, std::size_t stride, std::size_t offset) {
+    for (Partition& partition : partitions_) {
+        if (partition.pairs.size() > partition.reduced)
+            reduce(partition);
+        for (const Pair& pair : partition.pairs)
+            ++counts[(pair.group - 1) * stride + offset];
+    }
+}
+
+void DistinctCounter::clear() {
+    partitions_.clear();
+    set_.clear();
 }
 
 } // namespace quarry::engine

@@ -55,7 +55,8 @@ public:
     // insert() of `count` rows, the first width() ids of each row of `stride` ids from
     // `rows`; their numbers go to `numbers` and whether each was new to `added` (either
     // may be null). Rows of one batch may repeat each other.
-    void insert_batch(const TermId* rows, std::size_t count, std::size_t stride, std::size_t* numbers, char* added);
+    void insert_batch(const TermId* rows, std::size_t count, std::size_t stride,
+                      std::size_t* numbers, char* added);
 
     // The number of `row`, if it is there.
     std::optional<std::size_t> find(const TermId* row) const;
@@ -73,7 +74,9 @@ private:
         std::size_t index = 0; // the row's number plus one; 0: empty
     };
     std::uint64_t hash(const TermId* row) const noexcept;
-    std::uint64_t tag_of(const TermId* row, std::uint64_t hash) const noexcept { return width_ == 1 ? row[0] : hash; }
+    std::uint64_t tag_of(const TermId* row, std::uint64_t hash) const noexcept {
+        return width_ == 1 ? row[0] : hash;
+    }
     bool matches(const Slot& slot, const TermId* row, std::uint64_t tag) const noexcept;
     std::pair<std::size_t, bool> insert(const TermId* row, std::uint64_t hash);
     std::optional<std::size_t> find(const TermId* row, std::uint64_t hash) const;
@@ -108,6 +111,41 @@ private:
     std::size_t count_ = 0;
     SlotVector<Slot> slots_;
     std::vector<std::size_t> homes_; // insert_batch's, reused
+};
+
+// The number of distinct ids of each group among (group, id) pairs, for count(distinct),
+// which needs no more than the numbers: a pair is appended to one of PARTITIONS buffers
+// chosen by its hash (a sequential write, where a set of a million pairs costs a cache miss
+// per pair and the zeroing of every table it grows through), and a buffer is reduced to
+// its distinct pairs in a hash set of its own size, which stays in cache, when it has grown
+// to twice what its last reduction left and at the end. Memory stays within twice the
+// distinct pairs (and at least PARTITIONS · FIRST_REDUCTION pairs).
+class DistinctCounter {
+public:
+    // Adds the pairs (groups[i], ids[i]) of the `count` rows whose id is not UNBOUND.
+    void add_batch(const std::size_t* groups, const TermId* ids, std::size_t count);
+    // Adds to counts[group * stride + offset] the number of distinct ids of each group.
+    void count(std::uint64_t* counts, std::size_t stride, std::size_t offset);
+    void clear();
+
+    static constexpr std::size_t PARTITIONS = 256;
+    static constexpr std::size_t FIRST_REDUCTION = 8192;
+
+private:
+    struct Pair {
+        std::uint64_t group = 0; // plus one; 0: an empty slot of the reducing set
+        TermId id = 0;
+    };
+    struct Partition {
+        std::vector<Pair> pairs;
+        std::size_t reduced = 0; // pairs[0, reduced) are distinct
+        std::size_t limit = FIRST_REDUCTION;
+    };
+    // Keeps one of each pair of `partition`.
+    void reduce(Partition& partition);
+
+    std::vector<Partition> partitions_;
+    std::vector<Pair> set_; // reduce()'s hash set, reused
 };
 
 } // namespace quarry::engine

@@ -17,20 +17,24 @@ std::string StatisticsScan::describe() const {
     return "StatisticsScan facts";
 }
 
-void StatisticsScan::start(ExecContext& context, const TermId* row) {
-    row_.assign(row, row + width());
-    groups_.clear();
-    next_ = 0;
+void StatisticsScan::start(ExecContext& context, RowOperator::State& base,
+                           const TermId* row) const {
+    State& state = state_of<State>(base);
+    state.row.assign(row, row + width(state));
+    state.groups.clear();
+    state.next = 0;
     const storage::Statistics& statistics = context.store().statistics();
     const auto& txn = context.txn();
     switch (group_) {
     case Group::PREDICATE:
-        statistics.for_each_predicate(txn, [&](TermId predicate, const storage::PredicateStats& stats) {
-            groups_.emplace_back(predicate, stats.facts);
-        });
+        statistics.for_each_predicate(txn,
+                                      [&](TermId predicate, const storage::PredicateStats& stats) {
+                                          state.groups.emplace_back(predicate, stats.facts);
+                                      });
         return;
     case Group::CONTEXT:
-        statistics.for_each_context(txn, [&](TermId c, std::uint64_t facts) { groups_.emplace_back(c, facts); });
+        statistics.for_each_context(
+            txn, [&](TermId c, std::uint64_t facts) { state.groups.emplace_back(c, facts); });
         return;
     case Group::NONE: break;
     }
@@ -43,16 +47,17 @@ void StatisticsScan::start(ExecContext& context, const TermId* row) {
         facts = statistics.context(txn, context_.id);
     else
         facts = statistics.facts(txn);
-    groups_.emplace_back(UNBOUND, facts);
+    state.groups.emplace_back(UNBOUND, facts);
 }
 
-bool StatisticsScan::step(ExecContext&, RowBatch& out) {
-    std::vector<TermId> extended(row_.size());
-    for (; next_ < groups_.size(); ++next_) {
+bool StatisticsScan::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
+    State& state = state_of<State>(base);
+    std::vector<TermId> extended(state.row.size());
+    for (; state.next < state.groups.size(); ++state.next) {
         if (out.size() >= BATCH_ROWS)
             return true;
-        std::copy(row_.begin(), row_.end(), extended.begin());
-        const auto [term, facts] = groups_[next_];
+        std::copy(state.row.begin(), state.row.end(), extended.begin());
+        const auto [term, facts] = state.groups[state.next];
         if (group_ == Group::PREDICATE)
             extended[predicate_.slot] = term;
         else if (group_ == Group::CONTEXT)

@@ -20,17 +20,21 @@ public:
           count_slot_(count_slot) {}
     std::string describe() const override;
 
+    struct State : RowOperator::State {
+        std::vector<std::pair<TermId, std::uint64_t>> groups; // (group term, facts)
+        std::size_t next = 0;
+        std::vector<TermId> row;
+    };
+    StatePtr make_state() const override { return with_input(std::make_unique<State>(), *child_); }
+
 protected:
-    void start(ExecContext& context, const TermId* row) override;
-    bool step(ExecContext& context, RowBatch& out) override;
+    void start(ExecContext& context, RowOperator::State& state, const TermId* row) const override;
+    bool step(ExecContext& context, RowOperator::State& state, RowBatch& out) const override;
 
 private:
     Group group_;
     TuplePosition predicate_, context_;
     std::size_t count_slot_;
-    std::vector<std::pair<TermId, std::uint64_t>> groups_; // (group term, facts)
-    std::size_t next_ = 0;
-    std::vector<TermId> row_;
 };
 
 } // namespace quarry::engine

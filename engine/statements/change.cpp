@@ -22,11 +22,12 @@ solutions(const storage::Store& store, const storage::lmdb::Txn& txn, const ast:
     Planner planner(context, prefixes, binding.slots);
     OperatorPtr root = planner.plan_block(query.patterns, query.where, {});
     const std::vector<TermId> unbound(binding.slots.size(), UNBOUND);
-    root->reset(unbound.data());
+    const StatePtr state = root->make_state();
+    root->reset(*state, unbound.data());
     std::vector<std::vector<TermId>> rows;
     RowBatch batch;
     batch.width = binding.slots.size();
-    while (root->next(context, batch))
+    while (root->next(context, *state, batch))
         for (std::size_t i = 0; i < batch.size(); ++i)
             rows.emplace_back(batch.row(i), batch.row(i) + batch.width);
     return {std::move(rows), std::move(binding.slots)};

@@ -212,41 +212,44 @@ private:
     std::size_t next_ = 0;
 };
 
-void describe_tree(const Operator& op, bool analyze, const std::string& indent,
-                   std::vector<std::string>& lines) {
+// The lines of explain for `op` and its inputs; with `run` (explain analyze), what the run
+// built and measured: `state` is op's state in it (null: op never ran).
+void describe_tree(const Operator& op, const QueryRun* run, const OperatorState* state,
+                   const std::string& indent, std::vector<std::string>& lines) {
     std::string line = indent + op.describe();
+    if (state)
+        line += op.describe_run(*state);
     if (op.estimate > 0)
         line += op.estimate >= 10 ? fmt::format(" est. {:.0f}", op.estimate)
                                   : fmt::format(" est. {:.2g}", op.estimate);
-    if (analyze)
-        line += fmt::format(" | rows {} time {:.3f} ms", op.rows_out,
-                            std::chrono::duration<double, std::milli>(op.elapsed).count());
+    if (run)
+        line += fmt::format(" | rows {} time {:.3f} ms", state ? state->rows_out : 0,
+                            std::chrono::duration<double, std::milli>(
+                                state ? state->elapsed : std::chrono::nanoseconds{0})
+                                .count());
     lines.push_back(std::move(line));
-    for (const Operator* input : op.inputs())
-        describe_tree(*input, analyze, indent + "  ", lines);
-}
-
-void set_timed(Operator& op) {
-    op.timed = true;
-    for (const Operator* input : op.inputs())
-        set_timed(const_cast<Operator&>(*input));
+    const std::vector<const Operator*> inputs = op.inputs();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        // An `exists` block's state is the context's, not its Filter's.
+        const OperatorState* input_state = !state ? nullptr
+                                           : i < state->inputs.size()
+                                               ? state->inputs[i].get()
+                                               : run->context().find_block_state(*inputs[i]);
+        describe_tree(*inputs[i], run, input_state, indent + "  ", lines);
+    }
 }
 
 } // namespace
 
-std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage::lmdb::Txn& txn,
-                                      std::shared_ptr<void> keep, const ast::Query& query,
-                                      const PrefixMap& prefixes, const std::atomic<bool>& cancelled,
-                                      const PlannerOptions& options, TermCache* terms,
+std::shared_ptr<QueryPlan> plan_query(ExecContext& context, const ast::Query& query,
+                                      const PrefixMap& prefixes, const PlannerOptions& options,
                                       const std::vector<const ast::Term*>& parameters) {
-    auto plan = std::make_unique<QueryPlan>();
-    plan->context = std::make_unique<ExecContext>(store, txn, cancelled, terms);
-    plan->keep = std::move(keep);
+    auto plan = std::make_shared<QueryPlan>(); // shared by its runs
     Binding binding = bind_query(query, parameters);
     SlotMap& slots = binding.slots;
     const std::vector<std::string>& visible = binding.visible;
 
-    Planner planner(*plan->context, prefixes, slots, options);
+    Planner planner(context, prefixes, slots, options);
     plan->root = planner.plan_block(query.patterns, query.where, binding.bound);
     plan->width = slots.size();
 
@@ -319,33 +322,34 @@ StatementResult run_match(Session& session, const ast::Statement& statement,
     const bool analyze = statement.analyze || context.analyze;
     Session::Read read = session.read();
     const storage::lmdb::Txn& txn = *read.txn;
-    std::unique_ptr<QueryPlan> plan =
-        plan_query(session.store(), txn, std::move(read.own), query, read.prefixes,
-                   session.cancelled(), session.planner_options(explain), read.terms);
+    auto exec =
+        std::make_unique<ExecContext>(session.store(), txn, session.cancelled(), read.terms);
+    std::shared_ptr<const QueryPlan> plan =
+        plan_query(*exec, query, read.prefixes, session.planner_options(explain));
     StatementResult result;
     result.kind = StatementKind::MATCH;
     if (context.position_of && !explain)
         result.notes =
             unknown_name_notes(session.store(), txn, query, read.prefixes, context.position_of);
     if (!explain) {
-        result.rows = make_query_rows(std::move(plan));
+        result.rows =
+            std::make_unique<QueryRun>(std::move(plan), std::move(exec), std::move(read.own));
         return result;
     }
     std::vector<std::string> lines;
     if (analyze) {
-        set_timed(*plan->root);
-        Operator& root = *plan->root;
-        auto rows = make_query_rows(std::move(plan));
+        exec->set_timed(true);
+        QueryRun run(plan, std::move(exec), std::move(read.own));
         std::size_t count = 0;
         const auto start = std::chrono::steady_clock::now();
-        while (rows->next())
+        while (run.next())
             ++count;
         const auto total = std::chrono::steady_clock::now() - start;
-        describe_tree(root, true, "", lines);
+        describe_tree(*plan->root, &run, &run.state(), "", lines);
         lines.push_back(fmt::format("{} rows in {:.3f} ms", count,
                                     std::chrono::duration<double, std::milli>(total).count()));
     } else {
-        describe_tree(*plan->root, false, "", lines);
+        describe_tree(*plan->root, nullptr, nullptr, "", lines);
     }
     result.rows = std::make_unique<TextRows>("plan", std::move(lines));
     result.plan = true;
