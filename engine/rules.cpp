@@ -491,6 +491,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         }
         store_.add(txn, inserted);
         out.added += inserted.size();
+        plans_.clear(); // made before these writes (deriving(), for one)
         out.already_present = change.assert.size() - out.added;
     }
 
