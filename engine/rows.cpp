@@ -28,6 +28,7 @@ QueryRun::QueryRun(std::shared_ptr<const QueryPlan> plan, std::unique_ptr<ExecCo
     : plan_(std::move(plan)), spares_(std::move(spares)), keep_(std::move(keep)),
       context_(std::move(context)), state_(state ? std::move(state) : plan_->root->make_state()) {
     batch_.width = plan_->output_width;
+    context_->set_asserted_only(plan_->asserted_only);
     if (inputs.empty()) {
         const std::vector<TermId> unbound(plan_->width, UNBOUND);
         plan_->root->reset(*state_, unbound.data());

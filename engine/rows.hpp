@@ -31,6 +31,7 @@ struct QueryPlan {
     OperatorPtr root;
     std::size_t width = 0;        // slots per row of the joins (one per variable)
     std::size_t output_width = 0; // ids per row of the root: the columns, then order keys
+    bool asserted_only = false;   // `match … asserted`: its runs' scans skip derived facts
     std::vector<std::string> columns;
     std::vector<Expression> items;       // one per column
     std::vector<std::string> item_texts; // for explain, one per column

@@ -72,7 +72,7 @@ void IndexJoin::start(ExecContext& context, RowOperator::State& base, const Term
             return;
         }
     }
-    state.scan.emplace(context.store().scan(context.txn(), *bound, tuple_.mode));
+    state.scan.emplace(context.scan(*bound, tuple_.mode));
 }
 
 bool IndexJoin::step(ExecContext& context, RowOperator::State& base, RowBatch& out) const {
@@ -80,8 +80,8 @@ bool IndexJoin::step(ExecContext& context, RowOperator::State& base, RowBatch& o
     while (!state.scan && !state.pending_ranges.empty()) {
         const auto [lo, hi] = state.pending_ranges.back();
         state.pending_ranges.pop_back();
-        state.scan.emplace(context.txn(), context.store().index(state.range_permutation), lo, hi,
-                           tuple_.mode);
+        state.scan.emplace(context.scan(context.store().index(state.range_permutation), lo, hi,
+                                        tuple_.mode));
     }
     if (!state.scan)
         return false;

@@ -24,8 +24,8 @@ void MergeJoin::start(ExecContext& context, RowOperator::State& base, const Term
     const auto right = IndexJoin::pattern(right_, row);
     if (!left || !right)
         return;
-    state.left_scan.emplace(context.store().scan(context.txn(), *left, left_.mode));
-    state.right_scan.emplace(context.store().scan(context.txn(), *right, right_.mode));
+    state.left_scan.emplace(context.scan(*left, left_.mode));
+    state.right_scan.emplace(context.scan(*right, right_.mode));
     state.left_next = state.left_scan->next();
     state.right_next = state.right_scan->next();
 }

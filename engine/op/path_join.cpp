@@ -46,7 +46,7 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, State& state, const
         pattern.terms[storage::C] = state.run_context.id;
     const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next())
         out.insert((*quad)[forward ? storage::O : storage::S]);
     return out;
@@ -64,7 +64,7 @@ const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, State& stat
         pattern.terms[storage::C] = state.run_context.id;
     const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next()) {
         const auto [from, to] = forward ? std::pair{(*quad)[storage::S], (*quad)[storage::O]}
                                         : std::pair{(*quad)[storage::O], (*quad)[storage::S]};
@@ -202,7 +202,7 @@ bool PathJoin::is_node(ExecContext& context, const State& state, TermId id) cons
         pattern.terms[position] = id;
         if (state.run_context.kind == TuplePosition::CONSTANT)
             pattern.terms[storage::C] = state.run_context.id;
-        if (context.store().scan(context.txn(), pattern).next_key())
+        if (context.scan(pattern).next_key())
             return true;
     }
     return false;
@@ -215,7 +215,7 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context, const State& state) 
         pattern.terms[storage::C] = state.run_context.id;
     else if (state.run_context.kind == TuplePosition::MISSING)
         return nodes;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern);
+    storage::QuadScan scan = context.scan(pattern);
     while (auto quad = scan.next()) {
         nodes.insert((*quad)[storage::S]);
         nodes.insert((*quad)[storage::O]);
@@ -234,7 +234,7 @@ void PathJoin::closure(ExecContext& context, State& state, TermId predicate, boo
     const auto mode = state.run_context.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                    : storage::ScanMode::TRIPLES;
     std::vector<TermId> ends; // s, o of each edge
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next()) {
         ends.push_back((*quad)[storage::S]);
         ends.push_back((*quad)[storage::O]);
@@ -337,7 +337,7 @@ std::vector<TermId> PathJoin::contexts(ExecContext& context) const {
             storage::QuadPattern pattern;
             pattern.terms[storage::P] = predicate;
             pattern.terms[storage::C] = c;
-            return context.store().scan(context.txn(), pattern).next_key().has_value();
+            return context.scan(pattern).next_key().has_value();
         });
         if (holds)
             out.push_back(c);

@@ -245,6 +245,7 @@ std::shared_ptr<QueryPlan> plan_query(ExecContext& context, const ast::Query& qu
                                       const PrefixMap& prefixes, const PlannerOptions& options,
                                       const std::vector<const ast::Term*>& parameters) {
     auto plan = std::make_shared<QueryPlan>(); // shared by its runs
+    plan->asserted_only = query.asserted;
     Binding binding = bind_query(query, parameters);
     SlotMap& slots = binding.slots;
     const std::vector<std::string>& visible = binding.visible;
@@ -305,7 +306,9 @@ std::shared_ptr<QueryPlan> plan_query(ExecContext& context, const ast::Query& qu
     plan->distinct = query.distinct;
     plan->limit = query.limit;
     plan->offset = query.offset.value_or(0);
-    planner.count_from_statistics(query, *plan);
+    // The statistics count every fact that holds, derived ones too.
+    if (!query.asserted)
+        planner.count_from_statistics(query, *plan);
     plan_result_stage(*plan, options);
     return plan;
 }
@@ -351,6 +354,9 @@ StatementResult run_match(Session& session, const ast::Statement& statement,
     } else {
         describe_tree(*plan->root, nullptr, nullptr, "", lines);
     }
+    if (query.asserted)
+        lines.insert(lines.begin(),
+                     "Asserted facts only: every scan skips the facts only rules derive");
     result.rows = std::make_unique<TextRows>("plan", std::move(lines));
     result.plan = true;
     return result;
