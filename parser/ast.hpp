@@ -167,6 +167,12 @@ struct Query : Node {
     friend bool operator==(const Query&, const Query&) = default;
 };
 
+// A rule's name as written (rule, drop rule): a node, so that errors point at it.
+struct RuleName : Node {
+    std::string text;
+    friend bool operator==(const RuleName&, const RuleName&) = default;
+};
+
 enum class StatementKind : std::uint8_t {
     ADD, REMOVE, MATCH, PREFIX, LOAD, EXPORT, BEGIN, COMMIT, ROLLBACK, RULE, DROP_RULE, WHY,
 };
@@ -179,7 +185,7 @@ struct Statement : Node {
                                       // head; WHY: the one fact
     std::optional<Query> query;       // MATCH; ADD/REMOVE … match, RULE's body (patterns
                                       // and where only)
-    std::string name;                 // RULE, DROP_RULE: the rule's name
+    RuleName name;                    // RULE, DROP_RULE: the rule's name
     std::string prefix;               // PREFIX: the prefix name, without ':'
     IriRef iri;                       // PREFIX: the IRI
     std::string file;                 // LOAD, EXPORT: the file name

@@ -443,10 +443,10 @@ std::string print(const ast::Statement& statement) {
     case StatementKind::COMMIT: out += "commit"; break;
     case StatementKind::ROLLBACK: out += "rollback"; break;
     case StatementKind::RULE:
-        out += "rule " + statement.name + ": " + tuples() + " if" +
+        out += "rule " + statement.name.text + ": " + tuples() + " if" +
                template_match().substr(std::string_view(" match").size());
         break;
-    case StatementKind::DROP_RULE: out += "drop rule " + statement.name; break;
+    case StatementKind::DROP_RULE: out += "drop rule " + statement.name.text; break;
     case StatementKind::WHY: out += "why " + tuples(); break;
     }
     return out;

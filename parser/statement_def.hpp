@@ -40,7 +40,10 @@ auto const file_name = string_parser("a quoted file name");
 auto const prefix_name = prefix_name_parser("a prefix name such as ex:");
 auto const iri = iri_parser("an IRI (<…> or prefix:name)");
 auto const alias = identifier_parser("an alias", /*allow_question_mark=*/true);
-auto const rule_name = identifier_parser("a rule name (letters, digits and _)");
+x3::rule<class rule_name_class, ast::RuleName> const rule_name =
+    "a rule name (letters, digits and _)";
+auto const rule_identifier = identifier_parser("a rule name (letters, digits and _)");
+auto const set_text = [](auto& ctx) { x3::_val(ctx).text = std::move(x3::_attr(ctx)); };
 auto const format = identifier_parser("a format such as nquads, ntriples, tsv, csv or qry");
 auto const count = count_parser();
 auto const context_name = term_parser(TermContext::EXPR, "a context (a name or an IRI)");
@@ -145,9 +148,11 @@ auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze"
      -(kw("as") > format[set_format]) > -(kw("from") > context_value[set_context])) |
     kw("begin")[kind(StatementKind::BEGIN)] | kw("commit")[kind(StatementKind::COMMIT)] |
     kw("rollback")[kind(StatementKind::ROLLBACK)] | rule_body | drop_rule_body | why_body];
+auto const rule_name_def = annotated[rule_identifier[set_text]];
 auto const explained_def = match_body | add_body | remove_body;
 auto const return_item_def = annotated[condition()[item_expr] >> -(kw("as") > alias[item_alias])];
 auto const order_key_def = annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];
-BOOST_SPIRIT_DEFINE(statement, query, explained, return_item, order_key, tuples, context_value)
+BOOST_SPIRIT_DEFINE(statement, query, explained, return_item, order_key, tuples, context_value,
+                    rule_name)
 
 } // namespace quarry::parser::grammar

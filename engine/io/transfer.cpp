@@ -128,7 +128,15 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
     storage::DictionaryBatch terms(store.dictionary(), txn, options.memory / 4);
     const std::size_t chunk = std::max<std::size_t>(10'000, options.memory / 512);
     std::vector<storage::Quad> quads;
+    // A loaded fact that rules derive is stored from now on as well (docs/rules.md).
+    const bool any_derived = store.derived_count(txn) > 0;
     auto flush = [&] {
+        if (any_derived)
+            for (const storage::Quad& quad : quads)
+                if (auto mark = store.derived(txn, quad); mark && !mark->asserted) {
+                    mark->asserted = true;
+                    store.set_derived(txn, quad, *mark);
+                }
         const storage::AddResult result = store.add(txn, quads);
         summary.added += result.added;
         summary.already_present += result.already_present;

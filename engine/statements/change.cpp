@@ -149,8 +149,9 @@ std::vector<Quad> quads_of(storage::Store& store, const storage::lmdb::WriteTxn&
     return quads;
 }
 
-// A fact named by a tuple without variables (in a remove without match) that only rules
-// derive: removing it is an error naming the rules, not a silent no-op.
+// A tuple without variables (in a remove without match) that names only facts rules
+// derive: removing it is an error naming the rules, not a silent no-op. (A three-element
+// tuple stored in one context and derived in another removes the stored one.)
 void refuse_derived(const storage::Store& store, const storage::lmdb::Txn& txn,
                     const ast::Statement& statement, RuleEngine& engine,
                     const std::vector<Quad>& quads) {
@@ -168,23 +169,31 @@ void refuse_derived(const storage::Store& store, const storage::lmdb::Txn& txn,
                 missing = true;
         if (missing)
             continue;
+        std::optional<Quad> derived_only;
+        bool stored = false;
         for (const Quad& quad : quads) {
             bool same = true;
             for (unsigned pos = 0; pos < 4; ++pos)
                 same = same && (!ids[pos] || *ids[pos] == quad[pos]);
-            const auto mark = store.derived(txn, quad);
-            if (!same || !mark || mark->asserted)
+            if (!same)
                 continue;
-            const std::vector<std::string> names = engine.deriving(quad);
-            std::string list;
-            for (const std::string& name : names)
-                list += (list.empty() ? "" : ", ") + name;
-            throw QueryError(fmt::format("{} is derived by rule{} {}; remove what it follows "
-                                         "from, or drop the rule{}",
-                                         engine.fact(quad), names.size() == 1 ? "" : "s", list,
-                                         names.size() == 1 ? "" : "s"),
-                             &tuple);
+            const auto mark = store.derived(txn, quad);
+            if (mark && !mark->asserted)
+                derived_only = quad;
+            else
+                stored = true;
         }
+        if (!derived_only || stored)
+            continue;
+        const std::vector<std::string> names = engine.deriving(*derived_only);
+        std::string list;
+        for (const std::string& name : names)
+            list += (list.empty() ? "" : ", ") + name;
+        throw QueryError(fmt::format("{} is derived by rule{} {}; remove what it follows "
+                                     "from, or drop the rule{}",
+                                     engine.fact(*derived_only), names.size() == 1 ? "" : "s", list,
+                                     names.size() == 1 ? "" : "s"),
+                         &tuple);
     }
 }
 

@@ -48,16 +48,16 @@ StatementResult run_rule(Session& session, const ast::Statement& statement,
         const std::string text = rule_text(rule, load_prefixes(store, txn));
         auto rules = store.rules(txn);
         for (const auto& [name, _] : rules)
-            if (name == rule.name)
+            if (name == rule.name.text)
                 throw QueryError(fmt::format("a rule named {} exists already; drop rule {} "
                                              "first to replace it",
-                                             rule.name, rule.name),
-                                 &rule);
-        store.put_rule(txn, rule.name, text);
-        rules.emplace_back(rule.name, text);
+                                             rule.name.text, rule.name.text),
+                                 &rule.name);
+        store.put_rule(txn, rule.name.text, text);
+        rules.emplace_back(rule.name.text, text);
         RuleEngine engine(store, txn, cancelled, rules, &rule);
         RuleEngine::Change change;
-        change.new_rules.push_back(rule.name);
+        change.new_rules.push_back(rule.name.text);
         return engine.apply(txn, change);
     });
     StatementResult result;
@@ -65,7 +65,7 @@ StatementResult run_rule(Session& session, const ast::Statement& statement,
     result.derived = outcome.derived;
     result.retracted = outcome.retracted;
     result.message =
-        fmt::format("rule {} added: {} derived", statement.name, facts_text(outcome.derived));
+        fmt::format("rule {} added: {} derived", statement.name.text, facts_text(outcome.derived));
     if (outcome.retracted)
         result.message += fmt::format(", {} no longer {}", facts_text(outcome.retracted),
                                       outcome.retracted == 1 ? "holds" : "hold");
@@ -81,18 +81,18 @@ StatementResult run_drop_rule(Session& session, const ast::Statement& statement,
         const ast::Statement& drop = *kept;
         const auto rules = store.rules(txn);
         if (std::none_of(rules.begin(), rules.end(),
-                         [&](const auto& rule) { return rule.first == drop.name; })) {
+                         [&](const auto& rule) { return rule.first == drop.name.text; })) {
             std::string known;
             for (const auto& [name, _] : rules)
                 known += (known.empty() ? "" : ", ") + name;
-            throw QueryError(fmt::format("there is no rule named {}{}", drop.name,
+            throw QueryError(fmt::format("there is no rule named {}{}", drop.name.text,
                                          known.empty() ? " (there are no rules)"
                                                        : " (the rules are " + known + ")"),
-                             &drop);
+                             &drop.name);
         }
-        RuleEngine engine(store, txn, cancelled, rules, &drop, {drop.name});
+        RuleEngine engine(store, txn, cancelled, rules, &drop, {drop.name.text});
         const RuleEngine::Outcome done = engine.apply(txn, {});
-        store.remove_rule(txn, drop.name);
+        store.remove_rule(txn, drop.name.text);
         return done;
     });
     StatementResult result;
@@ -100,7 +100,7 @@ StatementResult run_drop_rule(Session& session, const ast::Statement& statement,
     result.derived = outcome.derived;
     result.retracted = outcome.retracted;
     result.message =
-        fmt::format("rule {} dropped: {} no longer {}", statement.name,
+        fmt::format("rule {} dropped: {} no longer {}", statement.name.text,
                     facts_text(outcome.retracted), outcome.retracted == 1 ? "holds" : "hold");
     return result;
 }

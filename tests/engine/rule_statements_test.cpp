@@ -240,6 +240,16 @@ TEST_CASE("a load derives what the rules make of the loaded facts", "[engine][ru
     db.load(dir.file("places.tsv"), options);
     CHECK(rows_of(db, PLACES) ==
           std::vector<std::string>{"Astana | Asia", "Astana | Kazakhstan", "Kazakhstan | Asia"});
+    // A loaded fact that rules derive is stored from then on.
+    {
+        std::ofstream out(dir.file("more.tsv"));
+        out << "Astana\tlocated_in\tAsia\n";
+    }
+    db.load(dir.file("more.tsv"), options);
+    CHECK(rows_of(db, "match (?x, located_in, ?y) asserted return count(*)") ==
+          std::vector<std::string>{"3"});
+    CHECK(why(db, "(Astana, located_in, Asia)") ==
+          std::vector<std::string>{"(Astana, located_in, Asia) is stored"});
     // And facts added from code.
     db.add({Fact{Term::name("Asia"), Term::name("located_in"), Term::name("Earth")}});
     CHECK(rows_of(db, PLACES).size() == 6);

@@ -671,7 +671,7 @@ TEST_CASE("the rule statements of SPEC §10 parse and print back", "[parser][spe
         CHECK(print(statement) == printed);
         CHECK(parse_one(printed) == statement);
     }
-    CHECK(parse_one("rule r: (?x, p, ?y) if (?x, q, ?y);").name == "r");
+    CHECK(parse_one("rule r: (?x, p, ?y) if (?x, q, ?y);").name.text == "r");
     CHECK(parse_one("match (?x, p, ?y) asserted;").query->asserted);
     CHECK_FALSE(parse_one("match (?x, p, ?y);").query->asserted);
     // Rule, why and asserted are keywords only where statements start or after a match's
