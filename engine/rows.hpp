@@ -107,4 +107,22 @@ private:
     bool done_ = false;
 };
 
+// Rows holding lines of text, one string column (explain's plan, why's tree).
+class TextRows : public Rows {
+public:
+    TextRows(std::string column, std::vector<std::string> lines)
+        : columns_{std::move(column)}, lines_(std::move(lines)) {}
+    const std::vector<std::string>& columns() const override { return columns_; }
+    std::optional<Row> next() override {
+        if (next_ >= lines_.size())
+            return std::nullopt;
+        return Row{storage::Term::string(lines_[next_++])};
+    }
+
+private:
+    std::vector<std::string> columns_;
+    std::vector<std::string> lines_;
+    std::size_t next_ = 0;
+};
+
 } // namespace quarry::engine

@@ -149,9 +149,9 @@ struct PathModifier {
 };
 
 namespace detail {
-// Reads the digits at `p` into `value`; false if there are none. Overflow is an error.
-inline bool scan_bound(iterator_type& p, iterator_type last, std::uint64_t& value) {
-    const auto start = p;
+// Reads the decimal digits at `p` (none: p stays) into `value`; true if they overflow 64 bits.
+template <typename Iterator>
+bool scan_digits(Iterator& p, Iterator last, std::uint64_t& value) {
     value = 0;
     bool overflow = false;
     while (p != last && *p >= '0' && *p <= '9') {
@@ -160,7 +160,12 @@ inline bool scan_bound(iterator_type& p, iterator_type last, std::uint64_t& valu
         value = value * 10 + digit;
         ++p;
     }
-    if (overflow)
+    return overflow;
+}
+// Reads the digits at `p` into `value`; false if there are none. Overflow is an error.
+inline bool scan_bound(iterator_type& p, iterator_type last, std::uint64_t& value) {
+    const auto start = p;
+    if (scan_digits(p, last, value))
         throw LexicalError(start, "path bound out of range (at most 18446744073709551615)");
     return p != start;
 }
@@ -233,13 +238,7 @@ struct count_parser : x3::parser<count_parser> {
         x3::skip_over(first, last, ctx);
         auto p = first;
         std::uint64_t value = 0;
-        bool overflow = false;
-        while (p != last && *p >= '0' && *p <= '9') {
-            const std::uint64_t digit = static_cast<std::uint64_t>(*p - '0');
-            overflow = overflow || value > (UINT64_MAX - digit) / 10;
-            value = value * 10 + digit;
-            ++p;
-        }
+        const bool overflow = detail::scan_digits(p, Iterator(last), value);
         if (p == first || (p != last && is_word_byte(static_cast<unsigned char>(*p))))
             return false;
         if (overflow)

@@ -194,24 +194,6 @@ std::vector<std::string> unknown_name_notes(
     return notes;
 }
 
-// Rows holding fixed lines of text (explain).
-class TextRows : public Rows {
-public:
-    TextRows(std::string column, std::vector<std::string> lines)
-        : columns_{std::move(column)}, lines_(std::move(lines)) {}
-    const std::vector<std::string>& columns() const override { return columns_; }
-    std::optional<Row> next() override {
-        if (next_ >= lines_.size())
-            return std::nullopt;
-        return Row{storage::Term::string(lines_[next_++])};
-    }
-
-private:
-    std::vector<std::string> columns_;
-    std::vector<std::string> lines_;
-    std::size_t next_ = 0;
-};
-
 // The lines of explain for `op` and its inputs; with `run` (explain analyze), what the run
 // built and measured: `state` is op's state in it (null: op never ran).
 void describe_tree(const Operator& op, const QueryRun* run, const OperatorState* state,

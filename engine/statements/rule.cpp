@@ -1,6 +1,7 @@
 // rule, drop rule and why (SPEC §10); the rules' upkeep itself is engine/rules.cpp.
 
 #include "engine/error.hpp"
+#include "engine/rows.hpp"
 #include "engine/rules.hpp"
 #include "engine/statements.hpp"
 #include "parser/printer.hpp"
@@ -17,24 +18,6 @@ namespace {
 std::string facts_text(std::size_t count) {
     return fmt::format("{} {}", count, count == 1 ? "fact" : "facts");
 }
-
-// Rows holding lines of text, printed as they are (why).
-class LineRows : public Rows {
-public:
-    LineRows(std::string column, std::vector<std::string> lines)
-        : columns_{std::move(column)}, lines_(std::move(lines)) {}
-    const std::vector<std::string>& columns() const override { return columns_; }
-    std::optional<Row> next() override {
-        if (next_ >= lines_.size())
-            return std::nullopt;
-        return Row{storage::Term::string(lines_[next_++])};
-    }
-
-private:
-    std::vector<std::string> columns_;
-    std::vector<std::string> lines_;
-    std::size_t next_ = 0;
-};
 
 } // namespace
 
@@ -167,7 +150,7 @@ StatementResult run_why(Session& session, const ast::Statement& statement,
     }
     StatementResult result;
     result.kind = StatementKind::WHY;
-    result.rows = std::make_unique<LineRows>("why", std::move(lines));
+    result.rows = std::make_unique<TextRows>("why", std::move(lines));
     result.plan = true;
     return result;
 }
