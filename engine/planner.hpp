@@ -70,12 +70,18 @@ private:
     // each plain count becomes a sum of that slot. Returns false, changing nothing, for
     // any other query.
     bool count_join(const parser::ast::Query& query, QueryPlan& plan);
+    // A match of exactly three tuples that form a triangle (TriangleJoin::fits), with no
+    // condition, whose results read no variable and aggregate only with plain counts: the
+    // root becomes a TriangleJoin that counts the joined rows into a new slot, and each
+    // count becomes a sum of that slot. Returns false, changing nothing, otherwise.
+    bool triangle_count(const parser::ast::Query& query, QueryPlan& plan);
 
     // `known_estimate`: the tuple's estimate given `bound`, if the caller has it.
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
                            const std::set<std::size_t>& bound,
                            const std::vector<const parser::ast::Expr*>& conditions = {},
-                           double input_rows = 1, std::optional<double> known_estimate = std::nullopt);
+                           double input_rows = 1,
+                           std::optional<double> known_estimate = std::nullopt);
     // Id ranges for a free variable of the tuple at `position`, from conditions that
     // compare it with an integer, date or datetime constant.
     std::optional<IdRange> range_for(const parser::ast::Term& variable, unsigned position,
