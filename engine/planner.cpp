@@ -9,13 +9,13 @@
 #include "engine/op/hash_join.hpp"
 #include "engine/op/index_join.hpp"
 #include "engine/op/leapfrog_join.hpp"
+#include "engine/op/triangle_join.hpp"
 #include "engine/op/limit.hpp"
 #include "engine/op/merge_join.hpp"
 #include "engine/op/order.hpp"
 #include "engine/op/path_join.hpp"
 #include "engine/op/projection.hpp"
 #include "engine/op/statistics_scan.hpp"
-#include "engine/op/triangle_join.hpp"
 #include "engine/rows.hpp"
 #include "engine/statements.hpp"
 #include "parser/printer.hpp"
@@ -72,8 +72,7 @@ void Planner::assign_slots(const std::vector<ast::Pattern>& patterns, SlotMap& s
             if (pattern.tuple.context)
                 add_variable(*pattern.tuple.context, slots, shown);
         }
-        assign_slots(pattern.patterns, slots, visible,
-                     in_not || pattern.kind == ast::PatternKind::NOT);
+        assign_slots(pattern.patterns, slots, visible, in_not || pattern.kind == ast::PatternKind::NOT);
     }
 }
 
@@ -103,7 +102,9 @@ TuplePosition Planner::position(const ast::Term& term) {
         out.kind = TuplePosition::SLOT;
         out.slot = slots_.at(slot_name(term));
         return out;
-    case ast::TermKind::WILDCARD: out.kind = TuplePosition::OPEN; return out;
+    case ast::TermKind::WILDCARD:
+        out.kind = TuplePosition::OPEN;
+        return out;
     default: {
         const auto id = context_.find(to_storage(term, prefixes_));
         out.kind = id ? TuplePosition::CONSTANT : TuplePosition::MISSING;
@@ -154,14 +155,11 @@ double Planner::estimate(const ast::Tuple& tuple, const std::set<std::size_t>& b
     if (bound_by_variables == 0)
         return estimate;
     if (constants.terms[storage::P]) {
-        const auto stats =
-            context_.store().statistics().predicate(context_.txn(), *constants.terms[storage::P]);
+        const auto stats = context_.store().statistics().predicate(context_.txn(), *constants.terms[storage::P]);
         if (stats && subject_bound && stats->distinct_subjects)
-            estimate = std::min(estimate, static_cast<double>(stats->facts) /
-                                              static_cast<double>(stats->distinct_subjects));
+            estimate = std::min(estimate, static_cast<double>(stats->facts) / static_cast<double>(stats->distinct_subjects));
         if (stats && object_bound && stats->distinct_objects)
-            estimate = std::min(estimate, static_cast<double>(stats->facts) /
-                                              static_cast<double>(stats->distinct_objects));
+            estimate = std::min(estimate, static_cast<double>(stats->facts) / static_cast<double>(stats->distinct_objects));
         if (subject_bound && object_bound)
             estimate = std::min(estimate, 1.0);
     } else {
@@ -184,11 +182,8 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
         const ast::Expr* constant = &condition->args[1];
         if (constant->op == ast::ExprOp::TERM && constant->term.kind == ast::TermKind::VARIABLE) {
             std::swap(var, constant); // c op ?v: read as ?v op' c
-            op = op == ast::ExprOp::LT   ? ast::ExprOp::GT
-                 : op == ast::ExprOp::LE ? ast::ExprOp::GE
-                 : op == ast::ExprOp::GT ? ast::ExprOp::LT
-                 : op == ast::ExprOp::GE ? ast::ExprOp::LE
-                                         : op;
+            op = op == ast::ExprOp::LT ? ast::ExprOp::GT : op == ast::ExprOp::LE ? ast::ExprOp::GE
+               : op == ast::ExprOp::GT ? ast::ExprOp::LT : op == ast::ExprOp::GE ? ast::ExprOp::LE : op;
         }
         if (var->op != ast::ExprOp::TERM || var->term.kind != ast::TermKind::VARIABLE ||
             var->term.text != variable.text || constant->op != ast::ExprOp::TERM)
@@ -203,13 +198,11 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
         } else if (kind == ast::TermKind::DATE || kind == ast::TermKind::DATETIME) {
             const storage::Term term = to_storage(constant->term, prefixes_);
             lo = &ms_lo, hi = &ms_hi;
-            value =
-                kind == ast::TermKind::DATE ? term.days() * storage::MS_PER_DAY : term.epoch_ms();
+            value = kind == ast::TermKind::DATE ? term.days() * storage::MS_PER_DAY : term.epoch_ms();
         } else {
             continue;
         }
-        if (strict && ((op == ast::ExprOp::GT && value == INT64_MAX) ||
-                       (op == ast::ExprOp::LT && value == INT64_MIN)))
+        if (strict && ((op == ast::ExprOp::GT && value == INT64_MAX) || (op == ast::ExprOp::LT && value == INT64_MIN)))
             continue;
         if (op == ast::ExprOp::GT || op == ast::ExprOp::GE || op == ast::ExprOp::EQ) {
             const std::int64_t bound = op == ast::ExprOp::GT ? value + strict : value;
@@ -228,33 +221,24 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
     range.position = position;
     range.text = "SPOC"[position] + std::string(" by ") + text;
     if (numeric) {
-        const std::int64_t lo =
-            std::max(int_lo.value_or(storage::INLINE_INTEGER_MIN), storage::INLINE_INTEGER_MIN);
-        const std::int64_t hi =
-            std::min(int_hi.value_or(storage::INLINE_INTEGER_MAX), storage::INLINE_INTEGER_MAX);
+        const std::int64_t lo = std::max(int_lo.value_or(storage::INLINE_INTEGER_MIN), storage::INLINE_INTEGER_MIN);
+        const std::int64_t hi = std::min(int_hi.value_or(storage::INLINE_INTEGER_MAX), storage::INLINE_INTEGER_MAX);
         if (lo <= hi)
-            range.ranges.emplace_back(storage::inline_integer_id(lo),
-                                      storage::inline_integer_id(hi));
+            range.ranges.emplace_back(storage::inline_integer_id(lo), storage::inline_integer_id(hi));
         // Numbers outside the inline range, and decimals, are not in value order by id.
-        range.ranges.emplace_back(storage::first_id(IdTag::BIG_INTEGER),
-                                  storage::last_id(IdTag::BIG_INTEGER));
-        range.ranges.emplace_back(storage::first_id(IdTag::DECIMAL),
-                                  storage::last_id(IdTag::DECIMAL));
+        range.ranges.emplace_back(storage::first_id(IdTag::BIG_INTEGER), storage::last_id(IdTag::BIG_INTEGER));
+        range.ranges.emplace_back(storage::first_id(IdTag::DECIMAL), storage::last_id(IdTag::DECIMAL));
     } else {
         const std::int64_t lo = ms_lo.value_or(INT64_MIN / 2), hi = ms_hi.value_or(INT64_MAX / 2);
         if (lo > hi)
             return range; // no ranges: nothing can match
         auto floor_day = [](std::int64_t ms) {
-            return ms >= 0 ? ms / storage::MS_PER_DAY
-                           : -((-ms + storage::MS_PER_DAY - 1) / storage::MS_PER_DAY);
+            return ms >= 0 ? ms / storage::MS_PER_DAY : -((-ms + storage::MS_PER_DAY - 1) / storage::MS_PER_DAY);
         };
-        const std::int64_t min_day = storage::days_from_civil(0, 1, 1),
-                           max_day = storage::days_from_civil(9999, 12, 31);
-        const std::int64_t day_lo = std::max(floor_day(lo), min_day),
-                           day_hi = std::min(floor_day(hi), max_day);
+        const std::int64_t min_day = storage::days_from_civil(0, 1, 1), max_day = storage::days_from_civil(9999, 12, 31);
+        const std::int64_t day_lo = std::max(floor_day(lo), min_day), day_hi = std::min(floor_day(hi), max_day);
         if (day_lo <= day_hi)
-            range.ranges.emplace_back(storage::inline_date_id(day_lo),
-                                      storage::inline_date_id(day_hi));
+            range.ranges.emplace_back(storage::inline_date_id(day_lo), storage::inline_date_id(day_hi));
         const auto [from, to] = storage::inline_datetime_range(lo, hi);
         range.ranges.emplace_back(from, to);
     }
@@ -264,14 +248,12 @@ std::optional<IdRange> Planner::range_for(const ast::Term& variable, unsigned po
 TuplePlan Planner::tuple_plan(const ast::Tuple& tuple, const std::set<std::size_t>& bound) {
     TuplePlan plan;
     plan.text = tuple_text(tuple);
-    plan.positions = {position(tuple.subject), position(tuple.predicate.term),
-                      position(tuple.object),
+    plan.positions = {position(tuple.subject), position(tuple.predicate.term), position(tuple.object),
                       tuple.context ? position(*tuple.context) : TuplePosition{}};
     plan.mode = tuple.context ? storage::ScanMode::QUADS : storage::ScanMode::TRIPLES;
     for (unsigned pos = 0; pos < 4; ++pos) {
         const TuplePosition& p = plan.positions[pos];
-        if (p.kind == TuplePosition::CONSTANT ||
-            (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
+        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
             plan.planned_bound += "SPOC"[pos];
     }
     plan.planned_index = storage::choose_permutation(0);
@@ -299,9 +281,8 @@ bool is_cyclic(const std::vector<std::set<std::size_t>>& input) {
         for (std::size_t i = 0; i < edges.size(); ++i) {
             bool contained = edges[i].empty();
             for (std::size_t j = 0; j < edges.size() && !contained; ++j)
-                contained = i != j &&
-                            std::includes(edges[j].begin(), edges[j].end(), edges[i].begin(),
-                                          edges[i].end()) &&
+                contained = i != j && std::includes(edges[j].begin(), edges[j].end(), edges[i].begin(),
+                                                    edges[i].end()) &&
                             (edges[i] != edges[j] || i > j);
             if (contained) {
                 edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(i));
@@ -317,9 +298,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
                                 const std::set<std::size_t>& bound,
                                 const std::vector<const ast::Expr*>& conditions, double input_rows,
                                 std::optional<double> known_estimate) {
-    const auto tuple_estimate = [&] {
-        return known_estimate ? *known_estimate : estimate(tuple, bound);
-    };
+    const auto tuple_estimate = [&] { return known_estimate ? *known_estimate : estimate(tuple, bound); };
     const std::string text = tuple_text(tuple);
     TuplePosition context_position;
     if (tuple.context)
@@ -347,8 +326,7 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
     for (char c : plan.planned_bound)
         mask |= 1u << (c == 'S' ? 0 : c == 'P' ? 1 : c == 'O' ? 2 : 3);
     // A range on the first free variable that can follow the bound positions in an index.
-    const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term,
-                                                &tuple.object,
+    const std::array<const ast::Term*, 4> terms{&tuple.subject, &tuple.predicate.term, &tuple.object,
                                                 tuple.context ? &*tuple.context : nullptr};
     for (unsigned pos = 0; pos < 4 && !plan.range; ++pos) {
         const TuplePosition& p = plan.positions[pos];
@@ -360,21 +338,17 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
             continue;
         plan.range = range_for(*terms[pos], pos, conditions);
     }
-    plan.planned_index =
-        storage::choose_permutation(plan.range ? mask | (1u << plan.range->position) : mask);
+    plan.planned_index = storage::choose_permutation(plan.range ? mask | (1u << plan.range->position) : mask);
     // Many input rows against a modest relation: scan it once into a hash table.
     std::vector<unsigned> keys;
     for (unsigned pos = 0; pos < 4; ++pos)
-        if (plan.positions[pos].kind == TuplePosition::SLOT &&
-            bound.count(plan.positions[pos].slot))
+        if (plan.positions[pos].kind == TuplePosition::SLOT && bound.count(plan.positions[pos].slot))
             keys.push_back(pos);
     if (!keys.empty() && !plan.range && input_rows >= options_.hash_join_min_input) {
         std::set<std::size_t> none;
         const double build = estimate(tuple, none);
-        if (build + input_rows <= input_rows * options_.seek_cost &&
-            build <= options_.hash_join_max_build) {
-            auto join =
-                std::make_unique<HashJoin>(std::move(input), std::move(plan), std::move(keys));
+        if (build + input_rows <= input_rows * options_.seek_cost && build <= options_.hash_join_max_build) {
+            auto join = std::make_unique<HashJoin>(std::move(input), std::move(plan), std::move(keys));
             join->estimate = tuple_estimate();
             return join;
         }
@@ -388,10 +362,9 @@ OperatorPtr Planner::plan_tuple(OperatorPtr input, const ast::Tuple& tuple,
 void Planner::plan_exists(Expression& expr, const std::set<std::size_t>& bound) {
     if (expr.block_ast) {
         const ast::Pattern& block = *expr.block_ast;
-        OperatorPtr plan =
-            block.kind == ast::PatternKind::TUPLE
-                ? plan_tuple(std::make_unique<Source>(slots_.size()), block.tuple, bound)
-                : plan_block(block.patterns, block.where, bound);
+        OperatorPtr plan = block.kind == ast::PatternKind::TUPLE
+                               ? plan_tuple(std::make_unique<Source>(slots_.size()), block.tuple, bound)
+                               : plan_block(block.patterns, block.where, bound);
         expr.block = std::move(plan);
         expr.block_width = slots_.size();
         expr.block_ast = nullptr;
@@ -405,19 +378,15 @@ void Planner::plan_exists(Expression& expr, const std::set<std::size_t>& bound) 
         plan_exists(arg, bound);
 }
 
-bool Planner::plan_is_input(const OperatorPtr& plan) {
-    return dynamic_cast<const Source*>(plan.get()) != nullptr;
-}
+bool Planner::plan_is_input(const OperatorPtr& plan) { return dynamic_cast<const Source*>(plan.get()) != nullptr; }
 
 // The position right after the bound prefix in the index a tuple plan would use, if the
 // tuple has a variable there (its scan then comes out sorted by that variable).
-static std::optional<unsigned> sorted_position(const TuplePlan& plan,
-                                               const std::set<std::size_t>& bound) {
+static std::optional<unsigned> sorted_position(const TuplePlan& plan, const std::set<std::size_t>& bound) {
     unsigned mask = 0;
     for (unsigned pos = 0; pos < 4; ++pos) {
         const TuplePosition& p = plan.positions[pos];
-        if (p.kind == TuplePosition::CONSTANT ||
-            (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
+        if (p.kind == TuplePosition::CONSTANT || (p.kind == TuplePosition::SLOT && bound.count(p.slot)))
             mask |= 1u << pos;
         if (p.kind == TuplePosition::MISSING)
             return std::nullopt;
@@ -435,35 +404,25 @@ OperatorPtr Planner::plan_merge(OperatorPtr& input, std::vector<const ast::Tuple
                                 std::set<std::size_t>& bound) {
     for (std::size_t a = 0; a < tuples.size(); ++a) {
         for (std::size_t b = a + 1; b < tuples.size(); ++b) {
-            if (tuples[a]->predicate.op != ast::PathOp::TERM ||
-                tuples[b]->predicate.op != ast::PathOp::TERM)
+            if (tuples[a]->predicate.op != ast::PathOp::TERM || tuples[b]->predicate.op != ast::PathOp::TERM)
                 continue;
             TuplePlan left = tuple_plan(*tuples[a], bound), right = tuple_plan(*tuples[b], bound);
             const auto lp = sorted_position(left, bound), rp = sorted_position(right, bound);
             if (!lp || !rp || left.positions[*lp].slot != right.positions[*rp].slot)
                 continue;
             const std::size_t slot = left.positions[*lp].slot;
-            left.planned_index = storage::choose_permutation([&] {
-                unsigned m = 0;
-                for (char c : left.planned_bound)
-                    m |= 1u << std::string_view("SPOC").find(c);
-                return m;
-            }());
-            right.planned_index = storage::choose_permutation([&] {
-                unsigned m = 0;
-                for (char c : right.planned_bound)
-                    m |= 1u << std::string_view("SPOC").find(c);
-                return m;
-            }());
+            left.planned_index = storage::choose_permutation(
+                [&] { unsigned m = 0; for (char c : left.planned_bound) m |= 1u << std::string_view("SPOC").find(c); return m; }());
+            right.planned_index = storage::choose_permutation(
+                [&] { unsigned m = 0; for (char c : right.planned_bound) m |= 1u << std::string_view("SPOC").find(c); return m; }());
             std::string name;
             for (const auto& [n, s] : slots_)
                 if (s == slot)
                     name = n;
             const double estimate_left = estimate(*tuples[a], bound);
             const double estimate_right = estimate(*tuples[b], bound);
-            auto join =
-                std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right),
-                                            *lp, *rp, name, options_.merge_seek);
+            auto join = std::make_unique<MergeJoin>(std::move(input), std::move(left), std::move(right), *lp, *rp, name,
+                                                   options_.merge_seek);
             join->estimate = std::min(estimate_left, estimate_right);
             for (const ast::Tuple* t : {tuples[a], tuples[b]}) {
                 const auto vars = tuple_slots(*t, slots_);
@@ -503,17 +462,15 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
     }
     auto place_filters = [&](bool all) {
         for (auto it = pending.begin(); it != pending.end();) {
-            const bool ready =
-                all || (!it->last && std::includes(bound.begin(), bound.end(), it->needs.begin(),
-                                                   it->needs.end()));
+            const bool ready = all || (!it->last && std::includes(bound.begin(), bound.end(),
+                                                                   it->needs.begin(), it->needs.end()));
             if (!ready) {
                 ++it;
                 continue;
             }
             Expression condition = compile_expression(*it->expr, slots_, prefixes_);
             plan_exists(condition, bound);
-            plan = std::make_unique<Filter>(std::move(plan), std::move(condition),
-                                            parser::print(*it->expr));
+            plan = std::make_unique<Filter>(std::move(plan), std::move(condition), parser::print(*it->expr));
             it = pending.erase(it);
         }
     };
@@ -563,9 +520,8 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             std::vector<std::size_t> variables;
             for (const auto& [v, n] : mentions)
                 variables.push_back(v);
-            std::stable_sort(variables.begin(), variables.end(), [&](std::size_t a, std::size_t b) {
-                return mentions[a] > mentions[b];
-            });
+            std::stable_sort(variables.begin(), variables.end(),
+                             [&](std::size_t a, std::size_t b) { return mentions[a] > mentions[b]; });
             std::vector<TuplePlan> plans;
             std::string text;
             for (const ast::Tuple* t : plain) {
@@ -578,13 +534,12 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                     if (slot == v)
                         order += (order.empty() ? "?" : ", ?") + name;
             if (options_.dense_triangle && TriangleJoin::fits(plans, bound))
-                plan = std::make_unique<TriangleJoin>(
-                    std::move(plan), std::move(plans),
-                    std::array{variables[0], variables[1], variables[2]}, text + " order " + order);
+                plan = std::make_unique<TriangleJoin>(std::move(plan), std::move(plans),
+                                                      std::array{variables[0], variables[1], variables[2]},
+                                                      text + " order " + order);
             else
                 plan = std::make_unique<LeapfrogJoin>(std::move(plan), std::move(plans), variables,
-                                                      text + " order " + order,
-                                                      options_.leapfrog_hash);
+                                                      text + " order " + order, options_.leapfrog_hash);
             bound.insert(variables.begin(), variables.end());
             for (const ast::Tuple* t : plain)
                 tuples.erase(std::find(tuples.begin(), tuples.end(), t));
@@ -604,9 +559,9 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             bool best_connected = false;
             for (std::size_t t = 0; t < tuples.size(); ++t) {
                 const auto vars = tuple_slots(*tuples[t], slots_);
-                const bool connected = bound.empty() || vars.empty() ||
-                                       std::any_of(vars.begin(), vars.end(),
-                                                   [&](std::size_t s) { return bound.count(s); });
+                const bool connected =
+                    bound.empty() || vars.empty() ||
+                    std::any_of(vars.begin(), vars.end(), [&](std::size_t s) { return bound.count(s); });
                 const double e = tuples.size() == 1 ? 0 : estimate(*tuples[t], bound);
                 if (best == SIZE_MAX || (connected && !best_connected) ||
                     (connected == best_connected && e < best_estimate)) {
@@ -618,11 +573,10 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             std::vector<const ast::Expr*> conditions;
             for (const Pending& p : pending)
                 conditions.push_back(p.expr);
-            const double step_estimate = tuples.size() > 1     ? best_estimate
+            const double step_estimate = tuples.size() > 1          ? best_estimate
                                          : options_.explaining ? estimate(*tuples[best], bound)
-                                                               : 0;
-            plan =
-                plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows, step_estimate);
+                                                                   : 0;
+            plan = plan_tuple(std::move(plan), *tuples[best], bound, conditions, rows, step_estimate);
             rows *= std::max(step_estimate, 1.0);
             const auto vars = tuple_slots(*tuples[best], slots_);
             bound.insert(vars.begin(), vars.end());
@@ -639,8 +593,7 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
             plan = std::make_unique<UnionJoin>(std::move(plan), std::move(blocks));
         }
         if (i < patterns.size()) { // an optional
-            plan =
-                std::make_unique<OptionalJoin>(std::move(plan), sub_block(patterns[i].patterns[0]));
+            plan = std::make_unique<OptionalJoin>(std::move(plan), sub_block(patterns[i].patterns[0]));
             ++i;
         }
     }
@@ -685,8 +638,8 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
 }
 
 bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
-    if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE ||
-        query.where || plan.aggregates.empty())
+    if (query.patterns.size() != 1 || query.patterns[0].kind != ast::PatternKind::TUPLE || query.where ||
+        plan.aggregates.empty())
         return false;
     const ast::Tuple& tuple = query.patterns[0].tuple;
     if (!tuple.context || tuple.predicate.op != ast::PathOp::TERM)
@@ -697,23 +650,19 @@ bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
     if (!free(tuple.subject) || !free(tuple.object))
         return false;
     // No statistic counts the facts of a predicate or context given at run time.
-    if (tuple.predicate.term.kind == ast::TermKind::PARAMETER ||
-        tuple.context->kind == ast::TermKind::PARAMETER)
+    if (tuple.predicate.term.kind == ast::TermKind::PARAMETER || tuple.context->kind == ast::TermKind::PARAMETER)
         return false;
     // Each variable once: a repeated one ((?x, p, ?x, ?c)) filters facts.
     const TupleSlots variables = tuple_slots(tuple, slots_);
     std::size_t variable_terms = 0;
-    for (const ast::Term* term :
-         {&tuple.subject, &tuple.predicate.term, &tuple.object, &*tuple.context})
+    for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object, &*tuple.context})
         variable_terms += term->kind == ast::TermKind::VARIABLE;
     if (variables.size != variable_terms)
         return false;
     for (const Expression& aggregate : plan.aggregates) {
         const bool counts_rows =
-            aggregate.star ||
-            (aggregate.args.size() == 1 && aggregate.args[0].op == ast::ExprOp::TERM &&
-             std::find(variables.begin(), variables.end(), aggregate.args[0].slot) !=
-                 variables.end());
+            aggregate.star || (aggregate.args.size() == 1 && aggregate.args[0].op == ast::ExprOp::TERM &&
+                               std::find(variables.begin(), variables.end(), aggregate.args[0].slot) != variables.end());
         if (aggregate.function != "count" || aggregate.distinct || !counts_rows)
             return false;
     }
@@ -724,20 +673,17 @@ bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
         if (!key.column)
             plain_slots(key.expr, read);
 
-    const TuplePosition predicate = position(tuple.predicate.term),
-                        context = position(*tuple.context);
-    const auto open = [](const TuplePosition& p) {
-        return p.kind == TuplePosition::SLOT || p.kind == TuplePosition::OPEN;
-    };
+    const TuplePosition predicate = position(tuple.predicate.term), context = position(*tuple.context);
+    const auto open = [](const TuplePosition& p) { return p.kind == TuplePosition::SLOT || p.kind == TuplePosition::OPEN; };
     auto group = StatisticsScan::Group::NONE;
     if (read.empty()) {
         if (predicate.kind == TuplePosition::CONSTANT && context.kind == TuplePosition::CONSTANT)
             return false; // no statistic counts one predicate in one context
-    } else if (read.size() == 1 && predicate.kind == TuplePosition::SLOT &&
-               *read.begin() == predicate.slot && open(context)) {
+    } else if (read.size() == 1 && predicate.kind == TuplePosition::SLOT && *read.begin() == predicate.slot &&
+               open(context)) {
         group = StatisticsScan::Group::PREDICATE;
-    } else if (read.size() == 1 && context.kind == TuplePosition::SLOT &&
-               *read.begin() == context.slot && open(predicate)) {
+    } else if (read.size() == 1 && context.kind == TuplePosition::SLOT && *read.begin() == context.slot &&
+               open(predicate)) {
         group = StatisticsScan::Group::CONTEXT;
     } else {
         return false;
@@ -746,8 +692,8 @@ bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
     const std::size_t count_slot = slots_.size();
     slots_.emplace(" count", count_slot); // a name no variable can have
     plan.width = slots_.size();
-    plan.root = std::make_unique<StatisticsScan>(std::make_unique<Source>(plan.width), group,
-                                                 predicate, context, count_slot);
+    plan.root = std::make_unique<StatisticsScan>(std::make_unique<Source>(plan.width), group, predicate, context,
+                                                 count_slot);
     for (Expression& aggregate : plan.aggregates)
         sum_of_counts(aggregate, count_slot);
     return true;
@@ -757,8 +703,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
     if (!options_.count_join || query.patterns.size() != 2 || query.where)
         return false;
     for (const ast::Pattern& pattern : query.patterns)
-        if (pattern.kind != ast::PatternKind::TUPLE ||
-            pattern.tuple.predicate.op != ast::PathOp::TERM)
+        if (pattern.kind != ast::PatternKind::TUPLE || pattern.tuple.predicate.op != ast::PathOp::TERM)
             return false;
     const ast::Tuple& first = query.patterns[0].tuple;
     const ast::Tuple& second = query.patterns[1].tuple;
@@ -771,8 +716,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
                 out.insert(slots_.at(term->text));
         return out;
     };
-    const std::set<std::size_t> first_variables = variables(first),
-                                second_variables = variables(second);
+    const std::set<std::size_t> first_variables = variables(first), second_variables = variables(second);
     std::vector<std::size_t> shared;
     std::set_intersection(first_variables.begin(), first_variables.end(), second_variables.begin(),
                           second_variables.end(), std::back_inserter(shared));
@@ -789,7 +733,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
     if (!read.empty() && (read.size() != 1 || *read.begin() != variable))
         return false;
     if (plan.aggregates.empty() && !plan.distinct)
-        return false;         // every joined row is a row of the result
+        return false; // every joined row is a row of the result
     std::vector<bool> summed; // per aggregate: a plain count, to become a sum of the counts
     for (const Expression& aggregate : plan.aggregates) {
         if (aggregate.function != "count")
@@ -814,8 +758,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
     TuplePlan first_plan = tuple_plan(first, none), second_plan = tuple_plan(second, none);
     const auto position_of = [&](const TuplePlan& tuple_plan) {
         for (unsigned pos = 0; pos < 4; ++pos)
-            if (tuple_plan.positions[pos].kind == TuplePosition::SLOT &&
-                tuple_plan.positions[pos].slot == variable)
+            if (tuple_plan.positions[pos].kind == TuplePosition::SLOT && tuple_plan.positions[pos].slot == variable)
                 return pos;
         return 0u;
     };
@@ -838,11 +781,9 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
     const std::size_t count_slot = slots_.size();
     slots_.emplace(" count", count_slot); // a name no variable can have
     plan.width = slots_.size();
-    auto join = std::make_unique<CountJoin>(std::make_unique<Source>(plan.width), std::move(build),
-                                            std::move(probe), build_position, probe_position,
-                                            variable, count_slot, name);
-    join->estimate =
-        options_.explaining ? std::min(estimate(first, none), estimate(second, none)) : 0;
+    auto join = std::make_unique<CountJoin>(std::make_unique<Source>(plan.width), std::move(build), std::move(probe),
+                                            build_position, probe_position, variable, count_slot, name);
+    join->estimate = options_.explaining ? std::min(estimate(first, none), estimate(second, none)) : 0;
     plan.root = std::move(join);
     for (std::size_t a = 0; a < plan.aggregates.size(); ++a) {
         if (!summed[a])
@@ -922,8 +863,7 @@ bool Planner::triangle_count(const ast::Query& query, QueryPlan& plan) {
 namespace {
 
 bool contains_aggregate(const Expression& expr) {
-    return expr.op == ast::ExprOp::AGGREGATE ||
-           std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
+    return expr.op == ast::ExprOp::AGGREGATE || std::any_of(expr.args.begin(), expr.args.end(), contains_aggregate);
 }
 
 // Replaces each aggregate of `expr` by the slot that holds its value.
@@ -966,8 +906,8 @@ void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
         std::string text = joined(plan.aggregate_texts);
         if (!keys.empty())
             text = "by " + joined(key_texts) + ": " + text;
-        auto aggregate = std::make_unique<HashAggregate>(std::move(root), width, std::move(keys),
-                                                         plan.aggregates, std::move(text));
+        auto aggregate = std::make_unique<HashAggregate>(std::move(root), width, std::move(keys), plan.aggregates,
+                                                         std::move(text));
         for (Expression& column : columns)
             aggregates_to_slots(column, width);
         for (Expression& key : key_exprs)
@@ -978,8 +918,7 @@ void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
         if (plan.having) {
             Expression having = *plan.having;
             aggregates_to_slots(having, join_width);
-            root = std::make_unique<Filter>(std::move(root), std::move(having),
-                                            "having " + plan.having_text);
+            root = std::make_unique<Filter>(std::move(root), std::move(having), "having " + plan.having_text);
         }
     }
     // Order keys that are not a returned column are computed as extra columns.
@@ -1008,11 +947,9 @@ void plan_result_stage(QueryPlan& plan, const PlannerOptions& options) {
     }
     std::string text = joined(plan.item_texts);
     if (columns.size() > returned && !plan.order.empty())
-        text += fmt::format(" (+{} order key{})", columns.size() - returned,
-                            columns.size() - returned == 1 ? "" : "s");
+        text += fmt::format(" (+{} order key{})", columns.size() - returned, columns.size() - returned == 1 ? "" : "s");
     plan.output_width = columns.size();
-    root =
-        std::make_unique<Projection>(std::move(root), width, std::move(columns), std::move(text));
+    root = std::make_unique<Projection>(std::move(root), width, std::move(columns), std::move(text));
     if (plan.distinct)
         root = std::make_unique<Distinct>(std::move(root), returned);
     if (!keys.empty()) {

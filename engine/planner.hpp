@@ -80,8 +80,7 @@ private:
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,
                            const std::set<std::size_t>& bound,
                            const std::vector<const parser::ast::Expr*>& conditions = {},
-                           double input_rows = 1,
-                           std::optional<double> known_estimate = std::nullopt);
+                           double input_rows = 1, std::optional<double> known_estimate = std::nullopt);
     // Id ranges for a free variable of the tuple at `position`, from conditions that
     // compare it with an integer, date or datetime constant.
     std::optional<IdRange> range_for(const parser::ast::Term& variable, unsigned position,

@@ -8,14 +8,15 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <random>
 
 using namespace quarry;
-using quarry::Term;
 using quarry::testing::TempDir;
+using quarry::Term;
 
 namespace {
 
@@ -50,18 +51,15 @@ void fill(const std::filesystem::path& path) {
         facts.push_back({person(800), Term::name("met"), person(800), context});
     }
     for (int i = 0; i < 1500; ++i)
-        facts.push_back({person(800), Term::name("member_of"),
-                         Term::name(fmt::format("org {}", random() % 20))});
+        facts.push_back({person(800), Term::name("member_of"), Term::name(fmt::format("org {}", random() % 20))});
     for (int i = 0; i < 400; ++i) {
-        facts.push_back(
-            {person(800), Term::name("role"), Term::name(fmt::format("role {}", random() % 7))});
+        facts.push_back({person(800), Term::name("role"), Term::name(fmt::format("role {}", random() % 7))});
         facts.push_back({person(800), Term::name("knows"), person(800)});
     }
     for (int i = 0; i < 300; ++i)
         facts.push_back({Term::name(fmt::format("place {}", i)), Term::name("located_in"),
                          Term::name(fmt::format("place {}", i / 3))});
-    facts.push_back({Term::name("place 0"), Term::name("located_in"), Term::name("place 250"),
-                     Term::name("old map")});
+    facts.push_back({Term::name("place 0"), Term::name("located_in"), Term::name("place 250"), Term::name("old map")});
     for (int i = 0; i < 30; ++i)
         facts.push_back({person(800), Term::name("knows"), Term::name("person 5")});
     db.add(facts);
@@ -76,8 +74,7 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
     const auto with = [&](auto&& set) {
         PlannerOptions options;
         set(options);
-        return std::make_unique<Database>(path,
-                                          DatabaseOptions{.read_only = true, .planner = options});
+        return std::make_unique<Database>(path, DatabaseOptions{.read_only = true, .planner = options});
     };
     auto all_on = with([](PlannerOptions&) {});
     auto no_count_join = with([](PlannerOptions& o) { o.count_join = false; });
@@ -109,8 +106,7 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
             CHECK_THAT(plan_of(*no_count_join, query), !Catch::Contains("CountJoin"));
             CHECK(sorted_rows(*all_on, query) == sorted_rows(*no_count_join, query));
         }
-        CHECK(sorted_rows(*all_on,
-                          "match (?a, met, ?b), (?b, nothing_like_this, ?c) return count(*)") ==
+        CHECK(sorted_rows(*all_on, "match (?a, met, ?b), (?b, nothing_like_this, ?c) return count(*)") ==
               std::vector<std::string>{"0"});
         // Not for what needs the joined rows: another variable, other aggregates, three
         // tuples, two shared variables, a condition.
@@ -128,8 +124,7 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
         }
     }
     SECTION("CountJoin with parameters, prepared") {
-        const std::string text =
-            "match (?a, met, ?b, $city), (?b, member_of, $org) return count(*)";
+        const std::string text = "match (?a, met, ?b, $city), (?b, member_of, $org) return count(*)";
         auto prepared = all_on->prepare(text);
         auto plain = no_count_join->prepare(text);
         for (const auto& [city, org] : {std::pair{"city 1", "org 2"}, std::pair{"city 3", "org 0"},
@@ -153,14 +148,13 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
         }
     }
     SECTION("the leapfrog join with hashed first levels") {
-        for (
-            const auto& query : {
-                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a) return count(*)",
-                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a)",
-                "match (?a, met, ?b, ?g), (?b, met, ?c, ?g), (?c, met, ?a, ?g) return count(*)",
-                "match (?a, met, ?b), (?b, knows, ?c), (?c, met, ?a) return ?a, ?c",
-                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?d), (?d, knows, ?a) return count(*)",
-            }) {
+        for (const auto& query : {
+                 "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a) return count(*)",
+                 "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a)",
+                 "match (?a, met, ?b, ?g), (?b, met, ?c, ?g), (?c, met, ?a, ?g) return count(*)",
+                 "match (?a, met, ?b), (?b, knows, ?c), (?c, met, ?a) return ?a, ?c",
+                 "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?d), (?d, knows, ?a) return count(*)",
+             }) {
             INFO(query);
             const auto rows = sorted_rows(*all_on, query);
             CHECK(rows == sorted_rows(*no_leapfrog_hash, query));

@@ -4,10 +4,10 @@
 // Seeded and reproducible; a failing case prints the facts and the statement, runnable in
 // the shell.
 
+#include "quarry/database.hpp"
 #include "engine/terms.hpp"
 #include "parser/parse.hpp"
 #include "parser/printer.hpp"
-#include "quarry/database.hpp"
 #include "tests/engine/reference.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -40,8 +40,7 @@ public:
         }
         // A few links among entities, for paths with cycles.
         for (std::size_t i = 0, n = below(8); i < n; ++i)
-            facts.push_back({entity(), Term::name("link"), entity(),
-                             chance(3) ? context() : Term::default_context()});
+            facts.push_back({entity(), Term::name("link"), entity(), chance(3) ? context() : Term::default_context()});
         // Facts are a set.
         std::vector<FactTerms> unique;
         for (const FactTerms& fact : facts)
@@ -73,10 +72,9 @@ public:
                 q.returns.push_back(std::move(item));
             }
         }
-        const bool aggregated =
-            std::any_of(q.returns.begin(), q.returns.end(), [](const ast::ReturnItem& item) {
-                return item.expr.op == ast::ExprOp::AGGREGATE;
-            });
+        const bool aggregated = std::any_of(q.returns.begin(), q.returns.end(), [](const ast::ReturnItem& item) {
+            return item.expr.op == ast::ExprOp::AGGREGATE;
+        });
         // group by the returned values that are not aggregates (as written), sometimes with
         // a key that is not returned, which makes more groups.
         if (!q.returns.empty() && aggregated && chance(3)) {
@@ -96,15 +94,10 @@ public:
             } else {
                 subject = chance(2) ? last.expr : aggregate(visible);
             }
-            ast::Expr having =
-                op(chance(2) ? ast::ExprOp::GT : ast::ExprOp::LE,
-                   {std::move(subject),
-                    term_expr(constant(Term::integer(static_cast<std::int64_t>(below(4)))))});
+            ast::Expr having = op(chance(2) ? ast::ExprOp::GT : ast::ExprOp::LE,
+                                  {std::move(subject), term_expr(constant(Term::integer(static_cast<std::int64_t>(below(4)))))});
             if (q.returns.size() > 1 && q.returns.front().expr.op == ast::ExprOp::TERM && chance(3))
-                having = op(
-                    ast::ExprOp::OR,
-                    {std::move(having),
-                     op(ast::ExprOp::EQ, {q.returns.front().expr, term_expr(constant(entity()))})});
+                having = op(ast::ExprOp::OR, {std::move(having), op(ast::ExprOp::EQ, {q.returns.front().expr, term_expr(constant(entity()))})});
             q.having = std::move(having);
         }
         q.distinct = chance(5);
@@ -129,10 +122,9 @@ public:
             // Sometimes first a key that is not returned (a computed column of the result
             // stage). Not with distinct or groups, where the row it is computed from is
             // any of several.
-            const bool grouped =
-                std::any_of(q.returns.begin(), q.returns.end(), [](const ast::ReturnItem& item) {
-                    return item.expr.op == ast::ExprOp::AGGREGATE;
-                });
+            const bool grouped = std::any_of(q.returns.begin(), q.returns.end(), [](const ast::ReturnItem& item) {
+                return item.expr.op == ast::ExprOp::AGGREGATE;
+            });
             if (!q.distinct && !grouped && !visible.empty() && chance(3))
                 q.order.insert(q.order.begin(), key(call("str", {variable_expr(pick(visible))})));
             if (!q.order.empty() && chance(2))
@@ -226,9 +218,7 @@ private:
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(random_() % n); }
     bool chance(std::size_t one_in) { return below(one_in) == 0; }
     template <typename T>
-    const T& pick(const std::vector<T>& items) {
-        return items[below(items.size())];
-    }
+    const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
 
     Term entity() {
         if (chance(6))
@@ -243,9 +233,8 @@ private:
         case 2: return chance(2) ? Term::string("a") : Term::string(chance(2) ? "b" : "a", "en");
         case 3: return Term::boolean(chance(2));
         case 4: return Term::date(2024, chance(2) ? 1 : 11, chance(2) ? 1 : 12);
-        case 5:
-            return chance(2) ? Term::datetime(2024, 11, 12, 8, 30, 0, 0, 0)
-                             : Term::datetime(2024, 11, 12, 11, 30, 0, 0, 180);
+        case 5: return chance(2) ? Term::datetime(2024, 11, 12, 8, 30, 0, 0, 0)
+                                 : Term::datetime(2024, 11, 12, 11, 30, 0, 0, 180);
         case 6: return Term::typed("x", "http://example.org/t");
         default: return Term::integer(10);
         }
@@ -294,9 +283,8 @@ private:
         const char* p = chance(2) ? "link" : PREDICATES[below(4)];
         const char* q = PREDICATES[below(4)];
         if (chance(4)) { // bounds: {m,n}, {n}, {m,} or {,n} (read as {0,n})
-            ast::Path bounded =
-                wrap(ast::PathOp::REPEAT,
-                     {chance(3) ? wrap(ast::PathOp::ALTERNATIVE, {step(p), step(q)}) : step(p)});
+            ast::Path bounded = wrap(ast::PathOp::REPEAT, {chance(3) ? wrap(ast::PathOp::ALTERNATIVE, {step(p), step(q)})
+                                                                     : step(p)});
             bounded.min = below(3);
             if (!chance(4))
                 bounded.max = bounded.min + below(3);
@@ -313,8 +301,7 @@ private:
             return wrap(ast::PathOp::SEQUENCE, {wrap(ast::PathOp::INVERSE, {step(q)}),
                                                 wrap(ast::PathOp::ONE_OR_MORE, {step(p)})});
         default:
-            return wrap(ast::PathOp::ONE_OR_MORE,
-                        {wrap(ast::PathOp::ALTERNATIVE, {step(p), step("link")})});
+            return wrap(ast::PathOp::ONE_OR_MORE, {wrap(ast::PathOp::ALTERNATIVE, {step(p), step("link")})});
         }
     }
 
@@ -364,8 +351,7 @@ private:
             p.tuple.subject = variable(VARIABLES[i]);
             p.tuple.object = variable(VARIABLES[(i + 1) % length]);
             p.tuple.predicate = ast::Path{};
-            p.tuple.predicate.term =
-                constant(Term::name(chance(2) ? "link" : PREDICATES[below(4)]));
+            p.tuple.predicate.term = constant(Term::name(chance(2) ? "link" : PREDICATES[below(4)]));
             if (chance(4)) // some edges walked backwards
                 std::swap(p.tuple.subject, p.tuple.object);
             out.push_back(std::move(p));
@@ -410,8 +396,11 @@ private:
                 p.kind = ast::PatternKind::UNION;
                 p.patterns = {block(depth - 1), block(depth - 1)};
                 break;
-            case 4: p = block(depth); break;
-            default: p = tuple_pattern();
+            case 4:
+                p = block(depth);
+                break;
+            default:
+                p = tuple_pattern();
             }
             out.push_back(std::move(p));
         }
@@ -480,18 +469,14 @@ private:
                   // kind fails the statement as it runs, so the variable is tested first (the
                   // engine's or stops at a true left side)
             const std::string v = VARIABLES[below(5)];
-            const auto arithmetic =
-                std::vector<ast::ExprOp>{ast::ExprOp::ADD, ast::ExprOp::SUBTRACT,
-                                         ast::ExprOp::MULTIPLY, ast::ExprOp::DIVIDE}[below(4)];
+            const auto arithmetic = std::vector<ast::ExprOp>{ast::ExprOp::ADD, ast::ExprOp::SUBTRACT,
+                                                             ast::ExprOp::MULTIPLY, ast::ExprOp::DIVIDE}[below(4)];
             return op(ast::ExprOp::OR,
                       {op(ast::ExprOp::NOT, {call("is_number", {variable_expr(v)})}),
-                       op(ast::ExprOp::GT, {op(arithmetic, {variable_expr(v),
-                                                            term_expr(constant(Term::integer(2)))}),
+                       op(ast::ExprOp::GT, {op(arithmetic, {variable_expr(v), term_expr(constant(Term::integer(2)))}),
                                             operand()})});
         }
-        case 5:
-            return op(ast::ExprOp::GE,
-                      {call("year", {operand()}), term_expr(constant(Term::integer(2024)))});
+        case 5: return op(ast::ExprOp::GE, {call("year", {operand()}), term_expr(constant(Term::integer(2024)))});
         default: {
             const ast::ExprOp comparisons[] = {ast::ExprOp::EQ, ast::ExprOp::NE, ast::ExprOp::LT,
                                                ast::ExprOp::LE, ast::ExprOp::GT, ast::ExprOp::GE};
@@ -513,8 +498,7 @@ private:
             return call(std::vector<const char*>{"contains", "starts_with", "ends_with"}[below(3)],
                         {text(operand()), string_constant({"e", "1", "a", "http", ""})});
         case 1: {
-            std::vector<ast::Expr> args{text(operand()),
-                                        string_constant({"^e[0-3]", "a|b", "1$", "E", "^.{2}$"})};
+            std::vector<ast::Expr> args{text(operand()), string_constant({"^e[0-3]", "a|b", "1$", "E", "^.{2}$"})};
             if (chance(2))
                 args.push_back(string_constant({"i", "m", "im", ""}));
             return call("matches", std::move(args));
@@ -523,45 +507,30 @@ private:
             return op(ast::ExprOp::EQ, {call(chance(2) ? "lower" : "upper", {text(operand())}),
                                         string_constant({"e1", "E1", "a", "A"})});
         case 3:
-            return op(ast::ExprOp::GT,
-                      {call("length", {text(operand())}), term_expr(constant(Term::integer(2)))});
-        case 4:
-            return op(ast::ExprOp::EQ, {call("lang", {operand()}), string_constant({"en", ""})});
+            return op(ast::ExprOp::GT, {call("length", {text(operand())}), term_expr(constant(Term::integer(2)))});
+        case 4: return op(ast::ExprOp::EQ, {call("lang", {operand()}), string_constant({"en", ""})});
         case 5:
-            return op(
-                ast::ExprOp::EQ,
-                {call(std::vector<const char*>{"year", "month", "day"}[below(3)], {operand()}),
-                 term_expr(constant(
-                     Term::integer(std::vector<std::int64_t>{2024, 11, 12, 1}[below(4)])))});
+            return op(ast::ExprOp::EQ, {call(std::vector<const char*>{"year", "month", "day"}[below(3)], {operand()}),
+                                        term_expr(constant(Term::integer(std::vector<std::int64_t>{2024, 11, 12, 1}[below(4)])))});
         case 6:
-            return op(ast::ExprOp::EQ,
-                      {call("concat", {text(operand()), string_constant({"x", ""})}),
-                       string_constant({"e1x", "ax", "a"})});
+            return op(ast::ExprOp::EQ, {call("concat", {text(operand()), string_constant({"x", ""})}),
+                                        string_constant({"e1x", "ax", "a"})});
         case 7: {
-            std::vector<ast::Expr> args{
-                text(operand()),
-                term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3)))))};
+            std::vector<ast::Expr> args{text(operand()), term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3)))))};
             if (chance(2))
-                args.push_back(
-                    term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3))))));
-            return op(ast::ExprOp::EQ,
-                      {call("substr", std::move(args)), string_constant({"e", "e1", "1", ""})});
+                args.push_back(term_expr(constant(Term::integer(static_cast<std::int64_t>(below(3))))));
+            return op(ast::ExprOp::EQ, {call("substr", std::move(args)), string_constant({"e", "e1", "1", ""})});
         }
         case 8: {
-            std::vector<ast::Expr> args{text(operand()), string_constant({"e", "E", "[0-9]"}),
-                                        string_constant({"f", ""})};
+            std::vector<ast::Expr> args{text(operand()), string_constant({"e", "E", "[0-9]"}), string_constant({"f", ""})};
             if (chance(2))
                 args.push_back(string_constant({"i", ""}));
-            return op(ast::ExprOp::EQ,
-                      {call("replace", std::move(args)), string_constant({"f1", "1", "a"})});
+            return op(ast::ExprOp::EQ, {call("replace", std::move(args)), string_constant({"f1", "1", "a"})});
         }
         case 9:
-            return op(
-                ast::ExprOp::EQ,
-                {call("coalesce", {variable_expr(VARIABLES[below(5)]), operand()}), operand()});
+            return op(ast::ExprOp::EQ, {call("coalesce", {variable_expr(VARIABLES[below(5)]), operand()}), operand()});
         default:
-            return call(std::vector<const char*>{"is_string", "is_date", "is_iri", "is_name",
-                                                 "is_number"}[below(5)],
+            return call(std::vector<const char*>{"is_string", "is_date", "is_iri", "is_name", "is_number"}[below(5)],
                         {operand()});
         }
     }
@@ -571,11 +540,9 @@ private:
     ast::Expr in_subquery() {
         ast::Query sub;
         ast::Pattern first = tuple_pattern();
-        if (first.tuple.predicate.op != ast::PathOp::TERM ||
-            first.tuple.predicate.term.kind == ast::TermKind::VARIABLE) {
+        if (first.tuple.predicate.op != ast::PathOp::TERM || first.tuple.predicate.term.kind == ast::TermKind::VARIABLE) {
             first.tuple.predicate = ast::Path{};
-            first.tuple.predicate.term =
-                constant(Term::name(chance(3) ? "link" : PREDICATES[below(4)]));
+            first.tuple.predicate.term = constant(Term::name(chance(3) ? "link" : PREDICATES[below(4)]));
         }
         first.tuple.subject = variable("s");
         first.tuple.object = chance(2) ? variable("t") : constant(chance(2) ? entity() : literal());
@@ -633,24 +600,20 @@ private:
                                          term_expr(constant(Term::integer(1)))});
         case 1: return call("str", {variable_expr(pick(visible))});
         case 2:
-            return call(
-                std::vector<const char*>{"lower", "upper", "lang", "year", "day"}[below(5)],
-                {chance(2) ? text(variable_expr(pick(visible))) : variable_expr(pick(visible))});
+            return call(std::vector<const char*>{"lower", "upper", "lang", "year", "day"}[below(5)],
+                        {chance(2) ? text(variable_expr(pick(visible))) : variable_expr(pick(visible))});
         case 3:
-            return call(chance(2) ? "concat" : "coalesce",
-                        {variable_expr(pick(visible)), string_constant({"-", "x"})});
+            return call(chance(2) ? "concat" : "coalesce", {variable_expr(pick(visible)), string_constant({"-", "x"})});
         default: // return names only what the match binds
-            return op(ast::ExprOp::EQ,
-                      {variable_expr(pick(visible)),
-                       chance(2) ? variable_expr(pick(visible)) : term_expr(constant(entity()))});
+            return op(ast::ExprOp::EQ, {variable_expr(pick(visible)), chance(2) ? variable_expr(pick(visible))
+                                                                                : term_expr(constant(entity()))});
         }
     }
 
     ast::Expr aggregate(const std::vector<std::string>& visible) {
         ast::Expr e;
         e.op = ast::ExprOp::AGGREGATE;
-        e.function =
-            std::vector<std::string>{"count", "count", "sum", "avg", "min", "max"}[below(6)];
+        e.function = std::vector<std::string>{"count", "count", "sum", "avg", "min", "max"}[below(6)];
         if (e.function == "count" && chance(3)) {
             e.star = true;
             return e;
@@ -667,13 +630,11 @@ private:
         return k;
     }
 
-    static void collect(const std::vector<ast::Pattern>& patterns, std::vector<std::string>& out,
-                        bool in_not) {
+    static void collect(const std::vector<ast::Pattern>& patterns, std::vector<std::string>& out, bool in_not) {
         for (const auto& p : patterns) {
             if (p.kind == ast::PatternKind::TUPLE && !in_not) {
-                for (const ast::Term* t :
-                     {&p.tuple.subject, &p.tuple.predicate.term, &p.tuple.object,
-                      p.tuple.context ? &*p.tuple.context : nullptr})
+                for (const ast::Term* t : {&p.tuple.subject, &p.tuple.predicate.term, &p.tuple.object,
+                                           p.tuple.context ? &*p.tuple.context : nullptr})
                     if (t && t->kind == ast::TermKind::VARIABLE &&
                         std::find(out.begin(), out.end(), t->text) == out.end())
                         out.push_back(t->text);
@@ -768,8 +729,8 @@ struct RowLess {
 
 // Runs `statement` (a match) on `db`, as it is and prepared with its constants as
 // parameters, and checks its rows against the reference evaluator's.
-void check_against_reference(Database& db, const Reference& reference,
-                             const std::vector<FactTerms>& facts, const ast::Statement& statement) {
+void check_against_reference(Database& db, const Reference& reference, const std::vector<FactTerms>& facts,
+                             const ast::Statement& statement) {
     const std::string text = parser::print(statement);
     INFO("facts:\n" << facts_script(facts) << "statement:\n" << text << ";");
     // The statement must be valid: it reads back to what was generated.
@@ -860,9 +821,8 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
     CHECK(cases == 5000);
 }
 
-TEST_CASE(
-    "counted joins and cycles agree with the reference evaluator, each join choice on and off",
-    "[engine][property]") {
+TEST_CASE("counted joins and cycles agree with the reference evaluator, each join choice on and off",
+          "[engine][property]") {
     constexpr std::uint64_t SEED = 1313;
     constexpr int GRAPHS = 40;
     constexpr int QUERIES_PER_GRAPH = 100;
