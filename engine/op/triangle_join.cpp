@@ -20,39 +20,44 @@ struct Graph {
 };
 
 // The graph of `ends` (from, to pairs, flat, dense numbers below `nodes`) from the first
-// of each pair to the second, or the reverse.
+// of each pair to the second, or the reverse. Two stable counting sorts, by target and
+// then by source, leave each node's neighbours sorted without comparing them; repeated
+// pairs (copies in several contexts) then become one with a weight.
 Graph make_graph(const std::vector<std::uint32_t>& ends, bool forward, std::size_t nodes) {
     const unsigned from = forward ? 0 : 1, to = 1 - from;
-    Graph graph;
-    std::vector<std::uint32_t> first(nodes + 1, 0), targets(ends.size() / 2);
-    for (std::size_t e = 0; e < ends.size(); e += 2)
-        ++first[ends[e + from] + 1];
-    for (std::size_t n = 1; n < first.size(); ++n)
+    const std::size_t edges = ends.size() / 2;
+    // Edges (as indexes into `ends`' pairs) by target.
+    std::vector<std::uint32_t> starts(nodes + 1, 0), by_target(edges);
+    for (std::size_t e = 0; e < edges; ++e)
+        ++starts[ends[2 * e + to] + 1];
+    for (std::size_t n = 1; n <= nodes; ++n)
+        starts[n] += starts[n - 1];
+    for (std::size_t e = 0; e < edges; ++e)
+        by_target[starts[ends[2 * e + to]]++] = static_cast<std::uint32_t>(e);
+    // Then by source, keeping the order by target within each source.
+    std::vector<std::uint32_t> first(nodes + 1, 0), targets(edges);
+    for (std::size_t e = 0; e < edges; ++e)
+        ++first[ends[2 * e + from] + 1];
+    for (std::size_t n = 1; n <= nodes; ++n)
         first[n] += first[n - 1];
-    {
-        std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
-        for (std::size_t e = 0; e < ends.size(); e += 2)
-            targets[fill[ends[e + from]]++] = ends[e + to];
-    }
-    // Each list sorted, and repeated pairs (copies in several contexts) made one with a
-    // weight, compacting in place.
+    starts.assign(first.begin(), first.end() - 1);
+    for (const std::uint32_t e : by_target)
+        targets[starts[ends[2 * e + from]]++] = ends[2 * e + to];
+    Graph graph;
     graph.first.resize(nodes + 1);
     std::vector<std::uint32_t> weights;
-    weights.reserve(targets.size());
+    weights.reserve(edges);
     bool repeated = false;
     std::uint32_t out = 0;
     for (std::size_t n = 0; n < nodes; ++n) {
         graph.first[n] = out;
-        const auto begin = targets.begin() + first[n], end = targets.begin() + first[n + 1];
-        if (end - begin > 1)
-            std::sort(begin, end);
-        for (auto at = begin; at != end; ++at) {
-            if (out != graph.first[n] && targets[out - 1] == *at) {
+        for (std::uint32_t at = first[n]; at < first[n + 1]; ++at) {
+            if (out != graph.first[n] && targets[out - 1] == targets[at]) {
                 ++weights.back();
                 repeated = true;
                 continue;
             }
-            targets[out++] = *at;
+            targets[out++] = targets[at];
             weights.push_back(1);
         }
     }
@@ -212,19 +217,30 @@ void TriangleJoin::start(ExecContext& context, RowOperator::State& base, const T
         scans.push_back(std::move(scan));
     }
 
-    // Nodes numbered densely as they appear, one numbering for every scan.
+    // Nodes numbered densely as they appear, one numbering for every scan, a batch at a
+    // time. An end equal to the same end of the fact before (a scan sorted by it gives
+    // runs) takes its number without a look-up.
     RowTable nodes(1);
     std::vector<std::vector<std::uint32_t>> dense(scans.size());
     {
-        std::vector<std::size_t> numbers(BATCH_ROWS);
+        std::vector<TermId> values;
+        std::vector<std::size_t> numbers;
         for (std::size_t s = 0; s < scans.size(); ++s) {
             const std::vector<TermId>& ends = scans[s].ends;
             dense[s].resize(ends.size());
-            for (std::size_t at = 0; at < ends.size(); at += BATCH_ROWS) {
-                const std::size_t count = std::min(BATCH_ROWS, ends.size() - at);
-                nodes.insert_batch(ends.data() + at, count, 1, numbers.data(), nullptr);
-                for (std::size_t i = 0; i < count; ++i)
-                    dense[s][at + i] = static_cast<std::uint32_t>(numbers[i]);
+            for (std::size_t at = 0; at < ends.size(); at += 2 * BATCH_ROWS) {
+                const std::size_t end = std::min(ends.size(), at + 2 * BATCH_ROWS);
+                values.clear();
+                for (std::size_t i = at; i < end; ++i)
+                    if (i < 2 || ends[i] != ends[i - 2])
+                        values.push_back(ends[i]);
+                numbers.resize(values.size());
+                nodes.insert_batch(values.data(), values.size(), 1, numbers.data(), nullptr);
+                std::size_t next = 0;
+                for (std::size_t i = at; i < end; ++i)
+                    dense[s][i] = i < 2 || ends[i] != ends[i - 2]
+                                      ? static_cast<std::uint32_t>(numbers[next++])
+                                      : dense[s][i - 2];
             }
             scans[s].ends = {};
         }
