@@ -182,6 +182,18 @@ void decode_block(const Key& first, std::string_view value, const Key& from, con
     });
 }
 
+std::size_t decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
+                         Key* out) {
+    std::size_t count = 0;
+    decode_keys(first, value, [&](const Key& key) {
+        if (KeyLess()(key, from))
+            return true;
+        out[count++] = key;
+        return !KeyLess()(to, key);
+    });
+    return count;
+}
+
 PlannedBlocks plan_blocks(std::span<const Key> keys) {
     PlannedBlocks plan;
     if (keys.empty())

@@ -31,6 +31,15 @@ public:
     std::optional<Quad> next();
     // The next fact's key in index order (no conversion), or nullopt at the end.
     std::optional<Key> next_key();
+    // The next keys in index order, up to the end of an index block (see
+    // IndexScanner::next_keys); empty at the end. Every key, whatever the mode: copies
+    // of one triple in several contexts are adjacent, and a TRIPLES scan's caller skips
+    // them (same_triple). Not to be mixed with next() and next_key().
+    std::span<const Key> next_keys() { return scanner_.next_keys(); }
+    // Whether two keys of this scan hold the same triple (differ at most in the context).
+    static bool same_triple(const Key& a, const Key& b) {
+        return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+    }
     // Skips to the first key ≥ target (index order); see IndexScanner::seek.
     void seek(const Key& target) { scanner_.seek(target); }
 

@@ -206,9 +206,22 @@ void TriangleJoin::start(ExecContext& context, RowOperator::State& base, const T
             scan.ends.reserve(2 * static_cast<std::size_t>(std::min<std::uint64_t>(
                                       context.store().estimate(context.txn(), *pattern),
                                       std::uint64_t{1} << 26)));
-        while (auto key = quads.next_key()) {
-            scan.ends.push_back((*key)[s_index]);
-            scan.ends.push_back((*key)[o_index]);
+        // A block of keys at a time; a triple scan skips the copies of a triple in other
+        // contexts (adjacent, as next_key() would).
+        const bool triples = tuples_[t].mode == storage::ScanMode::TRIPLES;
+        storage::Key last{};
+        bool any = false;
+        for (auto keys = quads.next_keys(); !keys.empty(); keys = quads.next_keys()) {
+            for (const storage::Key& key : keys) {
+                if (triples) {
+                    if (any && storage::QuadScan::same_triple(last, key))
+                        continue;
+                    last = key;
+                    any = true;
+                }
+                scan.ends.push_back(key[s_index]);
+                scan.ends.push_back(key[o_index]);
+            }
         }
         context.check_cancelled();
         if (scan.ends.empty())
