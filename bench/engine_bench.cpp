@@ -8,7 +8,8 @@
 //   quarry-engine-bench --db DB --query TEXT [--runs R]
 //
 // With --db, runs one query on an existing database with each join choice of this round
-// switched off in turn (PlannerOptions::count_join, leapfrog_hash, merge_seek, dense_closure) and with all on,
+// switched off in turn (PlannerOptions::count_join, leapfrog_hash, merge_seek, dense_closure,
+// dense_triangle) and with all on,
 // interleaved, and prints each one's median time: a paired comparison of the choices.
 
 #include "quarry/database.hpp"
@@ -44,7 +45,7 @@ int compare_choices(const std::string& path, const std::string& query, int runs)
         std::vector<double> times;
         std::uint64_t rows = 0;
     };
-    std::vector<Variant> variants(5);
+    std::vector<Variant> variants(6);
     variants[0].name = "all on";
     variants[1].name = "count_join off";
     variants[1].options.count_join = false;
@@ -54,6 +55,8 @@ int compare_choices(const std::string& path, const std::string& query, int runs)
     variants[3].options.merge_seek = false;
     variants[4].name = "dense_closure off";
     variants[4].options.dense_closure = false;
+    variants[5].name = "dense_triangle off";
+    variants[5].options.dense_triangle = false;
     std::vector<std::unique_ptr<quarry::Database>> dbs;
     for (const Variant& v : variants)
         dbs.push_back(std::make_unique<quarry::Database>(

@@ -9,6 +9,7 @@
 #include "engine/op/hash_join.hpp"
 #include "engine/op/index_join.hpp"
 #include "engine/op/leapfrog_join.hpp"
+#include "engine/op/triangle_join.hpp"
 #include "engine/op/limit.hpp"
 #include "engine/op/merge_join.hpp"
 #include "engine/op/order.hpp"
@@ -532,8 +533,13 @@ OperatorPtr Planner::plan_block(const std::vector<ast::Pattern>& patterns,
                 for (const auto& [name, slot] : slots_)
                     if (slot == v)
                         order += (order.empty() ? "?" : ", ?") + name;
-            plan = std::make_unique<LeapfrogJoin>(std::move(plan), std::move(plans), variables,
-                                                  text + " order " + order, options_.leapfrog_hash);
+            if (options_.dense_triangle && TriangleJoin::fits(plans, bound))
+                plan = std::make_unique<TriangleJoin>(std::move(plan), std::move(plans),
+                                                      std::array{variables[0], variables[1], variables[2]},
+                                                      text + " order " + order);
+            else
+                plan = std::make_unique<LeapfrogJoin>(std::move(plan), std::move(plans), variables,
+                                                      text + " order " + order, options_.leapfrog_hash);
             bound.insert(variables.begin(), variables.end());
             for (const ast::Tuple* t : plain)
                 tuples.erase(std::find(tuples.begin(), tuples.end(), t));
@@ -628,7 +634,7 @@ bool Planner::count_from_statistics(const ast::Query& query, QueryPlan& plan) {
     // Explicit groups and having read more than the counts these plans give.
     if (!query.group_by.empty() || query.having)
         return false;
-    return statistics_count(query, plan) || count_join(query, plan);
+    return statistics_count(query, plan) || count_join(query, plan) || triangle_count(query, plan);
 }
 
 bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
@@ -784,6 +790,73 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
             continue;
         sum_of_counts(plan.aggregates[a], count_slot);
     }
+    return true;
+}
+
+bool Planner::triangle_count(const ast::Query& query, QueryPlan& plan) {
+    if (!options_.leapfrog || !options_.dense_triangle || query.patterns.size() != 3 ||
+        query.where || plan.aggregates.empty())
+        return false;
+    std::set<std::size_t> none, variables;
+    std::vector<TuplePlan> plans;
+    std::string text;
+    for (const ast::Pattern& pattern : query.patterns) {
+        if (pattern.kind != ast::PatternKind::TUPLE ||
+            pattern.tuple.predicate.op != ast::PathOp::TERM ||
+            pattern.tuple.predicate.term.kind == ast::TermKind::VARIABLE ||
+            (pattern.tuple.context && pattern.tuple.context->kind == ast::TermKind::VARIABLE))
+            return false;
+        plans.push_back(tuple_plan(pattern.tuple, none));
+        text += (text.empty() ? "" : ", ") + plans.back().text;
+        for (std::size_t slot : tuple_slots(pattern.tuple, slots_))
+            variables.insert(slot);
+    }
+    // What is left in the predicate and context are parameters, bound by the input row.
+    std::set<std::size_t> parameters;
+    for (const TuplePlan& tuple : plans)
+        for (unsigned pos : {storage::P, storage::C})
+            if (tuple.positions[pos].kind == TuplePosition::SLOT)
+                parameters.insert(tuple.positions[pos].slot);
+    if (!TriangleJoin::fits(plans, parameters))
+        return false;
+    // The result reads no variable outside its aggregates, which are plain counts.
+    std::set<std::size_t> read;
+    for (const Expression& item : plan.items)
+        plain_slots(item, read);
+    for (const QueryPlan::Key& key : plan.order)
+        if (!key.column)
+            plain_slots(key.expr, read);
+    if (!read.empty())
+        return false;
+    for (const Expression& aggregate : plan.aggregates) {
+        const bool counts_rows = aggregate.star || (aggregate.args.size() == 1 &&
+                                                    aggregate.args[0].op == ast::ExprOp::TERM &&
+                                                    variables.count(aggregate.args[0].slot));
+        if (aggregate.function != "count" || aggregate.distinct || !counts_rows)
+            return false;
+    }
+    std::vector<std::size_t> order; // the three free variables, in slot order
+    for (const TuplePlan& tuple : plans)
+        for (unsigned pos : {storage::S, storage::O})
+            order.push_back(tuple.positions[pos].slot);
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::string names;
+    for (std::size_t v : order)
+        for (const auto& [name, slot] : slots_)
+            if (slot == v)
+                names += (names.empty() ? "?" : ", ?") + name;
+
+    const std::size_t count_slot = slots_.size();
+    slots_.emplace(" count", count_slot); // a name no variable can have
+    plan.width = slots_.size();
+    auto join = std::make_unique<TriangleJoin>(
+        std::make_unique<Source>(plan.width), std::move(plans),
+        std::array{order[0], order[1], order[2]}, text + " order " + names, count_slot);
+    join->estimate = 1;
+    plan.root = std::move(join);
+    for (Expression& aggregate : plan.aggregates)
+        sum_of_counts(aggregate, count_slot);
     return true;
 }
 

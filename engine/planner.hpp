@@ -70,6 +70,11 @@ private:
     // each plain count becomes a sum of that slot. Returns false, changing nothing, for
     // any other query.
     bool count_join(const parser::ast::Query& query, QueryPlan& plan);
+    // A match of exactly three tuples that form a triangle (TriangleJoin::fits), with no
+    // condition, whose results read no variable and aggregate only with plain counts: the
+    // root becomes a TriangleJoin that counts the joined rows into a new slot, and each
+    // count becomes a sum of that slot. Returns false, changing nothing, otherwise.
+    bool triangle_count(const parser::ast::Query& query, QueryPlan& plan);
 
     // `known_estimate`: the tuple's estimate given `bound`, if the caller has it.
     OperatorPtr plan_tuple(OperatorPtr input, const parser::ast::Tuple& tuple,

@@ -392,6 +392,7 @@ RuleEngine::Plan& RuleEngine::plan(std::size_t rule, const RuleTuple* bound_tupl
     options.leapfrog = false;
     options.hash_join_min_input = std::numeric_limits<double>::infinity();
     options.count_join = false;
+    options.dense_triangle = false;
     static const PrefixMap no_prefixes;
     Planner planner(context_, no_prefixes, plan->slots, options);
     const ast::Query& body = *compiled.statement->query;

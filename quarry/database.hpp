@@ -43,6 +43,11 @@ struct PlannerOptions {
     // In the leapfrog join, a variable that is the first level of some tries and a deeper
     // one of others looks its values up in a hash index of those first levels.
     bool leapfrog_hash = true;
+    // A triangle of three tuples, each holding two of its three variables as subject and
+    // object, reads each tuple's facts once into compact graphs of densely numbered nodes
+    // and intersects sorted neighbour lists (TriangleJoin), instead of the leapfrog join;
+    // when its rows are only counted, it counts them without making them.
+    bool dense_triangle = true;
     // A tuple joins by hashing (one scan of its matches into a table, then a probe per
     // row) instead of a seek per row when at least this many input rows are expected, its
     // matches cost less to hash than the seeks they replace (a seek costs as much as

@@ -36,7 +36,9 @@ char* write_varint(char* out, std::uint64_t value) {
     throw StorageError(fmt::format("corrupt index block: {}", what));
 }
 
-std::uint64_t read_varint(const unsigned char*& p, const unsigned char* end) {
+// Inlined: a scan decodes three of them per key, and a call each was a sixth of a long
+// scan's time.
+[[gnu::always_inline]] inline std::uint64_t read_varint(const unsigned char*& p, const unsigned char* end) {
     std::uint64_t value = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
         if (p == end)
@@ -180,6 +182,18 @@ void decode_block(const Key& first, std::string_view value, const Key& from, con
         out.push_back(key);
         return !KeyLess()(to, key);
     });
+}
+
+std::size_t decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
+                         Key* out) {
+    std::size_t count = 0;
+    decode_keys(first, value, [&](const Key& key) {
+        if (KeyLess()(key, from))
+            return true;
+        out[count++] = key;
+        return !KeyLess()(to, key);
+    });
+    return count;
 }
 
 PlannedBlocks plan_blocks(std::span<const Key> keys) {

@@ -49,6 +49,11 @@ void decode_block(const Key& first, std::string_view value, std::vector<Key>& ou
 void decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
                   std::vector<Key>& out);
 
+// decode_block(first, value, from, to, out) into `out`, which has room for
+// 1 + value.size() keys (a key takes at least one byte); returns how many it wrote.
+std::size_t decode_block(const Key& first, std::string_view value, const Key& from, const Key& to,
+                         Key* out);
+
 // Sorted keys cut into blocks that each encode within MAX_BLOCK_BYTES, as evenly as the
 // sizes allow. Every key's delta from the one before is encoded once, back to back: a
 // block's value (its keys after the first, which is the LMDB key) is a slice of them.

@@ -246,7 +246,13 @@ void IndexScanner::position_at(const Key& target) {
         done_ = true;
         return;
     }
-    decode_block(read_key(entry->first), entry->second, target, hi_, block_);
+    decode(read_key(entry->first), entry->second, target);
+}
+
+void IndexScanner::decode(const Key& first, std::string_view value, const Key& from) {
+    if (block_.size() < value.size() + 1)
+        block_.resize(std::max(value.size(), MAX_BLOCK_BYTES) + 1);
+    size_ = decode_block(first, value, from, hi_, block_.data());
     pos_ = 0;
 }
 
@@ -257,15 +263,14 @@ bool IndexScanner::load_next_block() {
     const Key first = read_key(entry->first);
     if (hi_ < first)
         return false;
-    decode_block(first, entry->second, first, hi_, block_);
-    pos_ = 0;
+    decode(first, entry->second, first);
     return true;
 }
 
 std::optional<Key> IndexScanner::next() {
     if (done_)
         return std::nullopt;
-    if (pos_ == block_.size() && !load_next_block()) {
+    if (pos_ == size_ && !load_next_block()) {
         done_ = true;
         return std::nullopt;
     }
@@ -278,16 +283,34 @@ std::optional<Key> IndexScanner::next() {
     return key;
 }
 
+std::span<const Key> IndexScanner::next_keys() {
+    if (done_)
+        return {};
+    if (pos_ == size_ && !load_next_block()) {
+        done_ = true;
+        return {};
+    }
+    // Decoding stops at the first key past hi_: only the last can be out of range.
+    std::size_t end = size_;
+    if (KeyLess()(hi_, block_[end - 1])) {
+        --end;
+        done_ = true;
+    }
+    const std::span<const Key> keys(block_.data() + pos_, end - pos_);
+    pos_ = size_;
+    return keys;
+}
+
 void IndexScanner::seek(const Key& target) {
     if (done_)
         return;
-    if (pos_ < block_.size()) {
+    if (pos_ < size_) {
         if (target <= block_[pos_])
             return;
-        if (target <= block_.back()) {
+        if (target <= block_[size_ - 1]) {
             pos_ = static_cast<std::size_t>(
                 std::lower_bound(block_.begin() + static_cast<std::ptrdiff_t>(pos_),
-                                 block_.end(), target) -
+                                 block_.begin() + static_cast<std::ptrdiff_t>(size_), target) -
                 block_.begin());
             return;
         }

@@ -62,6 +62,10 @@ public:
 
     // The next key in range, or nullopt when the range is exhausted.
     std::optional<Key> next();
+    // The keys next() would return up to the end of the block it holds (the next block
+    // when it has none left), and moves past them; empty when the range is exhausted.
+    // Valid until the next call. Spares a long scan a call and a copy per key.
+    std::span<const Key> next_keys();
     // Skips forward: the next call to next() returns the first key ≥ target (a target
     // before the current position changes nothing).
     void seek(const Key& target);
@@ -69,9 +73,12 @@ public:
 private:
     void position_at(const Key& target);
     bool load_next_block();
+    // Decodes a block into block_ (from `from`, up to the first key past hi_).
+    void decode(const Key& first, std::string_view value, const Key& from);
 
     lmdb::Cursor cursor_;
-    std::vector<Key> block_;
+    std::vector<Key> block_; // room for the largest block; its first size_ keys are decoded
+    std::size_t size_ = 0;
     std::size_t pos_ = 0;
     Key hi_;
     bool done_ = false;

@@ -55,6 +55,20 @@ std::optional<Key> QuadScan::next_key() {
     }
 }
 
+std::span<const Key> QuadScan::next_keys() {
+    for (;;) {
+        const std::span<const Key> block = scanner_.next_keys();
+        if (!filter_ || block.empty())
+            return block;
+        kept_.clear();
+        for (const Key& key : block)
+            if (filter_->keep(from_key(perm_, key)))
+                kept_.push_back(key);
+        if (!kept_.empty())
+            return kept_;
+    }
+}
+
 std::optional<Quad> QuadScan::next() {
     auto key = next_key();
     if (!key)

@@ -6,6 +6,8 @@
 #include "storage/quad_index.hpp"
 
 #include <optional>
+#include <span>
+#include <vector>
 
 namespace quarry::storage {
 
@@ -42,6 +44,16 @@ public:
     // Returns only the facts `filter` keeps from now on (null: all). It must outlive the scan.
     void set_filter(const ScanFilter* filter) noexcept { filter_ = filter; }
 
+    // The next keys in index order, up to the end of an index block (see
+    // IndexScanner::next_keys); empty at the end. Every key, whatever the mode: copies
+    // of one triple in several contexts are adjacent, and a TRIPLES scan's caller skips
+    // them (same_triple). With a filter, only the keys it keeps. Not to be mixed with next()
+    // and next_key().
+    std::span<const Key> next_keys();
+    // Whether two keys of this scan hold the same triple (differ at most in the context).
+    static bool same_triple(const Key& a, const Key& b) {
+        return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+    }
     // Skips to the first key ≥ target (index order); see IndexScanner::seek.
     void seek(const Key& target) { scanner_.seek(target); }
 
@@ -54,6 +66,7 @@ private:
     IndexScanner scanner_;
     std::optional<Key> last_;
     const ScanFilter* filter_ = nullptr;
+    std::vector<Key> kept_; // next_keys() with a filter: the keys of a block it keeps
 };
 
 } // namespace quarry::storage

@@ -91,21 +91,36 @@ void CountJoin::read_runs(ExecContext& context, State& state, const storage::Qua
     const unsigned index = key_index(scan.permutation(), position);
     state.values.clear();
     state.runs.clear();
+    // A block of keys at a time; a triple scan skips the copies of a triple in other
+    // contexts (adjacent, as next_key() would).
+    const bool triples = plan.mode == storage::ScanMode::TRIPLES;
+    storage::Key last{};
+    bool any = false;
     std::size_t scanned = 0;
-    while (auto key = scan.next_key()) {
-        if (++scanned % (16 * BATCH_ROWS) == 0)
+    for (auto keys = scan.next_keys(); !keys.empty(); keys = scan.next_keys()) {
+        if ((scanned += keys.size()) >= 16 * BATCH_ROWS) {
+            scanned = 0;
             context.check_cancelled();
-        if (!agrees(repeated, *key))
-            continue;
-        const TermId value = (*key)[index];
-        if (!state.values.empty() && state.values.back() == value) {
-            ++state.runs.back();
-            continue;
         }
-        if (state.values.size() == BATCH_ROWS)
-            flush();
-        state.values.push_back(value);
-        state.runs.push_back(1);
+        for (const storage::Key& key : keys) {
+            if (triples) {
+                if (any && storage::QuadScan::same_triple(last, key))
+                    continue;
+                last = key;
+                any = true;
+            }
+            if (!repeated.empty() && !agrees(repeated, key))
+                continue;
+            const TermId value = key[index];
+            if (!state.values.empty() && state.values.back() == value) {
+                ++state.runs.back();
+                continue;
+            }
+            if (state.values.size() == BATCH_ROWS)
+                flush();
+            state.values.push_back(value);
+            state.runs.push_back(1);
+        }
     }
     flush();
 }

@@ -82,6 +82,7 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
     auto no_leapfrog_hash = with([](PlannerOptions& o) { o.leapfrog_hash = false; });
     auto no_leapfrog = with([](PlannerOptions& o) { o.leapfrog = false; });
     auto no_closure = with([](PlannerOptions& o) { o.dense_closure = false; });
+    auto no_triangle = with([](PlannerOptions& o) { o.dense_triangle = false; });
 
     SECTION("CountJoin counts what the join would produce") {
         const std::vector<std::string> queries = {
@@ -160,6 +161,48 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
             CHECK(rows == sorted_rows(*no_leapfrog, query));
         }
     }
+    SECTION("the dense triangle join, counting and joining") {
+        for (
+            const auto& query : {
+                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a) return count(*)",
+                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a)",
+                "match (?a, met, ?b, _), (?b, met, ?c, _), (?c, met, ?a, _) return count(*), count(?b) as b",
+                "match (?a, met, ?b), (?b, knows, ?c), (?c, met, ?a) return ?a, ?c",
+                "match (?a, met, ?b), (?c, knows, ?b), (?a, met, ?c) return count(*)",
+                "match (?a, met, ?b, city 1), (?b, met, ?c, city 2), (?c, met, ?a) return count(*)",
+                "match (?a, met, ?b), (?b, met, ?c), (?a, knows, ?c) return count(*)",
+                "match (?a, met, ?b), (?b, met, ?c), (?c, nothing_like_this, ?a) return count(*)",
+                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a) return distinct ?b",
+            }) {
+            INFO(query);
+            CHECK_THAT(plan_of(*all_on, query), Catch::Contains("TriangleJoin"));
+            CHECK_THAT(plan_of(*no_triangle, query), !Catch::Contains("TriangleJoin"));
+            CHECK(sorted_rows(*all_on, query) == sorted_rows(*no_triangle, query));
+        }
+        CHECK(sorted_rows(*all_on,
+                          "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?a) return count(*)") !=
+              std::vector<std::string>{"0"});
+        // Not for a context that joins, or a fourth tuple.
+        for (
+            const auto& query : {
+                "match (?a, met, ?b, ?g), (?b, met, ?c, ?g), (?c, met, ?a, ?g) return count(*)",
+                "match (?a, met, ?b), (?b, met, ?c), (?c, met, ?d), (?d, knows, ?a) return count(*)",
+            }) {
+            INFO(query);
+            CHECK_THAT(plan_of(*all_on, query), !Catch::Contains("TriangleJoin"));
+        }
+        const std::string text =
+            "match (?a, met, ?b, $city), (?b, met, ?c), (?c, met, ?a, $city) return count(*)";
+        auto prepared = all_on->prepare(text);
+        auto plain = no_triangle->prepare(text);
+        for (const char* city : {"city 0", "city 4", "nowhere"}) {
+            INFO(city);
+            const std::vector<Term> values{Term::name(city)};
+            auto a = prepared->run(values);
+            auto b = plain->run(values);
+            CHECK(format_term(*(*a->next())[0]) == format_term(*(*b->next())[0]));
+        }
+    }
     SECTION("the dense closure of a path with both ends open") {
         for (const auto& query : {
                  "match (?x, located_in+, ?y)",
@@ -172,5 +215,44 @@ TEST_CASE("each join choice gives the rows of the plan without it", "[engine][jo
             CHECK(sorted_rows(*all_on, query) == sorted_rows(*no_closure, query));
         }
         CHECK(sorted_rows(*all_on, "match (?x, located_in+, ?x)").size() > 0); // the cycle
+    }
+}
+
+TEST_CASE("the dense triangle join agrees with the leapfrog join on random graphs",
+          "[engine][join]") {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        INFO("seed " << seed);
+        TempDir dir;
+        const auto path = dir.file("graph.qdb");
+        {
+            Database db(path, DatabaseOptions{.no_sync = true});
+            std::mt19937_64 random(seed);
+            const std::uint64_t nodes = 20 + seed * 30;
+            std::vector<Fact> facts;
+            for (int i = 0; i < 1500; ++i) {
+                const Term s = Term::name(fmt::format("n{}", random() % nodes));
+                const Term o = Term::name(fmt::format("n{}", random() % nodes));
+                const Term p = Term::name(random() % 3 == 0 ? "q" : "p");
+                facts.push_back({s, p, o, Term::name(fmt::format("g{}", random() % 3))});
+            }
+            db.add(facts);
+        }
+        const auto open = [&](bool triangle) {
+            PlannerOptions options;
+            options.dense_triangle = triangle;
+            return std::make_unique<Database>(
+                path, DatabaseOptions{.read_only = true, .planner = options});
+        };
+        auto on = open(true), off = open(false);
+        for (const auto& query : {
+                 "match (?a, p, ?b), (?b, p, ?c), (?c, p, ?a) return count(*)",
+                 "match (?a, p, ?b, _), (?b, q, ?c, _), (?c, p, ?a, _) return count(*)",
+                 "match (?a, p, ?b), (?c, q, ?b), (?a, p, ?c)",
+                 "match (?a, q, ?b, g1), (?b, p, ?c), (?a, p, ?c, _)",
+             }) {
+            INFO(query);
+            CHECK_THAT(plan_of(*on, query), Catch::Contains("TriangleJoin"));
+            CHECK(sorted_rows(*on, query) == sorted_rows(*off, query));
+        }
     }
 }

@@ -352,6 +352,8 @@ private:
             p.tuple.object = variable(VARIABLES[(i + 1) % length]);
             p.tuple.predicate = ast::Path{};
             p.tuple.predicate.term = constant(Term::name(chance(2) ? "link" : PREDICATES[below(4)]));
+            if (chance(4)) // some edges walked backwards
+                std::swap(p.tuple.subject, p.tuple.object);
             out.push_back(std::move(p));
         }
         if (chance(3))
@@ -801,6 +803,7 @@ TEST_CASE("the engine agrees with the reference evaluator on 5,000 random querie
         planner.count_join = g % 5 != 2;
         planner.merge_seek = g % 3 != 1;
         planner.dense_closure = g % 2 == 1;
+        planner.dense_triangle = g % 3 != 0;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
         std::vector<quarry::Fact> to_add;
         for (const FactTerms& f : facts)
@@ -829,12 +832,13 @@ TEST_CASE("counted joins and cycles agree with the reference evaluator, each joi
         const std::vector<FactTerms> facts = generator.graph();
         const auto path = dir.file("graph" + std::to_string(g) + ".qdb");
         // Each choice off on some graphs: the factorised count, the leapfrog join, its
-        // hashed first level, hashing joins.
+        // hashed first level, the dense triangle join, hashing joins.
         PlannerOptions planner;
         planner.count_join = g % 2 == 0;
         planner.leapfrog = g % 4 != 3;
         planner.leapfrog_hash = g % 4 != 1;
         planner.merge_seek = g % 3 != 2;
+        planner.dense_triangle = g % 5 < 3;
         if (g % 3 == 0)
             planner.hash_join_min_input = 0;
         Database db(path, DatabaseOptions{.no_sync = true, .planner = planner});
