@@ -104,7 +104,7 @@ std::vector<std::string> output_lines(quarry::StatementResult& result) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     namespace po = boost::program_options;
     std::string data, work_dir;
     unsigned runs = 11;
@@ -236,4 +236,13 @@ int main(int argc, char** argv) {
         fmt::print("  {}\n", line);
     remove_database(path);
     return 0;
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "quarry-rules-bench: {}\n", error.what());
+        return 1;
+    }
 }
