@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -50,6 +51,12 @@ FactSet with_predicate(const FactSet& facts, const std::string& predicate) {
     for (const Fact& fact : facts)
         if (fact[1] == predicate)
             out.insert(fact);
+    return out;
+}
+
+FactSet difference(const FactSet& a, const FactSet& b) {
+    FactSet out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
     return out;
 }
 
@@ -217,10 +224,10 @@ private:
     template <typename Apply>
     void statement(const std::string& text, Apply apply) {
         script_ += text + "\n";
-        INFO(context_text());
         try {
             db_.execute(text);
         } catch (const Error& error) {
+            INFO(context_text());
             FAIL("the statement failed: " << error.what());
         }
         apply();
@@ -230,14 +237,14 @@ private:
     // Runs `text`, which must fail with a message naming one of `names`; then compares
     // (the reference is unchanged: a failed statement changes nothing).
     void failing_statement(const std::string& text, const std::vector<std::string>& names) {
-        script_ += "# fails: " + text + "\n";
-        INFO(context_text());
+        script_ += text + "  # must fail\n";
         std::string message;
         try {
             db_.execute(text);
         } catch (const Error& error) {
             message = error.what();
         }
+        INFO(context_text());
         INFO("error: " << message);
         REQUIRE_FALSE(message.empty());
         CHECK(std::any_of(names.begin(), names.end(),
@@ -254,10 +261,14 @@ private:
         const FactSet all = facts_of(db_, "match (?s, ?p, ?o, ?c)");
         const FactSet stored = facts_of(db_, "match (?s, ?p, ?o, ?c) asserted");
         INFO(context_text());
-        INFO("Quarry, all facts:\n" << show(all) << "reference, all facts:\n" << show(want_all));
-        REQUIRE(all == want_all);
-        INFO("Quarry, stored:\n" << show(stored) << "reference, stored:\n" << show(asserted_));
-        REQUIRE(stored == asserted_);
+        INFO("all facts, only in Quarry:\n"
+             << show(difference(all, want_all)) << "only in the reference:\n"
+             << show(difference(want_all, all)));
+        REQUIRE((all == want_all));
+        INFO("stored facts, only in Quarry:\n"
+             << show(difference(stored, asserted_)) << "only in the reference:\n"
+             << show(difference(asserted_, stored)));
+        REQUIRE((stored == asserted_));
     }
 
     void add_facts() {
