@@ -6,6 +6,7 @@
 #include "engine/error.hpp"
 #include "engine/internals.hpp"
 #include "engine/io/transfer.hpp"
+#include "engine/rules.hpp"
 #include "engine/statements.hpp"
 #include "parser/validate.hpp"
 #include "storage/dump.hpp"
@@ -176,14 +177,21 @@ const std::filesystem::path& Database::path() const noexcept {
 AddResult Database::add(const std::vector<Fact>& facts) {
     storage::Store& store = impl_->session.store();
     impl_->session.start_statement();
+    const std::atomic<bool>& cancelled = impl_->session.cancelled();
     const storage::AddResult added =
-        impl_->session.write([&store, facts](storage::lmdb::WriteTxn& txn) {
+        impl_->session.write([&store, &cancelled, facts](storage::lmdb::WriteTxn& txn) {
             std::vector<storage::Quad> quads;
             quads.reserve(facts.size());
             for (const Fact& fact : facts)
                 quads.push_back({store.intern(txn, fact.subject), store.intern(txn, fact.predicate),
                                  store.intern(txn, fact.object), store.intern(txn, fact.context)});
-            return store.add(txn, quads);
+            if (!store.has_rules(txn))
+                return store.add(txn, quads);
+            engine::RuleEngine engine(store, txn, cancelled, store.rules(txn));
+            engine::RuleEngine::Change change;
+            change.assert = std::move(quads);
+            const auto outcome = engine.apply(txn, change);
+            return storage::AddResult{outcome.added, outcome.already_present};
         });
     return {added.added, added.already_present};
 }
@@ -229,6 +237,11 @@ DatabaseStatistics Database::statistics() const {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> Database::rules() const {
+    const Session::Read read = impl_->session.read(false);
+    return impl_->session.store().rules(*read.txn);
+}
+
 std::vector<std::pair<std::string, std::string>> Database::prefixes() const {
     const storage::Store& store = impl_->session.store();
     auto txn = store.begin_read();
@@ -272,8 +285,10 @@ LoadSummary Database::load(const std::filesystem::path& file, const LoadOptions&
         std::ifstream in(file, std::ios::binary);
         if (!in)
             throw StorageError(fmt::format("cannot read {}", file.string()));
-        return engine::io::load_facts(store, txn, in, file.string(), options,
-                                      engine::load_prefixes(store, txn));
+        LoadSummary loaded = engine::io::load_facts(store, txn, in, file.string(), options,
+                                                    engine::load_prefixes(store, txn));
+        engine::derive_after_load(store, txn, *options.cancelled);
+        return loaded;
     });
 }
 

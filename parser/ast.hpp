@@ -148,6 +148,7 @@ struct OrderKey : Node {
 // The `match …` part of a statement.
 struct Query : Node {
     std::vector<Pattern> patterns;
+    bool asserted = false; // `asserted`: stored facts only, not those rules derive
     std::optional<Expr> where;
     bool distinct = false;
     std::vector<ReturnItem> returns; // empty: return * (every named variable)
@@ -160,15 +161,18 @@ struct Query : Node {
 };
 
 enum class StatementKind : std::uint8_t {
-    ADD, REMOVE, MATCH, PREFIX, LOAD, EXPORT, BEGIN, COMMIT, ROLLBACK,
+    ADD, REMOVE, MATCH, PREFIX, LOAD, EXPORT, BEGIN, COMMIT, ROLLBACK, RULE, DROP_RULE, WHY,
 };
 
 struct Statement : Node {
     StatementKind kind = StatementKind::MATCH;
     bool explain = false;             // explain …   (MATCH, ADD, REMOVE)
     bool analyze = false;             // explain analyze …
-    std::vector<Tuple> tuples;        // ADD, REMOVE: the facts or templates
-    std::optional<Query> query;       // MATCH; ADD/REMOVE … match (patterns and where only)
+    std::vector<Tuple> tuples;        // ADD, REMOVE: the facts or templates; RULE: the
+                                      // head; WHY: the one fact
+    std::optional<Query> query;       // MATCH; ADD/REMOVE … match, RULE's body (patterns
+                                      // and where only)
+    std::string name;                 // RULE, DROP_RULE: the rule's name
     std::string prefix;               // PREFIX: the prefix name, without ':'
     IriRef iri;                       // PREFIX: the IRI
     std::string file;                 // LOAD, EXPORT: the file name

@@ -280,7 +280,8 @@ ParsedStatements::ParsedStatements(std::string source)
                 }
                 else if (!ok)
                     fail(impl.offset(first), "expected a statement (add, remove, match, prefix, "
-                                             "load, export, begin, commit, rollback or explain)");
+                                             "load, export, begin, commit, rollback, rule, "
+                                             "drop rule, why or explain)");
                 else if (first != last)
                     fail(impl.offset(first), "expected ';'");
                 else if (ast_depth(statement, MAX_AST_DEPTH) > MAX_AST_DEPTH)

@@ -348,6 +348,8 @@ std::string print(const ast::Pattern& pattern) {
 
 std::string print(const ast::Query& query) {
     std::string out = "match " + print_patterns(query.patterns);
+    if (query.asserted)
+        out += " asserted";
     if (query.where)
         out += " where " + print(*query.where);
     if (!query.returns.empty() || query.distinct) {
@@ -423,6 +425,12 @@ std::string print(const ast::Statement& statement) {
     case StatementKind::BEGIN: out += "begin"; break;
     case StatementKind::COMMIT: out += "commit"; break;
     case StatementKind::ROLLBACK: out += "rollback"; break;
+    case StatementKind::RULE:
+        out += "rule " + statement.name + ": " + tuples() + " if" +
+               template_match().substr(std::string_view(" match").size());
+        break;
+    case StatementKind::DROP_RULE: out += "drop rule " + statement.name; break;
+    case StatementKind::WHY: out += "why " + tuples(); break;
     }
     return out;
 }

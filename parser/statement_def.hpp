@@ -23,7 +23,8 @@ struct return_item_class {};
 struct order_key_class {};
 
 statement_type const statement =
-    "a statement (add, remove, match, prefix, load, export, begin, commit, rollback or explain)";
+    "a statement (add, remove, match, prefix, load, export, begin, commit, rollback, rule, "
+    "drop rule, why or explain)";
 x3::rule<return_item_class, ast::ReturnItem> const return_item = "a value to return";
 x3::rule<order_key_class, ast::OrderKey> const order_key = "a value to order by";
 x3::rule<class tuples_class, std::vector<ast::Tuple>> const tuples =
@@ -36,6 +37,7 @@ auto const file_name = string_parser("a quoted file name");
 auto const prefix_name = prefix_name_parser("a prefix name such as ex:");
 auto const iri = iri_parser("an IRI (<…> or prefix:name)");
 auto const alias = identifier_parser("an alias", /*allow_question_mark=*/true);
+auto const rule_name = identifier_parser("a rule name (letters, digits and _)");
 auto const format = identifier_parser("a format such as nquads, ntriples, tsv, csv or qry");
 auto const count = count_parser();
 auto const context_name = term_parser(TermContext::EXPR, "a context (a name or an IRI)");
@@ -50,6 +52,11 @@ auto const query = [](auto& ctx) -> ast::Query& {
 auto const set_patterns = [](auto& ctx) { query(ctx).patterns = std::move(x3::_attr(ctx)); };
 auto const set_where = [](auto& ctx) { query(ctx).where = std::move(x3::_attr(ctx)); };
 auto const set_distinct = [](auto& ctx) { query(ctx).distinct = true; };
+auto const set_asserted = [](auto& ctx) { query(ctx).asserted = true; };
+auto const set_name = [](auto& ctx) { x3::_val(ctx).name = std::move(x3::_attr(ctx)); };
+auto const push_tuple = [](auto& ctx) {
+    x3::_val(ctx).tuples.push_back(std::move(x3::_attr(ctx)));
+};
 auto const push_return = [](auto& ctx) { query(ctx).returns.push_back(std::move(x3::_attr(ctx))); };
 auto const push_order = [](auto& ctx) { query(ctx).order.push_back(std::move(x3::_attr(ctx))); };
 auto const push_group = [](auto& ctx) { query(ctx).group_by.push_back(std::move(x3::_attr(ctx))); };
@@ -97,7 +104,7 @@ auto const having_clause = kw("having") > condition()[set_having];
 auto const order_clause = kw("order") > kw("by") >
                           (order_key[push_order] >> *(x3::lit(',') > order_key[push_order]));
 auto const match_body = kw("match")[kind(StatementKind::MATCH)] > patterns()[set_patterns] >
-                        -where_clause > -return_clause > -group_clause > -having_clause > -order_clause >
+                        -kw("asserted")[set_asserted] > -where_clause > -return_clause > -group_clause > -having_clause > -order_clause >
                         -((kw("limit") > count[set_limit] > -(kw("offset") > count[set_offset])) |
                           (kw("offset") > count[set_offset] > -(kw("limit") > count[set_limit])));
 auto const tuples_def = tuple() >> *(x3::lit(',') > tuple());
@@ -105,6 +112,13 @@ auto const template_match = kw("match") > patterns()[set_patterns] > -where_clau
 auto const add_body = kw("add")[kind(StatementKind::ADD)] > tuples[set_tuples] > -template_match;
 auto const remove_body =
     kw("remove")[kind(StatementKind::REMOVE)] > tuples[set_tuples] > -template_match;
+// rule NAME: HEAD if BODY: the head's tuples, the body a pattern with an optional where.
+auto const rule_body = kw("rule")[kind(StatementKind::RULE)] > rule_name[set_name] >
+                       x3::lit(':') > tuples[set_tuples] > kw("if") > patterns()[set_patterns] >
+                       -where_clause;
+auto const drop_rule_body = kw("drop")[kind(StatementKind::DROP_RULE)] >
+                            kw("rule") > rule_name[set_name];
+auto const why_body = kw("why")[kind(StatementKind::WHY)] > tuple()[push_tuple];
 auto const context_value_def = kw("default")[default_context] | context_name[set_val];
 
 auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze")[set_analyze] > explained[adopt_explained]) | match_body |
@@ -115,7 +129,7 @@ auto const statement_def = annotated[(kw("explain")[set_explain] > -kw("analyze"
     (kw("export")[kind(StatementKind::EXPORT)] > file_name[set_file] >
      -(kw("as") > format[set_format]) > -(kw("from") > context_value[set_context])) |
     kw("begin")[kind(StatementKind::BEGIN)] | kw("commit")[kind(StatementKind::COMMIT)] |
-    kw("rollback")[kind(StatementKind::ROLLBACK)]];
+    kw("rollback")[kind(StatementKind::ROLLBACK)] | rule_body | drop_rule_body | why_body];
 auto const explained_def = match_body | add_body | remove_body;
 auto const return_item_def = annotated[condition()[item_expr] >> -(kw("as") > alias[item_alias])];
 auto const order_key_def = annotated[condition()[item_expr] >> -(kw("asc") | kw("desc")[key_descending])];

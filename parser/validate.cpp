@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -345,9 +347,76 @@ void check_template(const ast::Tuple& tuple, bool has_match, bool adding,
     }
 }
 
+// The variables a pattern binds on every solution: those of its tuples, but not of optional
+// or not blocks, and of a union only those every branch binds.
+void positive_variables(const ast::Pattern& pattern, std::set<std::string>& out) {
+    switch (pattern.kind) {
+    case ast::PatternKind::TUPLE: collect_variables(pattern, out); break;
+    case ast::PatternKind::GROUP:
+        for (const auto& child : pattern.patterns)
+            positive_variables(child, out);
+        break;
+    case ast::PatternKind::UNION: {
+        std::optional<std::set<std::string>> common;
+        for (const auto& branch : pattern.patterns) {
+            std::set<std::string> bound;
+            positive_variables(branch, bound);
+            if (!common) {
+                common = std::move(bound);
+                continue;
+            }
+            std::set<std::string> both;
+            std::set_intersection(common->begin(), common->end(), bound.begin(), bound.end(),
+                                  std::inserter(both, both.end()));
+            common = std::move(both);
+        }
+        if (common)
+            out.insert(common->begin(), common->end());
+        break;
+    }
+    case ast::PatternKind::OPTIONAL:
+    case ast::PatternKind::NOT: break;
+    }
+}
+
+// A rule's head: plain predicates, values or variables its body binds on every solution.
+void check_rule(const ast::Statement& statement) {
+    std::set<std::string> bound;
+    for (const auto& pattern : statement.query->patterns)
+        positive_variables(pattern, bound);
+    for (const auto& tuple : statement.tuples) {
+        if (tuple.predicate.op != ast::PathOp::TERM)
+            fail(tuple.predicate,
+                 "a rule's head cannot hold a property path; use a plain predicate");
+        for_each_term(tuple, [&](const ast::Term& term) {
+            if (term.kind == ast::TermKind::WILDCARD)
+                fail(term, "a rule's head cannot hold a wildcard: write a value or a variable");
+            if (term.kind == ast::TermKind::VARIABLE && !bound.count(term.text))
+                fail(term, "?" + term.text +
+                               " in the head is not bound by the body (only its tuples bind, "
+                               "not those inside not or optional)");
+        });
+    }
+}
+
+// why takes one fact: values only.
+void check_why(const ast::Statement& statement) {
+    const ast::Tuple& tuple = statement.tuples.at(0);
+    if (tuple.predicate.op != ast::PathOp::TERM)
+        fail(tuple.predicate, "why explains one fact: write a plain predicate, not a path");
+    for_each_term(tuple, [&](const ast::Term& term) {
+        if (term.kind == ast::TermKind::VARIABLE || term.kind == ast::TermKind::WILDCARD)
+            fail(term, "why explains one fact: write values, not variables or wildcards");
+    });
+}
+
 void check_statement(const ast::Statement& statement) {
     if (statement.kind != ast::StatementKind::MATCH)
         check_no_parameters(statement);
+    if (statement.kind == ast::StatementKind::RULE)
+        check_rule(statement);
+    if (statement.kind == ast::StatementKind::WHY)
+        check_why(statement);
     const bool adding = statement.kind == ast::StatementKind::ADD;
     if (adding || statement.kind == ast::StatementKind::REMOVE) {
         std::set<std::string> bound;

@@ -75,7 +75,20 @@ struct DatabaseOptions {
     PlannerOptions planner = {};
 };
 
-enum class StatementKind { MATCH, ADD, REMOVE, PREFIX, BEGIN, COMMIT, ROLLBACK, LOAD, EXPORT };
+enum class StatementKind {
+    MATCH,
+    ADD,
+    REMOVE,
+    PREFIX,
+    BEGIN,
+    COMMIT,
+    ROLLBACK,
+    LOAD,
+    EXPORT,
+    RULE,
+    DROP_RULE,
+    WHY,
+};
 
 // A script of statements, parsed (each on its own: an error in one does not hide the
 // next). Movable, not copyable.
@@ -119,12 +132,19 @@ struct RunOptions {
 // What a statement did.
 struct StatementResult {
     StatementKind kind = StatementKind::MATCH;
-    std::unique_ptr<Rows> rows;      // match and explain: the rows (a cursor)
-    bool plan = false;               // explain: the rows are lines of the plan, one string each
+    std::unique_ptr<Rows> rows; // match, explain and why: the rows (a cursor)
+    // explain, why: the rows are lines of text (the plan, the derivation), one string each,
+    // to print as they are.
+    bool plan = false;
     std::size_t added = 0;           // add, load
     std::size_t already_present = 0; // add, load
     std::size_t removed = 0;         // remove
-    std::string message;             // prefix, begin, commit, rollback, export: what happened
+    // add, remove, load, rule, drop rule: facts the rules derive now that did not hold
+    // before, and derived facts that no longer hold.
+    std::size_t derived = 0;
+    std::size_t retracted = 0;
+    // prefix, begin, commit, rollback, export, rule, drop rule: what happened
+    std::string message;
     // load: notes on a Turtle or TriG file's prefixes that were not kept.
     // match: a note for each constant name or IRI no stored term is, with the nearest
     // stored names: "line 1, column 30: no fact uses the name 'Iran retrun'; did you mean
@@ -215,6 +235,8 @@ public:
     void set_busy_timeout(std::chrono::milliseconds timeout);
 
     DatabaseStatistics statistics() const;
+    // The rules (SPEC §10), name → text as stored (prefixed IRIs written whole), by name.
+    std::vector<std::pair<std::string, std::string>> rules() const;
     // Prefix name → IRI, as declared with `prefix`.
     std::vector<std::pair<std::string, std::string>> prefixes() const;
     // Up to `limit` stored names starting with `prefix`, in order: a prefix scan of the

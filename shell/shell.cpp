@@ -197,6 +197,11 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
     }
     const bool counts = result.kind == StatementKind::ADD || result.kind == StatementKind::LOAD ||
                         result.kind == StatementKind::REMOVE;
+    // What a rule statement did is its output, in scripts too.
+    if (result.kind == StatementKind::RULE || result.kind == StatementKind::DROP_RULE) {
+        output() << result.message << time << '\n';
+        return;
+    }
     // In a script, the statements of a transaction report once, at its commit.
     if (!database().in_transaction() && result.kind != StatementKind::COMMIT)
         pending_ = {};
@@ -204,13 +209,16 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
         pending_.added += result.added;
         pending_.already_present += result.already_present;
         pending_.removed += result.removed;
+        pending_.derived += result.derived;
+        pending_.retracted += result.retracted;
         pending_.kinds |= result.kind == StatementKind::REMOVE ? 2 : 1;
         return;
     }
     Pending done = pending_;
     pending_ = {};
     if (counts) {
-        done = {result.added, result.already_present, result.removed, result.kind == StatementKind::REMOVE ? 2u : 1u};
+        done = {result.added,   result.already_present, result.removed,
+                result.derived, result.retracted,       result.kind == StatementKind::REMOVE ? 2u : 1u};
     } else if (result.kind != StatementKind::COMMIT || done.kinds == 0) {
         if (settings_.interactive && !result.message.empty())
             output() << result.message << time << '\n';
@@ -224,6 +232,14 @@ void Shell::print_result(StatementResult& result, std::chrono::steady_clock::tim
     }
     if (done.kinds & 2)
         line += (line.empty() ? "" : ", ") + plural(done.removed, "fact", "facts") + " removed";
+    std::string by_rules;
+    if (done.derived)
+        by_rules = plural(done.derived, "fact", "facts") + " derived";
+    if (done.retracted)
+        by_rules += (by_rules.empty() ? "" : ", ") + plural(done.retracted, "fact", "facts") +
+                    " no longer " + (done.retracted == 1 ? "holds" : "hold");
+    if (!by_rules.empty())
+        line += " (rules: " + by_rules + ")";
     output() << line << time << '\n';
 }
 
@@ -456,6 +472,12 @@ const std::vector<Command>& commands() {
                  shell.output() << fmt::format("{}: <{}>\n", name, iri);
              return true;
          }},
+        {"rules", "", "the rules, as stored", 0, 0,
+         [](Shell& shell, const auto&, const auto&) {
+             for (const auto& [name, text] : shell.database().rules())
+                 shell.output() << text << ";\n";
+             return true;
+         }},
         {"explain", "on|off", "show the plan of every match instead of its rows", 1, 1,
          [](Shell& shell, const std::vector<std::string>& args, const std::filesystem::path&) {
              if (args[0] != "on" && args[0] != "off")
@@ -502,7 +524,8 @@ const std::vector<std::string>& Shell::keywords() {
         "export", "from", "begin", "commit", "rollback", "explain", "analyze", "default", "true",
         "false", "count", "sum", "avg", "min", "max", "contains", "starts_with", "ends_with",
         "matches", "lower", "upper", "length", "str", "lang", "year", "month", "day", "bound",
-        "is_name", "is_string", "is_number", "is_date", "is_iri"};
+        "is_name", "is_string", "is_number", "is_date", "is_iri", "rule", "if", "drop", "why",
+        "asserted"};
     return words;
 }
 

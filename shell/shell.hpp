@@ -112,7 +112,8 @@ private:
     bool quit_ = false;
     struct Pending { // what the statements of the open transaction did, for its commit
         std::size_t added = 0, already_present = 0, removed = 0;
-        unsigned kinds = 0; // 1: adds, 2: removes
+        std::size_t derived = 0, retracted = 0; // by the rules
+        unsigned kinds = 0;                     // 1: adds, 2: removes
     };
     Pending pending_;
     std::atomic<bool> interrupted_{false};

@@ -157,6 +157,14 @@ void Store::open_tables(const lmdb::Txn& txn) {
     };
     meta_ = open("meta");
     prefixes_ = open("prefixes");
+    // The tables of rules came later: a read-only open of an older file goes without them.
+    auto open_later = [&](const char* name) -> std::optional<lmdb::Dbi> {
+        if (env_->read_only())
+            return lmdb::Dbi::open(txn, name);
+        return open(name);
+    };
+    rules_ = open_later("rules");
+    derived_ = open_later("derived");
     dictionary_ = Dictionary(txn);
     for (Permutation perm : ALL_PERMUTATIONS)
         indexes_[static_cast<std::size_t>(perm)] = QuadIndex(txn, perm);
@@ -358,6 +366,103 @@ std::vector<std::pair<std::string, std::string>> Store::prefixes(const lmdb::Txn
     for (auto entry = cursor.get(MDB_FIRST); entry; entry = cursor.get(MDB_NEXT))
         out.emplace_back(entry->first, entry->second);
     return out;
+}
+
+namespace {
+
+std::string derived_key(const Quad& quad) {
+    std::string key(32, '\0');
+    for (unsigned pos = 0; pos < 4; ++pos)
+        for (unsigned byte = 0; byte < 8; ++byte)
+            key[pos * 8 + byte] = static_cast<char>(quad[pos] >> (56 - 8 * byte));
+    return key;
+}
+
+Quad derived_quad(std::string_view key) {
+    Quad quad{};
+    for (unsigned pos = 0; pos < 4; ++pos)
+        for (unsigned byte = 0; byte < 8; ++byte)
+            quad[pos] = quad[pos] << 8 | static_cast<unsigned char>(key[pos * 8 + byte]);
+    return quad;
+}
+
+std::string derived_value(DerivedMark mark) {
+    std::string value(5, '\0');
+    value[0] = mark.asserted ? 1 : 0;
+    for (unsigned byte = 0; byte < 4; ++byte)
+        value[1 + byte] = static_cast<char>(mark.rank >> (24 - 8 * byte));
+    return value;
+}
+
+DerivedMark derived_mark(std::string_view value) {
+    DerivedMark mark;
+    mark.asserted = value.at(0) != 0;
+    mark.rank = 0;
+    for (unsigned byte = 0; byte < 4; ++byte)
+        mark.rank = mark.rank << 8 | static_cast<unsigned char>(value.at(1 + byte));
+    return mark;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> Store::rules(const lmdb::Txn& txn) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!rules_)
+        return out;
+    lmdb::Cursor cursor(txn, *rules_);
+    for (auto entry = cursor.get(MDB_FIRST); entry; entry = cursor.get(MDB_NEXT))
+        out.emplace_back(entry->first, entry->second);
+    return out;
+}
+
+bool Store::has_rules(const lmdb::Txn& txn) const {
+    if (!rules_)
+        return false;
+    lmdb::Cursor cursor(txn, *rules_);
+    return cursor.get(MDB_FIRST).has_value();
+}
+
+void Store::put_rule(const lmdb::WriteTxn& txn, std::string_view name, std::string_view text) {
+    rules_->put(txn, name, text);
+}
+
+bool Store::remove_rule(const lmdb::WriteTxn& txn, std::string_view name) {
+    return rules_->del(txn, name);
+}
+
+std::optional<DerivedMark> Store::derived(const lmdb::Txn& txn, const Quad& quad) const {
+    if (!derived_)
+        return std::nullopt;
+    const auto value = derived_->get(txn, derived_key(quad));
+    if (!value)
+        return std::nullopt;
+    return derived_mark(*value);
+}
+
+void Store::set_derived(const lmdb::WriteTxn& txn, const Quad& quad, DerivedMark mark) {
+    derived_->put(txn, derived_key(quad), derived_value(mark));
+}
+
+bool Store::unset_derived(const lmdb::WriteTxn& txn, const Quad& quad) {
+    return derived_->del(txn, derived_key(quad));
+}
+
+void Store::for_each_derived(const lmdb::Txn& txn, const Quad& prefix, unsigned length,
+                             const std::function<void(const Quad&, DerivedMark)>& fn) const {
+    if (!derived_)
+        return;
+    const std::string start = derived_key(prefix).substr(0, length * 8);
+    lmdb::Cursor cursor(txn, *derived_);
+    for (auto entry = start.empty() ? cursor.get(MDB_FIRST) : cursor.seek(start); entry;
+         entry = cursor.get(MDB_NEXT)) {
+        if (entry->first.substr(0, start.size()) != start)
+            break;
+        fn(derived_quad(entry->first), derived_mark(entry->second));
+    }
+}
+
+std::uint64_t Store::derived_count(const lmdb::Txn& txn) const {
+    return derived_ ? derived_->size(txn) : 0;
 }
 
 std::vector<std::string> Store::verify(const lmdb::Txn& txn) const {

@@ -24,7 +24,9 @@
 
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -47,6 +49,16 @@ struct StoreOptions {
 struct AddResult {
     std::size_t added = 0;
     std::size_t already_present = 0; // includes repeats within the same call
+};
+
+// A fact some rule derives (SPEC §10): whether it is also asserted (stored by add or load),
+// and its rank, 1 + the highest rank of the facts of the derivation that put it there (an
+// asserted fact ranks 0), so that following lower ranks down from a fact ends at asserted
+// facts.
+struct DerivedMark {
+    bool asserted = false;
+    std::uint32_t rank = 1;
+    friend bool operator==(const DerivedMark&, const DerivedMark&) = default;
 };
 
 struct RemoveResult {
@@ -105,6 +117,23 @@ public:
         return indexes_[static_cast<std::size_t>(perm)];
     }
 
+    // --- rules and derived facts (SPEC §10) ---
+    // The rules, name → text, by name. A database made before rules existed has none.
+    std::vector<std::pair<std::string, std::string>> rules(const lmdb::Txn& txn) const;
+    // True if there is at least one rule: one seek.
+    bool has_rules(const lmdb::Txn& txn) const;
+    void put_rule(const lmdb::WriteTxn& txn, std::string_view name, std::string_view text);
+    bool remove_rule(const lmdb::WriteTxn& txn, std::string_view name);
+    // The mark of a derived fact; nullopt for a fact no rule derives (stored, or absent).
+    std::optional<DerivedMark> derived(const lmdb::Txn& txn, const Quad& quad) const;
+    void set_derived(const lmdb::WriteTxn& txn, const Quad& quad, DerivedMark mark);
+    bool unset_derived(const lmdb::WriteTxn& txn, const Quad& quad);
+    // Calls fn(quad, mark) for each derived fact whose first `length` positions (in SPOC
+    // order) are those of `prefix`, in SPOC order (length 0: all of them).
+    void for_each_derived(const lmdb::Txn& txn, const Quad& prefix, unsigned length,
+                          const std::function<void(const Quad&, DerivedMark)>& fn) const;
+    std::uint64_t derived_count(const lmdb::Txn& txn) const;
+
     // --- statistics ---
     const Statistics& statistics() const noexcept { return statistics_; }
     std::uint64_t fact_count(const lmdb::Txn& txn) const { return statistics_.facts(txn); }
@@ -143,6 +172,10 @@ private:
     std::unique_ptr<lmdb::Env> env_;
     lmdb::Dbi meta_;
     lmdb::Dbi prefixes_;
+    // Empty only in a read-only open of a file made before rules existed (a writable open
+    // creates them): then there are no rules and no derived facts.
+    std::optional<lmdb::Dbi> rules_;
+    std::optional<lmdb::Dbi> derived_; // SPOC key (32 bytes, big-endian) → DerivedMark
     Dictionary dictionary_;
     std::array<QuadIndex, PERMUTATION_COUNT> indexes_;
     Statistics statistics_;

@@ -4,7 +4,10 @@
 #include "engine/binder.hpp"
 #include "engine/error.hpp"
 #include "engine/op/index_join.hpp"
+#include "engine/rules.hpp"
 #include "engine/statements.hpp"
+
+#include <fmt/format.h>
 
 namespace quarry::engine {
 
@@ -145,6 +148,45 @@ std::vector<Quad> quads_of(storage::Store& store, const storage::lmdb::WriteTxn&
     return quads;
 }
 
+// A fact named by a tuple without variables (in a remove without match) that only rules
+// derive: removing it is an error naming the rules, not a silent no-op.
+void refuse_derived(const storage::Store& store, const storage::lmdb::Txn& txn,
+                    const ast::Statement& statement, RuleEngine& engine,
+                    const std::vector<Quad>& quads) {
+    if (statement.query)
+        return;
+    const auto prefixes = load_prefixes(store, txn);
+    for (const auto& tuple : statement.tuples) {
+        if (has_variables(tuple))
+            continue;
+        std::array<std::optional<TermId>, 4> ids;
+        const auto terms = terms_of(tuple);
+        bool missing = false;
+        for (unsigned pos = 0; pos < 4; ++pos)
+            if (terms[pos] && !(ids[pos] = store.find(txn, to_storage(*terms[pos], prefixes))))
+                missing = true;
+        if (missing)
+            continue;
+        for (const Quad& quad : quads) {
+            bool same = true;
+            for (unsigned pos = 0; pos < 4; ++pos)
+                same = same && (!ids[pos] || *ids[pos] == quad[pos]);
+            const auto mark = store.derived(txn, quad);
+            if (!same || !mark || mark->asserted)
+                continue;
+            const std::vector<std::string> names = engine.deriving(quad);
+            std::string list;
+            for (const std::string& name : names)
+                list += (list.empty() ? "" : ", ") + name;
+            throw QueryError(fmt::format("{} is derived by rule{} {}; remove what it follows "
+                                         "from, or drop the rule{}",
+                                         engine.fact(quad), names.size() == 1 ? "" : "s", list,
+                                         names.size() == 1 ? "" : "s"),
+                             &tuple);
+        }
+    }
+}
+
 } // namespace
 
 StatementResult run_add_or_remove(Session& session, const ast::Statement& statement,
@@ -158,21 +200,38 @@ StatementResult run_add_or_remove(Session& session, const ast::Statement& statem
     storage::Store& store = session.store();
     const std::atomic<bool>& cancelled = session.cancelled();
     auto kept = kept_for_replay(session, statement);
-    if (statement.kind == ast::StatementKind::ADD) {
-        const storage::AddResult added =
-            session.write([&store, &cancelled, kept](storage::lmdb::WriteTxn& txn) {
-                return store.add(txn, quads_of(store, txn, *kept, cancelled));
-            });
-        result.added = added.added;
-        result.already_present = added.already_present;
-    } else {
-        result.removed = session.write([&store, &cancelled, kept](storage::lmdb::WriteTxn& txn) {
+    const bool adding = statement.kind == ast::StatementKind::ADD;
+    const RuleEngine::Outcome outcome =
+        session.write([&store, &cancelled, kept, adding](storage::lmdb::WriteTxn& txn) {
             std::vector<Quad> quads = quads_of(store, txn, *kept, cancelled);
-            std::sort(quads.begin(), quads.end());
-            quads.erase(std::unique(quads.begin(), quads.end()), quads.end());
-            return store.remove(txn, quads).removed;
+            RuleEngine::Outcome done;
+            if (!store.has_rules(txn)) {
+                if (adding) {
+                    const storage::AddResult added = store.add(txn, quads);
+                    done.added = added.added;
+                    done.already_present = added.already_present;
+                } else {
+                    std::sort(quads.begin(), quads.end());
+                    quads.erase(std::unique(quads.begin(), quads.end()), quads.end());
+                    done.removed = store.remove(txn, quads).removed;
+                }
+                return done;
+            }
+            RuleEngine engine(store, txn, cancelled, store.rules(txn), kept.get());
+            RuleEngine::Change change;
+            if (adding) {
+                change.assert = std::move(quads);
+            } else {
+                refuse_derived(store, txn, *kept, engine, quads);
+                change.unassert = std::move(quads);
+            }
+            return engine.apply(txn, change);
         });
-    }
+    result.added = outcome.added;
+    result.already_present = outcome.already_present;
+    result.removed = outcome.removed;
+    result.derived = outcome.derived;
+    result.retracted = outcome.retracted;
     return result;
 }
 

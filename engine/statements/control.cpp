@@ -22,6 +22,9 @@ StatementKind public_kind(ast::StatementKind kind) {
     case ast::StatementKind::BEGIN: return StatementKind::BEGIN;
     case ast::StatementKind::COMMIT: return StatementKind::COMMIT;
     case ast::StatementKind::ROLLBACK: return StatementKind::ROLLBACK;
+    case ast::StatementKind::RULE: return StatementKind::RULE;
+    case ast::StatementKind::DROP_RULE: return StatementKind::DROP_RULE;
+    case ast::StatementKind::WHY: return StatementKind::WHY;
     }
     throw InternalError("a statement of no known kind");
 }
@@ -90,7 +93,7 @@ StatementResult run_statement(Session& session, const ast::Statement& statement,
                               const StatementContext& context) {
     using Handler = StatementResult (*)(Session&, const ast::Statement&, const StatementContext&);
     // In the order of ast::StatementKind.
-    static constexpr std::array<Handler, 9> handlers{
+    static constexpr std::array<Handler, 12> handlers{
         run_add_or_remove,         // ADD
         run_add_or_remove,         // REMOVE
         run_match,                 // MATCH
@@ -100,8 +103,11 @@ StatementResult run_statement(Session& session, const ast::Statement& statement,
         run_begin_commit_rollback, // BEGIN
         run_begin_commit_rollback, // COMMIT
         run_begin_commit_rollback, // ROLLBACK
+        run_rule,                  // RULE
+        run_drop_rule,             // DROP_RULE
+        run_why,                   // WHY
     };
-    static_assert(static_cast<std::size_t>(ast::StatementKind::ROLLBACK) + 1 == handlers.size());
+    static_assert(static_cast<std::size_t>(ast::StatementKind::WHY) + 1 == handlers.size());
     return handlers.at(static_cast<std::size_t>(statement.kind))(session, statement, context);
 }
 

@@ -37,7 +37,10 @@ StatementResult load_data(Session& session, const ast::Statement& statement,
             if (!in)
                 throw QueryError(fmt::format("cannot read {}", file.string()), kept.get());
             try {
-                return io::load_facts(store, txn, in, file.string(), options, prefixes);
+                LoadSummary loaded =
+                    io::load_facts(store, txn, in, file.string(), options, prefixes);
+                derive_after_load(store, txn, *options.cancelled);
+                return loaded;
             } catch (const ImportError& e) {
                 throw QueryError(e.what(), kept.get());
             }

@@ -17,7 +17,7 @@ using quarry::parser::ParsedStatement;
 
 // Messages that several cases share.
 const std::string EXPECTED_STATEMENT = "expected a statement (add, remove, match, prefix, load, "
-                                       "export, begin, commit, rollback or explain)";
+                                       "export, begin, commit, rollback, rule, drop rule, why or explain)";
 const std::string EXPECTED_TUPLE = "expected a tuple such as (Khaji, met, Syrian delegation)";
 const std::string EXPECTED_CONTEXT = "expected a context (a name, IRI, variable or default)";
 const std::string UNKNOWN_ESCAPE =
