@@ -20,6 +20,12 @@ TEST_CASE("rules: a new rule's facts feed the rules already there", "[engine][ru
                "rule r1: (?x, q, ?y) if (?x, p, ?y);");
     CHECK(rows_text(db, "match (?x, ?p, ?y) return ?x, ?p, ?y order by ?p") ==
           Lines{"a | p | b", "a | q | b", "a | r | b"});
+    // Through negation: the new rule's fact takes away what the older rule derived.
+    db.execute("add (n1, p2, n0, c1);"
+               "rule r3: (?x, p3, ?y) if (?x, p2, ?y), not (?y, p1, ?x);"
+               "rule r4: (?y, p1, ?x) if (?x, p2, ?y);");
+    CHECK(rows_text(db, "match (?x, p3, ?y)").empty());
+    CHECK(rows_text(db, "match (?x, p1, ?y)") == Lines{"n0 | n1"});
 }
 
 TEST_CASE("rules: match … asserted sees stored facts only", "[engine][rules]") {
