@@ -91,3 +91,15 @@ TEST_CASE("rules: why goes down to stored facts through a path", "[engine][rules
     CHECK(first);
     CHECK(second);
 }
+
+TEST_CASE("rules: drop rule takes away the facts of every head", "[engine][rules]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("add (a, p0, b), (z, p1, z), (z, p2, z);"
+               "rule r3: (?y, p1, ?x), (?x, p2, ?y) if (?x, p0, ?y);");
+    CHECK(rows_text(db, "match (?x, ?p, ?y) where ?x != z return ?x, ?p, ?y order by ?p") ==
+          Lines{"a | p0 | b", "b | p1 | a", "a | p2 | b"});
+    db.execute("drop rule r3;");
+    CHECK(rows_text(db, "match (?x, ?p, ?y) where ?x != z return ?x, ?p, ?y order by ?p") ==
+          Lines{"a | p0 | b"});
+}
