@@ -1,8 +1,11 @@
 // Property test of rules (SPEC §10): random rule sets (transitive, symmetric, chains,
 // inverses, constants, paths, 4-element tuples with a context variable, stratified
-// negation) over random graphs, then random adds, removes, new rules and dropped rules.
-// After every step the facts that hold (`match (?s, ?p, ?o, ?c)`) and the stored ones
-// (`... asserted`) equal what a naive bottom-up fixpoint computes from scratch.
+// negation) over random graphs, then random steps: adds, removes (of a derived fact too,
+// which must fail naming a rule), new rules and dropped rules, a rule that negates through
+// a cycle (refused), transactions committed or rolled back, the database closed and opened
+// again, and `why` on facts that hold and facts that do not. After every step the facts
+// that hold (`match (?s, ?p, ?o, ?c)`) and the stored ones (`... asserted`) equal what a
+// naive bottom-up fixpoint computes from scratch.
 //
 // The reference here is independent of the engine: facts are tuples of strings (terms in
 // canonical text), rules are plain structs, the fixpoint re-derives everything after each
@@ -18,6 +21,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -147,7 +151,7 @@ std::vector<WhyLine> why_lines(const std::string& output) {
 class RulesRun {
 public:
     RulesRun(std::uint64_t seed, const std::filesystem::path& path)
-        : seed_(seed), random_(seed), db_(path, DatabaseOptions{.no_sync = true}) {}
+        : seed_(seed), random_(seed), path_(path), db_(open()) {}
 
     void run(int steps) {
         const std::size_t nodes = 5 + below(11);
@@ -168,7 +172,7 @@ public:
         for (std::size_t i = 0, n = 1 + below(3); i < n; ++i)
             add_rule();
         for (int step = 0; step < steps; ++step) {
-            switch (below(12)) {
+            switch (below(14)) {
             case 0:
             case 1:
             case 2: add_facts(); break;
@@ -185,7 +189,9 @@ public:
             case 8: drop_rule(); break;
             case 9: refuse_negative_cycle(); break;
             case 10: check_why(); break;
-            default: check_why_not(); break;
+            case 11: check_why_not(); break;
+            case 12: reopen(); break;
+            default: transaction(); break;
             }
         }
     }
@@ -225,7 +231,7 @@ private:
     void statement(const std::string& text, Apply apply) {
         script_ += text + "\n";
         try {
-            db_.execute(text);
+            db_->execute(text);
         } catch (const Error& error) {
             INFO(context_text());
             FAIL("the statement failed: " << error.what());
@@ -240,7 +246,7 @@ private:
         script_ += text + "  # must fail\n";
         std::string message;
         try {
-            db_.execute(text);
+            db_->execute(text);
         } catch (const Error& error) {
             message = error.what();
         }
@@ -258,8 +264,8 @@ private:
 
     void compare() {
         const FactSet want_all = holding();
-        const FactSet all = facts_of(db_, "match (?s, ?p, ?o, ?c)");
-        const FactSet stored = facts_of(db_, "match (?s, ?p, ?o, ?c) asserted");
+        const FactSet all = facts_of(*db_, "match (?s, ?p, ?o, ?c)");
+        const FactSet stored = facts_of(*db_, "match (?s, ?p, ?o, ?c) asserted");
         INFO(context_text());
         INFO("all facts, only in Quarry:\n"
              << show(difference(all, want_all)) << "only in the reference:\n"
@@ -269,6 +275,44 @@ private:
              << show(difference(stored, asserted_)) << "only in the reference:\n"
              << show(difference(asserted_, stored)));
         REQUIRE((stored == asserted_));
+    }
+
+    std::unique_ptr<Database> open() const {
+        return std::make_unique<Database>(path_, DatabaseOptions{.no_sync = true});
+    }
+
+    // Closes the database and opens it again: the rules and what they derived are kept.
+    void reopen() {
+        script_ += "# closed and opened again\n";
+        db_.reset();
+        db_ = open();
+        compare();
+    }
+
+    // A few adds and removes of stored facts in one transaction, rolled back (nothing
+    // changes) or committed (all of them apply).
+    void transaction() {
+        std::vector<std::pair<bool, Fact>> changes; // true: add
+        FactSet stored = asserted_;
+        for (std::size_t i = 0, n = 2 + below(3); i < n; ++i) {
+            if (!stored.empty() && chance(2)) {
+                const std::vector<Fact> facts(stored.begin(), stored.end());
+                changes.emplace_back(false, pick(facts));
+                stored.erase(changes.back().second);
+            } else {
+                changes.emplace_back(true, random_fact());
+                stored.insert(changes.back().second);
+            }
+        }
+        const bool commit = chance(2);
+        std::string text = "begin;";
+        for (const auto& [add, fact] : changes)
+            text += (add ? " add " : " remove ") + fact_text(fact) + ";";
+        text += commit ? " commit;" : " rollback;";
+        statement(text, [&] {
+            if (commit)
+                asserted_ = stored;
+        });
     }
 
     void add_facts() {
@@ -350,7 +394,7 @@ private:
         INFO(context_text());
         std::string output;
         try {
-            auto results = db_.execute(text);
+            auto results = db_->execute(text);
             REQUIRE(results.size() == 1);
             output = output_of(results[0]);
         } catch (const Error& error) {
@@ -396,7 +440,7 @@ private:
         INFO(context_text());
         std::string output;
         try {
-            auto results = db_.execute(text);
+            auto results = db_->execute(text);
             REQUIRE(results.size() == 1);
             output = output_of(results[0]);
         } catch (const Error& error) {
@@ -526,7 +570,8 @@ private:
 
     std::uint64_t seed_;
     std::mt19937_64 random_;
-    Database db_;
+    std::filesystem::path path_;
+    std::unique_ptr<Database> db_;
     std::vector<std::string> nodes_;
     std::vector<int> level_;
     FactSet asserted_;
