@@ -3,7 +3,7 @@
 // add and one remove take that each change 1,000 derived facts, and how long `why` takes
 // on a fact 10 steps deep.
 //
-//   quarry-rules-bench --data FILE.nq [--runs R] [--work-dir DIR]
+//   quarry-rules-bench --data FILE.nq [--runs R] [--work-dir DIR] [--no-sync]
 //
 // Loads FILE (written by quarry-gen) into a database, once, and keeps it beside FILE; each
 // measurement starts from a copy. The news graph's places are at most five located_in
@@ -20,7 +20,7 @@
 //     tree is about log2(10) levels deep; a left-linear rule (reaches along `step`, over a
 //     chain Step 0 ← … ← Step 10 of its own) gives `why (Step 10, reaches, Step 0)`, a tree
 //     ten levels deep, timed the same way.
-// Every write commits (with fsync) as a statement of the shell does.
+// Every write commits (with fsync) as a statement of the shell does, unless --no-sync.
 
 #include "bench/command_line.hpp"
 #include "quarry/quarry.hpp"
@@ -126,14 +126,17 @@ int run(int argc, char** argv) {
     namespace po = boost::program_options;
     std::string data, work_dir;
     unsigned runs = 11;
+    bool no_sync = false;
     po::options_description described(
-        "usage: quarry-rules-bench --data FILE.nq [--runs R] [--work-dir DIR]\n"
+        "usage: quarry-rules-bench --data FILE.nq [--runs R] [--work-dir DIR] [--no-sync]\n"
         "Rules on the news graph: materialisation, incremental add and remove, why");
     described.add_options()("help,h", "this text")("data", po::value(&data)->required(),
                                                    "the N-Quads file (quarry-gen --kind news)")(
         "runs", po::value(&runs),
         "runs of each add, remove and why; medians are shown (default 11)")(
-        "work-dir", po::value(&work_dir), "where the databases go (default: beside FILE)");
+        "work-dir", po::value(&work_dir), "where the databases go (default: beside FILE)")(
+        "no-sync", po::bool_switch(&no_sync),
+        "commit without fsync, to tell the rules' work from the disk's");
     if (const auto status =
             quarry::bench::parse_command_line(argc, argv, "quarry-rules-bench", described, [&] {
                 if (runs == 0)
@@ -172,7 +175,7 @@ int run(int argc, char** argv) {
     const fs::path path = dir / (nquads.stem().string() + "-rules-run.qdb");
     remove_database(path);
     fs::copy_file(base, path);
-    quarry::Database db(path);
+    quarry::Database db(path, quarry::DatabaseOptions{.no_sync = no_sync});
     const auto stats = db.statistics();
 
     struct Line {
