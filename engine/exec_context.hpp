@@ -65,7 +65,7 @@ private:
     std::deque<storage::Term> terms_;
 };
 
-class ExecContext {
+class ExecContext : private storage::ScanFilter {
 public:
     // `shared`: a cache kept across statements, for statements that read committed data
     // only (not inside a write transaction, whose new ids a rollback can hand out again).
@@ -76,6 +76,26 @@ public:
           own_terms_(shared ? nullptr : std::make_unique<TermCache>()), terms_(shared ? *shared : *own_terms_) {}
 
     const storage::Store& store() const { return store_; }
+
+    // The facts matching `pattern`, as Store::scan, without those only rules derive when
+    // the statement reads asserted facts only (a match written `asserted`).
+    storage::QuadScan scan(const storage::QuadPattern& pattern,
+                           storage::ScanMode mode = storage::ScanMode::QUADS) const {
+        storage::QuadScan scan = store_.scan(*txn_, pattern, mode);
+        if (asserted_only_)
+            scan.set_filter(this);
+        return scan;
+    }
+    // A scan of a key range of `index` (QuadScan's second constructor), filtered as scan().
+    storage::QuadScan scan(const storage::QuadIndex& index, const storage::Key& lo,
+                           const storage::Key& hi, storage::ScanMode mode) const {
+        storage::QuadScan scan(*txn_, index, lo, hi, mode);
+        if (asserted_only_)
+            scan.set_filter(this);
+        return scan;
+    }
+    void set_asserted_only(bool asserted_only) noexcept { asserted_only_ = asserted_only; }
+    bool asserted_only() const noexcept { return asserted_only_; }
     const storage::lmdb::Txn& txn() const { return *txn_; }
     // Moves to another transaction on the same snapshot (a prepared query's next run);
     // forgets the unstored values and the time of now().
@@ -127,6 +147,11 @@ public:
     }
 
 private:
+    bool keep(const storage::Quad& quad) const override {
+        const auto mark = store_.derived(*txn_, quad);
+        return !mark || mark->asserted;
+    }
+
     const storage::Store& store_;
     const storage::lmdb::Txn* txn_;
     const std::atomic<bool>& cancelled_;
@@ -135,6 +160,7 @@ private:
     std::unique_ptr<TermCache> own_terms_; // only without a shared one
     std::optional<storage::Term> now_;
     TermCache& terms_;
+    bool asserted_only_ = false; // scans skip the facts only rules derive
 };
 
 } // namespace quarry::engine

@@ -42,6 +42,8 @@ QuadScan::QuadScan(const lmdb::Txn& txn, const QuadIndex& index, const Key& lo, 
 std::optional<Key> QuadScan::next_key() {
     for (;;) {
         auto key = scanner_.next();
+        if (key && filter_ && !filter_->keep(from_key(perm_, *key)))
+            continue;
         if (!key || mode_ == ScanMode::QUADS)
             return key;
         // Copies of one triple in several contexts are adjacent: keep the first.

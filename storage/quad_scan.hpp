@@ -15,6 +15,14 @@ enum class ScanMode {
              // returned carries the first context in index order
 };
 
+// Decides, for a scan that has one, which facts it returns (a match written `asserted`
+// skips the facts only rules derive).
+class ScanFilter {
+public:
+    virtual ~ScanFilter() = default;
+    virtual bool keep(const Quad& quad) const = 0;
+};
+
 class QuadScan {
 public:
     // The facts matching `pattern`. TRIPLES requires the context to be open.
@@ -31,6 +39,9 @@ public:
     std::optional<Quad> next();
     // The next fact's key in index order (no conversion), or nullopt at the end.
     std::optional<Key> next_key();
+    // Returns only the facts `filter` keeps from now on (null: all). It must outlive the scan.
+    void set_filter(const ScanFilter* filter) noexcept { filter_ = filter; }
+
     // Skips to the first key ≥ target (index order); see IndexScanner::seek.
     void seek(const Key& target) { scanner_.seek(target); }
 
@@ -42,6 +53,7 @@ private:
     ScanMode mode_;
     IndexScanner scanner_;
     std::optional<Key> last_;
+    const ScanFilter* filter_ = nullptr;
 };
 
 } // namespace quarry::storage

@@ -80,7 +80,7 @@ template <typename Flush>
 void CountJoin::read_runs(ExecContext& context, const storage::QuadPattern& pattern,
                           const TuplePlan& plan, unsigned position, Flush&& flush) {
     // Keys as the index holds them, not turned into quads.
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, plan.mode);
+    storage::QuadScan scan = context.scan(pattern, plan.mode);
     const auto repeated = repeated_positions(plan, scan.permutation());
     const unsigned index = key_index(scan.permutation(), position);
     values_.clear();

@@ -16,7 +16,7 @@ void HashJoin::build(ExecContext& context) {
         if (p.kind == TuplePosition::CONSTANT)
             constants.terms[pos] = p.id;
     }
-    storage::QuadScan scan = context.store().scan(context.txn(), constants, tuple_.mode);
+    storage::QuadScan scan = context.scan(constants, tuple_.mode);
     std::vector<storage::Quad> scanned;
     std::vector<std::size_t> numbers;
     std::vector<TermId> key(keys_.size());

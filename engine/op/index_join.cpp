@@ -75,14 +75,14 @@ void IndexJoin::start(ExecContext& context, const TermId* row) {
             return;
         }
     }
-    scan_.emplace(context.store().scan(context.txn(), *bound, tuple_.mode));
+    scan_.emplace(context.scan(*bound, tuple_.mode));
 }
 
 bool IndexJoin::step(ExecContext& context, RowBatch& out) {
     while (!scan_ && !pending_ranges_.empty()) {
         const auto [lo, hi] = pending_ranges_.back();
         pending_ranges_.pop_back();
-        scan_.emplace(context.txn(), context.store().index(range_permutation_), lo, hi, tuple_.mode);
+        scan_.emplace(context.scan(context.store().index(range_permutation_), lo, hi, tuple_.mode));
     }
     if (!scan_)
         return false;

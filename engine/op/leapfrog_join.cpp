@@ -74,7 +74,7 @@ bool LeapfrogJoin::build(ExecContext& context, const TermId* row) {
             if (pattern->bound_mask() == (1u << storage::P))
                 scan.quads.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
                     context.store().estimate(context.txn(), *pattern), std::uint64_t{1} << 26)));
-            storage::QuadScan quads = context.store().scan(context.txn(), *pattern, tuple.mode);
+            storage::QuadScan quads = context.scan(*pattern, tuple.mode);
             while (auto quad = quads.next()) {
                 std::copy(row, row + width(), scratch.begin());
                 if (IndexJoin::bind(tuple, *quad, scratch.data()))

@@ -23,8 +23,8 @@ void MergeJoin::start(ExecContext& context, const TermId* row) {
     const auto right = IndexJoin::pattern(right_, row);
     if (!left || !right)
         return;
-    left_scan_.emplace(context.store().scan(context.txn(), *left, left_.mode));
-    right_scan_.emplace(context.store().scan(context.txn(), *right, right_.mode));
+    left_scan_.emplace(context.scan(*left, left_.mode));
+    right_scan_.emplace(context.scan(*right, right_.mode));
     left_next_ = left_scan_->next();
     right_next_ = right_scan_->next();
 }

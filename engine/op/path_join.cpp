@@ -46,7 +46,7 @@ PathJoin::NodeSet PathJoin::step_nodes(ExecContext& context, const TuplePosition
         pattern.terms[storage::C] = run_context_.id;
     const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next())
         out.insert((*quad)[forward ? storage::O : storage::S]);
     return out;
@@ -63,7 +63,7 @@ const PathJoin::Adjacency& PathJoin::adjacency(ExecContext& context, TermId pred
         pattern.terms[storage::C] = run_context_.id;
     const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                : storage::ScanMode::TRIPLES;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next()) {
         const auto [from, to] = forward ? std::pair{(*quad)[storage::S], (*quad)[storage::O]}
                                         : std::pair{(*quad)[storage::O], (*quad)[storage::S]};
@@ -170,7 +170,7 @@ bool PathJoin::is_node(ExecContext& context, TermId id) const {
         pattern.terms[position] = id;
         if (run_context_.kind == TuplePosition::CONSTANT)
             pattern.terms[storage::C] = run_context_.id;
-        if (context.store().scan(context.txn(), pattern).next_key())
+        if (context.scan(pattern).next_key())
             return true;
     }
     return false;
@@ -183,7 +183,7 @@ PathJoin::NodeSet PathJoin::all_nodes(ExecContext& context) const {
         pattern.terms[storage::C] = run_context_.id;
     else if (run_context_.kind == TuplePosition::MISSING)
         return nodes;
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern);
+    storage::QuadScan scan = context.scan(pattern);
     while (auto quad = scan.next()) {
         nodes.insert((*quad)[storage::S]);
         nodes.insert((*quad)[storage::O]);
@@ -201,7 +201,7 @@ void PathJoin::closure(ExecContext& context, TermId predicate, bool same_variabl
     const auto mode = run_context_.kind == TuplePosition::CONSTANT ? storage::ScanMode::QUADS
                                                                    : storage::ScanMode::TRIPLES;
     std::vector<TermId> ends; // s, o of each edge
-    storage::QuadScan scan = context.store().scan(context.txn(), pattern, mode);
+    storage::QuadScan scan = context.scan(pattern, mode);
     while (auto quad = scan.next()) {
         ends.push_back((*quad)[storage::S]);
         ends.push_back((*quad)[storage::O]);

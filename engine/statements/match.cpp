@@ -236,6 +236,7 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
                                       const std::vector<const ast::Term*>& parameters) {
     auto plan = std::make_unique<QueryPlan>();
     plan->context = std::make_unique<ExecContext>(store, txn, cancelled, terms);
+    plan->context->set_asserted_only(query.asserted);
     plan->keep = std::move(keep);
     Binding binding = bind_query(query, parameters);
     SlotMap& slots = binding.slots;
@@ -297,7 +298,9 @@ std::unique_ptr<QueryPlan> plan_query(const storage::Store& store, const storage
     plan->distinct = query.distinct;
     plan->limit = query.limit;
     plan->offset = query.offset.value_or(0);
-    planner.count_from_statistics(query, *plan);
+    // The statistics count every fact that holds, derived ones too.
+    if (!query.asserted)
+        planner.count_from_statistics(query, *plan);
     plan_result_stage(*plan, options);
     return plan;
 }
@@ -342,6 +345,9 @@ StatementResult run_match(Session& session, const ast::Statement& statement,
     } else {
         describe_tree(*plan->root, false, "", lines);
     }
+    if (query.asserted)
+        lines.insert(lines.begin(),
+                     "Asserted facts only: every scan skips the facts only rules derive");
     result.rows = std::make_unique<TextRows>("plan", std::move(lines));
     result.plan = true;
     return result;
