@@ -68,6 +68,10 @@ TEST_CASE("rules: a rule with a path in a recursive stratum runs until nothing i
           Lines{"a | c", "b | a", "c | b"});
     CHECK(rows_text(db, "match (?x, p1, ?y) where ?x != z return ?x, ?y order by ?x") ==
           Lines{"a | b", "b | c", "c | a"});
+    // One rule, recursive through its own path: p0/p0 of what it derived.
+    db.execute("add (n4, q, n3), (n3, q, n1), (n1, q, n2);"
+               "rule r1: (?x, q, ?y) if (?x, q/q, ?y);");
+    CHECK(rows_text(db, "match (n4, q, ?y) return ?y order by ?y") == Lines{"n1", "n2", "n3"});
 }
 
 TEST_CASE("rules: why goes down to stored facts through a path", "[engine][rules]") {
