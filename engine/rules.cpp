@@ -166,6 +166,20 @@ struct RuleEngine::Plan {
 
 namespace {
 
+// Interns the values of a rule's heads.
+void intern_heads(storage::Store& store, const storage::lmdb::WriteTxn& txn,
+                  const std::string& text) {
+    const parser::ParsedStatements parsed = parser::parse(text);
+    if (parsed.first_error() || parsed.statements().empty())
+        return; // compile() says what is wrong
+    const PrefixMap no_prefixes;
+    for (const auto& tuple : parsed.statements()[0].statement->tuples)
+        for (const ast::Term* term : {&tuple.subject, &tuple.predicate.term, &tuple.object,
+                                      tuple.context ? &*tuple.context : nullptr})
+            if (term && term->kind != ast::TermKind::VARIABLE)
+                store.intern(txn, to_storage(*term, no_prefixes));
+}
+
 // Compiles one stored rule in `txn`.
 CompiledRule compile(storage::Store& store, const storage::lmdb::Txn& txn, const std::string& name,
                      const std::string& text) {
@@ -289,6 +303,11 @@ RuleEngine::RuleEngine(storage::Store& store, const storage::lmdb::Txn& txn,
                        const std::vector<std::pair<std::string, std::string>>& rules,
                        const ast::Node* blame, const std::vector<std::string>& inactive)
     : store_(store), txn_(txn), context_(store, txn, cancelled) {
+    // The heads' values first, so that a body naming a predicate only a head writes finds
+    // its id (and the dependency) whatever the order of the rules.
+    if (!txn.read_only())
+        for (const auto& [name, text] : rules)
+            intern_heads(store, static_cast<const storage::lmdb::WriteTxn&>(txn), text);
     for (const auto& [name, text] : rules) {
         rules_.push_back(compile(store, txn, name, text));
         rules_.back().active = std::find(inactive.begin(), inactive.end(), name) == inactive.end();
@@ -548,6 +567,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         std::vector<TermId> row(rule.binding.slots.size(), UNBOUND);
         for (const RuleTuple& head : rule.heads) {
             std::vector<Quad> matching;
+            std::fill(row.begin(), row.end(), UNBOUND);
             storage::QuadScan scan = store_.scan(txn, pattern_of(head, row.data()));
             while (auto quad = scan.next()) {
                 std::fill(row.begin(), row.end(), UNBOUND);
@@ -600,12 +620,17 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
     // over every fact that newly holds (`fresh`, in the order they came).
     std::vector<Quad> fresh = inserted;
     std::unordered_map<Quad, std::uint32_t, QuadHash> candidates;
+    // A solution's heads that do not hold as derived facts yet become candidates; the rank
+    // (scans of the body's facts) is worked out only for those.
     auto derive = [&](std::size_t r, const TermId* row) {
-        const std::uint32_t rank = rank_of(r, row);
+        std::optional<std::uint32_t> rank;
         for (const RuleTuple& head : rules_[r].heads) {
-            const auto [it, added] = candidates.emplace(instantiate(head, row), rank);
-            if (!added)
-                it->second = std::min(it->second, rank);
+            const Quad quad = instantiate(head, row);
+            if (candidates.count(quad) || (holds(quad) && store_.derived(txn, quad)))
+                continue;
+            if (!rank)
+                rank = rank_of(r, row);
+            candidates.emplace(quad, *rank);
         }
     };
     auto insert = [&] {

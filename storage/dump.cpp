@@ -94,6 +94,12 @@ DumpCounts write_dump(const Store& store, const lmdb::Txn& txn, const std::files
                 list[static_cast<unsigned>(i)].setName(prefixes[i].first);
                 list[static_cast<unsigned>(i)].setIri(prefixes[i].second);
             }
+            const auto rules = store.rules(txn);
+            auto rule_list = header.initRules(static_cast<unsigned>(rules.size()));
+            for (std::size_t i = 0; i < rules.size(); ++i) {
+                rule_list[static_cast<unsigned>(i)].setName(rules[i].first);
+                rule_list[static_cast<unsigned>(i)].setText(rules[i].second);
+            }
             write_frame(message);
         }
         std::vector<std::pair<TermId, std::string>> terms;
@@ -121,17 +127,30 @@ DumpCounts write_dump(const Store& store, const lmdb::Txn& txn, const std::files
         if (!terms.empty())
             write_terms();
         std::vector<TermId> quads;
+        std::vector<std::uint64_t> marks; // per quad, as QuadBatch.derived
+        const bool any_derived = store.derived_count(txn) > 0;
         auto write_quads = [&] {
             capnp::MallocMessageBuilder message;
-            auto ids = message.initRoot<schema::Message>().initQuads().initIds(static_cast<unsigned>(quads.size()));
+            auto batch = message.initRoot<schema::Message>().initQuads();
+            auto ids = batch.initIds(static_cast<unsigned>(quads.size()));
             for (std::size_t i = 0; i < quads.size(); ++i)
                 ids.set(static_cast<unsigned>(i), quads[i]);
+            if (any_derived) {
+                auto derived = batch.initDerived(static_cast<unsigned>(marks.size()));
+                for (std::size_t i = 0; i < marks.size(); ++i)
+                    derived.set(static_cast<unsigned>(i), marks[i]);
+            }
             write_frame(message);
             quads.clear();
+            marks.clear();
         };
         QuadScan scan = store.scan(txn, QuadPattern{});
         while (auto quad = scan.next()) {
             quads.insert(quads.end(), quad->begin(), quad->end());
+            if (any_derived) {
+                const auto mark = store.derived(txn, *quad);
+                marks.push_back(mark ? std::uint64_t{mark->rank} * 2 + (mark->asserted ? 1 : 0) : 0);
+            }
             if (quads.size() >= QUADS_PER_BATCH * 4)
                 write_quads();
         }
@@ -242,6 +261,8 @@ DumpCounts restore(Store& store, const std::filesystem::path& file) {
                     expected_facts = header.getFacts();
                     for (const auto prefix : header.getPrefixes())
                         store.set_prefix(txn, prefix.getName().cStr(), prefix.getIri().cStr());
+                    for (const auto rule : header.getRules())
+                        store.put_rule(txn, rule.getName().cStr(), rule.getText().cStr());
                     break;
                 }
                 case schema::Message::TERMS: {
@@ -266,8 +287,20 @@ DumpCounts restore(Store& store, const std::filesystem::path& file) {
                     const auto ids = message.getQuads().getIds();
                     if (ids.size() % 4 != 0)
                         throw damaged("a quad batch of the wrong length");
-                    for (unsigned i = 0; i < ids.size(); i += 4)
-                        appender.add({ids[i], ids[i + 1], ids[i + 2], ids[i + 3]});
+                    const auto derived = message.getQuads().getDerived();
+                    if (derived.size() != 0 && derived.size() * 4 != ids.size())
+                        throw damaged("a quad batch whose derived marks do not match its facts");
+                    for (unsigned i = 0; i < ids.size(); i += 4) {
+                        const Quad quad{ids[i], ids[i + 1], ids[i + 2], ids[i + 3]};
+                        appender.add(quad);
+                        if (derived.size() != 0 && derived[i / 4] != 0) {
+                            const std::uint64_t mark = derived[i / 4];
+                            if (mark / 2 == 0 || mark / 2 > UINT32_MAX)
+                                throw damaged("a derived mark out of range");
+                            store.set_derived(txn, quad,
+                                              {(mark & 1) != 0, static_cast<std::uint32_t>(mark / 2)});
+                        }
+                    }
                     break;
                 }
                 case schema::Message::TRAILER:

@@ -295,6 +295,12 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         out << "begin;\n";
     std::uint64_t count = 0;
     while (auto quad = scan.next()) {
+        if (format == ExportFormat::QRY) {
+            // The script asserts the stored facts and makes the rules, which derive the rest.
+            const auto mark = store.derived(txn, *quad);
+            if (mark && !mark->asserted)
+                continue;
+        }
         const storage::Term s = store.resolve(txn, (*quad)[0]), p = store.resolve(txn, (*quad)[1]),
                             o = store.resolve(txn, (*quad)[2]), c = store.resolve(txn, (*quad)[3]);
         const bool in_default = c.kind() == storage::TermKind::DEFAULT_CONTEXT;
@@ -326,8 +332,11 @@ std::uint64_t export_facts(const storage::Store& store, const storage::lmdb::Txn
         }
         ++count;
     }
-    if (format == ExportFormat::QRY)
+    if (format == ExportFormat::QRY) {
+        for (const auto& [name, text] : store.rules(txn))
+            out << text << ";\n";
         out << "commit;\n";
+    }
     return count;
 }
 

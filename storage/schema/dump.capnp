@@ -12,11 +12,17 @@ struct Prefix {
   iri @1 :Text;
 }
 
+struct Rule {
+  name @0 :Text;
+  text @1 :Text;              # the rule statement, IRIs written whole
+}
+
 struct Header {
   formatVersion @0 :UInt32;   # the database format version the ids belong to
   terms @1 :UInt64;           # dictionary entries that follow
   facts @2 :UInt64;           # quads that follow
   prefixes @3 :List(Prefix);
+  rules @4 :List(Rule);       # absent in dumps made before rules existed
 }
 
 struct TermBatch {
@@ -26,6 +32,8 @@ struct TermBatch {
 
 struct QuadBatch {
   ids @0 :List(UInt64);       # s, p, o, c of each quad in turn, in SPOC order
+  derived @1 :List(UInt64);   # per quad: 0 if no rule derives it, else rank * 2 + 1 if it
+                              # is also asserted, rank * 2 if not; absent: none derived
 }
 
 struct Trailer {
