@@ -476,7 +476,7 @@ private:
         };
         Rule rule;
         rule.name = name;
-        switch (below(negatable.empty() ? 11 : 13)) {
+        switch (below(negatable.empty() ? 11 : 15)) {
         case 0: // transitive
             rule.heads = {atom(var("x"), Path::of(h), var("z"))};
             rule.positives = {atom(var("x"), Path::of(h), var("y")),
@@ -559,10 +559,24 @@ private:
             rule.positives = {atom(var("x"), Path::of(p()), var("y"))};
             rule.negatives = {atom(var("y"), Path::of(predicate(pick(negatable))), var("x"))};
             break;
-        default: // negation with a variable of its own, in a context
+        case 12: // negation with a variable of its own, in a context
             rule.heads = {atom(var("x"), Path::of(h), var("y"), var("c"))};
             rule.positives = {atom(var("x"), Path::of(p()), var("y"), var("c"))};
             rule.negatives = {atom(var("y"), Path::of(predicate(pick(negatable))), var("z"))};
+            break;
+        case 13: // negation of a four-element tuple in the same context
+            rule.heads = {atom(var("x"), Path::of(h), var("y"), var("c"))};
+            rule.positives = {atom(var("x"), Path::of(p()), var("y"), var("c"))};
+            rule.negatives = {
+                atom(var("y"), Path::of(predicate(pick(negatable))), var("x"), var("c"))};
+            break;
+        default: // negation of two tuples together, as not { … } or where not exists { … }
+            rule.heads = {atom(var("x"), Path::of(h), var("y"))};
+            rule.positives = {atom(var("x"), Path::of(p()), var("y"))};
+            rule.negated_groups = {
+                NegatedGroup{{atom(var("y"), Path::of(predicate(pick(negatable))), var("z")),
+                              atom(var("z"), Path::of(predicate(pick(negatable))), var("x"))},
+                             chance(2)}};
             break;
         }
         return rule;

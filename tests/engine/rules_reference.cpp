@@ -114,6 +114,17 @@ void apply(const Rule& rule, const FactSet& facts, const std::function<void(cons
                                value_of(condition.right, binding)) == condition.equal);
         for (const Atom& negated : rule.negatives)
             holds = holds && match(negated, facts, binding).empty();
+        for (const NegatedGroup& group : rule.negated_groups) {
+            std::vector<Binding> found = {binding};
+            for (const Atom& atom : group.atoms) {
+                std::vector<Binding> next;
+                for (const Binding& partial : found)
+                    for (Binding& extended : match(atom, facts, partial))
+                        next.push_back(std::move(extended));
+                found = std::move(next);
+            }
+            holds = holds && found.empty();
+        }
         if (!holds)
             continue;
         for (const Atom& head : rule.heads)
@@ -174,11 +185,26 @@ std::string rule_text(const Rule& rule) {
         text += (first ? "not " : ", not ") + atom.written();
         first = false;
     }
-    for (std::size_t i = 0; i < rule.conditions.size(); ++i) {
-        const Condition& condition = rule.conditions[i];
-        text += (i ? " and ?" : " where ?") + condition.variable +
-                (condition.equal ? " = " : " != ") + condition.right.written();
+    const auto block = [](const NegatedGroup& group) {
+        std::string out = "{ ";
+        for (std::size_t i = 0; i < group.atoms.size(); ++i)
+            out += (i ? ", " : "") + group.atoms[i].written();
+        return out + " }";
+    };
+    std::vector<std::string> where;
+    for (const NegatedGroup& group : rule.negated_groups) {
+        if (group.in_where) {
+            where.push_back("not exists " + block(group));
+        } else {
+            text += (first ? "not " : ", not ") + block(group);
+            first = false;
+        }
     }
+    for (const Condition& condition : rule.conditions)
+        where.push_back("?" + condition.variable + (condition.equal ? " = " : " != ") +
+                        condition.right.written());
+    for (std::size_t i = 0; i < where.size(); ++i)
+        text += (i ? " and " : " where ") + where[i];
     return text + ";";
 }
 
@@ -200,6 +226,9 @@ std::vector<std::vector<const Rule*>> stratify(const std::vector<Rule>& rules) {
                 atom.predicate.predicates(read);
             for (const Atom& atom : rule.negatives)
                 atom.predicate.predicates(negated);
+            for (const NegatedGroup& group : rule.negated_groups)
+                for (const Atom& atom : group.atoms)
+                    atom.predicate.predicates(negated);
             for (const std::string& p : read)
                 level = std::max(level, level_of(p));
             for (const std::string& p : negated)

@@ -8,7 +8,8 @@
 // What it covers is what the rules property test generates: constant predicates and
 // property paths (`p`, `^p`, `p/q`, `p|q`, `p+`) in the predicate position, three-element
 // tuples (any context; in a head, the default context) and four-element ones, `not` of a
-// single tuple, and `where` conditions `?x = term` / `?x != term`, ANDed.
+// tuple or of a group of tuples, `where` conditions `?x = term` / `?x != term` and
+// `not exists { … }`, ANDed.
 
 #include <array>
 #include <optional>
@@ -68,13 +69,22 @@ struct Condition {
     Slot right;
 };
 
-// rule NAME: HEADS if POSITIVES, not (NEGATIVE)… where CONDITIONS;
+// Tuples that must have no match together: `not { (…), (…) }` among the patterns, or
+// `not exists { (…), (…) }` in the where condition.
+struct NegatedGroup {
+    std::vector<Atom> atoms;
+    bool in_where = false; // written `where … not exists { … }`
+};
+
+// rule NAME: HEADS if POSITIVES, not (NEGATIVE)…, not { GROUP }… where CONDITIONS and not
+// exists { GROUP }…;
 struct Rule {
     std::string name;
     std::vector<Atom> heads;     // constant predicates only
     std::vector<Atom> positives; // joined in order
     std::vector<Atom> negatives; // each `not (tuple)`
     std::vector<Condition> conditions;
+    std::vector<NegatedGroup> negated_groups = {};
 };
 
 // A fact as an add or remove writes it: (s, p, o, c), `default` for the default context.

@@ -168,3 +168,38 @@ TEST_CASE("rules reference: paths, constants and where conditions", "[engine][ru
     CHECK(derived(fixpoint(asserted, {via}), asserted) ==
           FactSet{{"a", "h", "n9", "default"}, {"n9", "h2", "c", "default"}});
 }
+
+TEST_CASE("rules reference: a negated group excludes only what all its tuples match together",
+          "[engine][rules]") {
+    const FactSet asserted = {{"a", "e", "b", "default"},
+                              {"b", "e", "c", "default"},
+                              {"b", "q", "m", "default"},
+                              {"m", "r", "a", "default"},
+                              {"c", "q", "m", "default"}};
+    // e(x, y) unless y q ?z and ?z r x: b q m, m r a excludes (a, b); c q m, m r b does
+    // not hold, so (b, c) stays.
+    Rule rule{"g",
+              {atom(var("x"), Path::of("f"), var("y"))},
+              {atom(var("x"), Path::of("e"), var("y"))},
+              {},
+              {},
+              {NegatedGroup{{atom(var("y"), Path::of("q"), var("z")),
+                             atom(var("z"), Path::of("r"), var("x"))},
+                            false}}};
+    CHECK(derived(fixpoint(asserted, {rule}), asserted) == FactSet{{"b", "f", "c", "default"}});
+    CHECK(rule_text(rule) ==
+          "rule g: (?x, f, ?y) if (?x, e, ?y), not { (?y, q, ?z), (?z, r, ?x) };");
+    rule.negated_groups[0].in_where = true;
+    rule.conditions.push_back(Condition{"x", false, constant("z")});
+    CHECK(derived(fixpoint(asserted, {rule}), asserted) == FactSet{{"b", "f", "c", "default"}});
+    CHECK(rule_text(rule) == "rule g: (?x, f, ?y) if (?x, e, ?y) where not exists { (?y, q, ?z), "
+                             "(?z, r, ?x) } and ?x != z;");
+    // A group's predicates are negated: reading them from a rule that derives the head is a
+    // cycle.
+    Rule back{"back",
+              {atom(var("x"), Path::of("r"), var("y"))},
+              {atom(var("x"), Path::of("f"), var("y"))},
+              {},
+              {}};
+    CHECK_THROWS_AS(stratify({rule, back}), std::invalid_argument);
+}
