@@ -58,6 +58,13 @@ double median(std::vector<double> samples) {
     return samples[samples.size() / 2];
 }
 
+// "median of N, MIN–MAX UNIT" of samples in seconds, shown times `scale`.
+std::string spread(std::vector<double> samples, double scale, const char* unit) {
+    std::sort(samples.begin(), samples.end());
+    return fmt::format("median of {}, {:.{}f}–{:.{}f} {}", samples.size(), samples.front() * scale,
+                       scale > 1e3 ? 0 : 1, samples.back() * scale, scale > 1e3 ? 0 : 1, unit);
+}
+
 std::uint64_t count(quarry::Database& db, const std::string& query) {
     auto rows = db.query(query);
     const auto row = rows->next();
@@ -222,11 +229,9 @@ int run(int argc, char** argv) {
         check_reported("remove", results[0].retracted, removed);
     }
     table.push_back({"add " + attach, with_commas(added),
-                     fmt::format("{:.1f} ms", median(adds) * 1e3),
-                     fmt::format("median of {}", runs)});
+                     fmt::format("{:.1f} ms", median(adds) * 1e3), spread(adds, 1e3, "ms")});
     table.push_back({"remove " + attach, with_commas(removed),
-                     fmt::format("{:.1f} ms", median(removes) * 1e3),
-                     fmt::format("median of {}", runs)});
+                     fmt::format("{:.1f} ms", median(removes) * 1e3), spread(removes, 1e3, "ms")});
 
     // why on a fact ten steps from its stored supports: under the transitive rule, whose
     // tree halves the chain at each level; and under a left-linear rule over a chain of its
@@ -248,7 +253,7 @@ int run(int argc, char** argv) {
         }
         table.push_back({"why " + fact, fmt::format("depth {}", depth_of(explanation)),
                          fmt::format("{:.0f} µs", median(whys) * 1e6),
-                         fmt::format("median of {}, {} lines", runs, explanation.size())});
+                         spread(whys, 1e6, "µs") + fmt::format(", {} lines", explanation.size())});
         explanations.emplace_back("why " + fact, std::move(explanation));
     }
 
