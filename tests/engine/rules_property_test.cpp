@@ -2,10 +2,10 @@
 // inverses, constants, paths, 4-element tuples with a context variable, stratified
 // negation) over random graphs, then random steps: adds, removes (of a derived fact too,
 // which must fail naming a rule), new rules and dropped rules, a rule that negates through
-// a cycle (refused), transactions committed or rolled back, the database closed and opened
-// again, and `why` on facts that hold and facts that do not. After every step the facts
-// that hold (`match (?s, ?p, ?o, ?c)`) and the stored ones (`... asserted`) equal what a
-// naive bottom-up fixpoint computes from scratch.
+// a cycle (refused), loads of N-Quads files, transactions committed or rolled back, the
+// database closed and opened again, and `why` on facts that hold and facts that do not.
+// After every step the facts that hold (`match (?s, ?p, ?o, ?c)`) and the stored ones
+// (`... asserted`) equal what a naive bottom-up fixpoint computes from scratch.
 //
 // The reference here is independent of the engine: facts are tuples of strings (terms in
 // canonical text), rules are plain structs, the fixpoint re-derives everything after each
@@ -20,6 +20,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <iterator>
 #include <memory>
 #include <random>
@@ -172,7 +173,7 @@ public:
         for (std::size_t i = 0, n = 1 + below(3); i < n; ++i)
             add_rule();
         for (int step = 0; step < steps; ++step) {
-            switch (below(14)) {
+            switch (below(15)) {
             case 0:
             case 1:
             case 2: add_facts(); break;
@@ -191,7 +192,8 @@ public:
             case 10: check_why(); break;
             case 11: check_why_not(); break;
             case 12: reopen(); break;
-            default: transaction(); break;
+            case 13: transaction(); break;
+            default: load_facts(); break;
             }
         }
     }
@@ -312,6 +314,30 @@ private:
         statement(text, [&] {
             if (commit)
                 asserted_ = stored;
+        });
+    }
+
+    // A few facts loaded from an N-Quads file (names are IRIs under urn:quarry:name:),
+    // sometimes one that is derived now.
+    void load_facts() {
+        const FactSet now = holding();
+        const std::vector<Fact> derived = derived_only(now);
+        std::vector<Fact> facts;
+        for (std::size_t i = 0, n = 1 + below(4); i < n; ++i)
+            facts.push_back(!derived.empty() && chance(4) ? pick(derived) : random_fact());
+        const auto file = path_.parent_path() / ("load" + std::to_string(++loads_) + ".nq");
+        {
+            std::ofstream out(file);
+            const auto iri = [](const std::string& name) {
+                return "<urn:quarry:name:" + name + ">";
+            };
+            for (const Fact& fact : facts)
+                out << iri(fact[0]) << ' ' << iri(fact[1]) << ' ' << iri(fact[2])
+                    << (fact[3] == "default" ? std::string() : " " + iri(fact[3])) << " .\n";
+        }
+        statement("load \"" + file.string() + "\";", [&] {
+            for (const Fact& fact : facts)
+                asserted_.insert(fact);
         });
     }
 
@@ -591,6 +617,7 @@ private:
     FactSet asserted_;
     std::vector<Rule> rules_;
     int rule_count_ = 0;
+    int loads_ = 0;
     std::string script_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
 
 using quarry::Database;
@@ -149,4 +150,20 @@ TEST_CASE("rules: export as qry writes the rules and only the stored facts", "[e
           Lines{"a | b", "b | c"});
     CHECK(rows_text(replayed, "match (?x, p, ?y) return ?x, ?y order by ?x, ?y") ==
           Lines{"a | b", "a | c", "b | c"});
+}
+
+TEST_CASE("rules: a loaded fact that rules derive is stored too", "[engine][rules]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("add (a, p, b); rule r: (?y, q, ?x) if (?x, p, ?y);");
+    {
+        std::ofstream out(dir.file("y.nq"));
+        out << "<urn:quarry:name:b> <urn:quarry:name:q> <urn:quarry:name:a> .\n"
+            << "<urn:quarry:name:c> <urn:quarry:name:q> <urn:quarry:name:d> .\n";
+    }
+    db.load(dir.file("y.nq"), quarry::LoadOptions{});
+    CHECK(rows_text(db, "match (?x, q, ?y) asserted return ?x, ?y order by ?x") ==
+          Lines{"b | a", "c | d"});
+    db.execute("drop rule r;");
+    CHECK(rows_text(db, "match (?x, q, ?y) return ?x, ?y order by ?x") == Lines{"b | a", "c | d"});
 }
