@@ -335,6 +335,7 @@ private:
                 out << iri(fact[0]) << ' ' << iri(fact[1]) << ' ' << iri(fact[2])
                     << (fact[3] == "default" ? std::string() : " " + iri(fact[3])) << " .\n";
         }
+        script_ += "# " + file.filename().string() + " holds " + add_text(facts).substr(4) + "\n";
         statement("load \"" + file.string() + "\";", [&] {
             for (const Fact& fact : facts)
                 asserted_.insert(fact);

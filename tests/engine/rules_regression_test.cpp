@@ -167,3 +167,16 @@ TEST_CASE("rules: a loaded fact that rules derive is stored too", "[engine][rule
     db.execute("drop rule r;");
     CHECK(rows_text(db, "match (?x, q, ?y) return ?x, ?y order by ?x") == Lines{"b | a", "c | d"});
 }
+
+TEST_CASE("rules: a loaded fact takes away what it defeats through not", "[engine][rules]") {
+    TempDir dir;
+    Database db(dir.file("db.qdb"));
+    db.execute("add (a, p, b), (z, s, z); rule r: (?x, q, ?y) if (?x, p, ?y), not (?y, s, ?z);");
+    CHECK(rows_text(db, "match (?x, q, ?y)") == Lines{"a | b"});
+    {
+        std::ofstream out(dir.file("n.nq"));
+        out << "<urn:quarry:name:b> <urn:quarry:name:s> <urn:quarry:name:c> .\n";
+    }
+    db.load(dir.file("n.nq"), quarry::LoadOptions{});
+    CHECK(rows_text(db, "match (?x, q, ?y)").empty());
+}
