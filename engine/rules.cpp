@@ -185,7 +185,6 @@ CompiledRule compile(storage::Store& store, const storage::lmdb::Txn& txn, const
                      const std::string& text) {
     CompiledRule rule;
     rule.name = name;
-    rule.text = text;
     auto parsed = std::make_shared<parser::ParsedStatements>(parser::parse(text));
     if (parsed->first_error() || parsed->statements().size() != 1 ||
         parsed->statements()[0].statement->kind != ast::StatementKind::RULE)
@@ -491,6 +490,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         }
         store_.add(txn, inserted);
         out.added += inserted.size();
+        plans_.clear(); // made before these writes (deriving(), for one)
         out.already_present = change.assert.size() - out.added;
     }
 
@@ -620,14 +620,22 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
     // over every fact that newly holds (`fresh`, in the order they came).
     std::vector<Quad> fresh = inserted;
     std::unordered_map<Quad, std::uint32_t, QuadHash> candidates;
+    // Facts known to hold as derived facts: step 3 only adds, so once known, always; a
+    // recursive rule rediscovers the same facts many times, and a hash probe is cheaper
+    // than two index look-ups.
+    QuadSet known;
     // A solution's heads that do not hold as derived facts yet become candidates; the rank
     // (scans of the body's facts) is worked out only for those.
     auto derive = [&](std::size_t r, const TermId* row) {
         std::optional<std::uint32_t> rank;
         for (const RuleTuple& head : rules_[r].heads) {
             const Quad quad = instantiate(head, row);
-            if (candidates.count(quad) || (holds(quad) && store_.derived(txn, quad)))
+            if (candidates.count(quad) || known.count(quad))
                 continue;
+            if (holds(quad) && store_.derived(txn, quad)) {
+                known.insert(quad);
+                continue;
+            }
             if (!rank)
                 rank = rank_of(r, row);
             candidates.emplace(quad, *rank);
@@ -636,6 +644,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
     auto insert = [&] {
         std::vector<Quad> adding;
         for (const auto& [quad, rank] : candidates) {
+            known.insert(quad);
             if (holds(quad)) {
                 if (!store_.derived(txn, quad))
                     store_.set_derived(txn, quad, {true, rank}); // stored, and now derived too

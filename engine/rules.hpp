@@ -56,7 +56,6 @@ constexpr TermId MISSING_PREDICATE = UNBOUND - 1;
 
 struct CompiledRule {
     std::string name;
-    std::string text;
     std::shared_ptr<const parser::ParsedStatements> parsed; // owns `statement`
     const parser::ast::Statement* statement = nullptr;
     Binding binding;              // the body's slots
@@ -83,8 +82,6 @@ public:
                const parser::ast::Node* blame = nullptr,
                const std::vector<std::string>& inactive = {});
     ~RuleEngine();
-
-    const std::vector<CompiledRule>& rules() const { return rules_; }
 
     struct Change {
         std::vector<storage::Quad> assert;   // facts to add

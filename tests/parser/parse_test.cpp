@@ -647,3 +647,34 @@ TEST_CASE("exists takes a tuple or a block, and not exists is its negation", "[p
     CHECK(parse_condition("exists { (?a, met, ?b) where ?b != Iran } or ?a = 1") ==
           ex(ExprOp::OR, {exists_group, ex(ExprOp::EQ, {a, ex(integer(1))})}));
 }
+
+TEST_CASE("the rule statements of SPEC §10 parse and print back", "[parser][spec][rules]") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"rule located_in_transitive: (?a, located_in, ?c) if (?a, located_in, ?b), (?b, located_in, ?c);",
+         "rule located_in_transitive: (?a, located_in, ?c) if (?a, located_in, ?b), (?b, located_in, ?c)"},
+        {"RULE met_symmetric : (?b, met, ?a, ?ctx)\n  IF (?a, met, ?b, ?ctx);",
+         "rule met_symmetric: (?b, met, ?a, ?ctx) if (?a, met, ?b, ?ctx)"},
+        {"rule ally: (?x, allied_with, ?y) if (?x, guarantor, ?t), (?y, guarantor, ?t) where ?x != ?y;",
+         "rule ally: (?x, allied_with, ?y) if (?x, guarantor, ?t), (?y, guarantor, ?t) where ?x != ?y"},
+        {"rule two: (?x, a, 1), (?x, b, ?y, c) if (?x, p+, ?y), not (?y, q, _);",
+         "rule two: (?x, a, 1), (?x, b, ?y, c) if (?x, p+, ?y), not (?y, q, _)"},
+        {"drop rule ally;", "drop rule ally"},
+        {"why (Astana, located_in, Asia);", "why (Astana, located_in, Asia)"},
+        {"why (Khaji, met, Syrian delegation, Astana);", "why (Khaji, met, Syrian delegation, Astana)"},
+        {"match (?x, located_in, Asia) asserted;", "match (?x, located_in, Asia) asserted"},
+        {"match (?x, located_in, ?y) asserted where ?y != Asia return ?x;",
+         "match (?x, located_in, ?y) asserted where ?y != Asia return ?x"},
+    };
+    for (const auto& [text, printed] : cases) {
+        INFO(text);
+        const Statement statement = parse_one(text);
+        CHECK(print(statement) == printed);
+        CHECK(parse_one(printed) == statement);
+    }
+    CHECK(parse_one("rule r: (?x, p, ?y) if (?x, q, ?y);").name == "r");
+    CHECK(parse_one("match (?x, p, ?y) asserted;").query->asserted);
+    CHECK_FALSE(parse_one("match (?x, p, ?y);").query->asserted);
+    // Rule, why and asserted are keywords only where statements start or after a match's
+    // patterns: inside tuples they are names.
+    CHECK(parse_one("add (rule, why, asserted);").tuples[0].subject.text == "rule");
+}
