@@ -513,6 +513,14 @@ std::vector<std::string> Store::verify(const lmdb::Txn& txn) const {
         txn, [&](TermId id, std::uint64_t count) { stored_contexts[id] = count; });
     if (stored_contexts != contexts)
         problems.push_back("context statistics differ from a recount");
+    // Every derived mark belongs to a fact the indexes hold.
+    std::size_t orphans = 0;
+    for_each_derived(txn, Quad{}, 0, [&](const Quad& quad, DerivedMark) {
+        if (!std::binary_search(reference.begin(), reference.end(), quad))
+            ++orphans;
+    });
+    if (orphans)
+        problems.push_back(fmt::format("{} derived marks of facts the indexes do not hold", orphans));
     return problems;
 }
 

@@ -148,8 +148,8 @@ public:
     bool remove_prefix(const lmdb::WriteTxn& txn, std::string_view name);
     std::vector<std::pair<std::string, std::string>> prefixes(const lmdb::Txn& txn) const;
 
-    // Checks that the six indexes hold the same facts and that the statistics equal a
-    // recount. Returns a description of each problem found (none: empty). Reads all.
+    // Checks that the six indexes hold the same facts, that the statistics equal a
+    // recount and that every derived mark is of a fact the indexes hold. Returns a description of each problem found (none: empty). Reads all.
     std::vector<std::string> verify(const lmdb::Txn& txn) const;
 
     // The format record: the value of the "format" key in the meta table.

@@ -1,3 +1,4 @@
+#include "engine/internals.hpp"
 #include "quarry/database.hpp"
 #include "tests/support/rows_text.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -84,6 +85,9 @@ TEST_CASE("a rule materialises at once and is kept up to date by add and remove"
         CHECK(rows_of(db, PLACES).size() == 3);
         CHECK(db.rules().empty());
     }
+    // The indexes agree, the statistics count derived facts, no mark is left behind.
+    const auto& store = engine::store_of(db);
+    CHECK(store.verify(store.begin_read()).empty());
 }
 
 TEST_CASE("why prints one derivation down to stored facts, with the rule at each step",
