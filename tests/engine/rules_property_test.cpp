@@ -413,6 +413,8 @@ private:
     void check_why() {
         const FactSet now = holding();
         const std::vector<Fact> derived = derived_only(now);
+        if (chance(4))
+            return check_why_stored();
         if (derived.empty())
             return check_why_not();
         const Fact fact = pick(derived);
@@ -451,6 +453,30 @@ private:
             }
         }
         CHECK(leaves > 0);
+        compare();
+    }
+
+    // `why` on a stored fact says so (whether rules derive it too or not).
+    void check_why_stored() {
+        if (asserted_.empty())
+            return;
+        const std::vector<Fact> stored(asserted_.begin(), asserted_.end());
+        const Fact fact = pick(stored);
+        const std::string text = "why " + fact_text(fact) + ";";
+        script_ += text + "\n";
+        INFO(context_text());
+        std::string output;
+        try {
+            auto results = db_->execute(text);
+            REQUIRE(results.size() == 1);
+            output = output_of(results[0]);
+        } catch (const Error& error) {
+            FAIL("why failed: " << error.what());
+        }
+        INFO("why printed:\n" << output);
+        const std::vector<WhyLine> lines = why_lines(output);
+        REQUIRE(!lines.empty());
+        CHECK(lines.front().text.find("stored") != std::string::npos);
         compare();
     }
 
