@@ -209,6 +209,25 @@ TEST_CASE("rules: a university ontology as schema facts and generic rules answer
         CHECK(rows(db, "match (FullProfessor, subClassOf, ?c) return ?c order by ?c") ==
               Names{"Faculty", "Professor"});
     }
+    SECTION("why a person: down the subclass axioms to alice's stored type") {
+        auto results = db.execute("why (alice, type, Person);");
+        REQUIRE(results.size() == 1);
+        REQUIRE(results[0].rows);
+        Names lines; // the text of each line, unquoted
+        while (auto row = results[0].rows->next())
+            lines.push_back(text_of(*(*row)[0]));
+        std::string output;
+        for (const std::string& line : lines)
+            output += line + "\n";
+        INFO(output);
+        REQUIRE(!lines.empty());
+        CHECK(lines[0].find("(alice, type, Person)") == 0);
+        CHECK(lines[0].find("subclass") != std::string::npos);
+        // However it goes, it ends at the one stored type of alice, never at Chair, which
+        // itself follows from Person.
+        CHECK(output.find("(alice, type, FullProfessor)") != std::string::npos);
+        CHECK(output.find("(alice, type, Chair)") == std::string::npos);
+    }
     SECTION("removing a subproperty axiom takes the derived memberships away") {
         db.execute("remove (worksFor, subPropertyOf, memberOf);");
         CHECK(rows(db, "match (?x, memberOf, ?d) return ?x, ?d order by ?x") ==
