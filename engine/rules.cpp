@@ -976,13 +976,15 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
             }
             for (std::size_t i = 0; i < members.size(); ++i) {
                 const std::vector<TermId>& coarse = rules_[members[i]].coarse;
-                const bool reached = std::any_of(
-                    fresh.begin() + static_cast<std::ptrdiff_t>(seen[i]),
-                    fresh.begin() + static_cast<std::ptrdiff_t>(end), [&](const Quad& fact) {
-                        return std::any_of(coarse.begin(), coarse.end(), [&](TermId predicate) {
-                            return reads(predicate, fact[storage::P]);
+                const bool reached =
+                    !coarse.empty() &&
+                    std::any_of(
+                        fresh.begin() + static_cast<std::ptrdiff_t>(seen[i]),
+                        fresh.begin() + static_cast<std::ptrdiff_t>(end), [&](const Quad& fact) {
+                            return std::any_of(coarse.begin(), coarse.end(), [&](TermId predicate) {
+                                return reads(predicate, fact[storage::P]);
+                            });
                         });
-                    });
                 seen[i] = end;
                 if (reached)
                     evaluate(members[i]);
