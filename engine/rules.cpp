@@ -218,7 +218,7 @@ bool build_automaton(PathAutomaton& automaton, const ast::Path& path, std::uint3
     };
     if (automaton.edges.size() > MAX_PATH_STATES)
         return false;
-    // `count` copies of `child` in a row from `a`, the last ending at `b`; then `b`.
+    // `count` copies of `child` in a row from `a`: the state after the last (none: too large).
     auto copies = [&](const ast::Path& child, std::uint64_t count, std::uint32_t a) {
         for (std::uint64_t i = 0; i < count; ++i) {
             const std::uint32_t next = state();
