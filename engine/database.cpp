@@ -325,9 +325,14 @@ LoadSummary Database::load(const std::filesystem::path& file, const LoadOptions&
         std::ifstream in(file, std::ios::binary);
         if (!in)
             throw StorageError(fmt::format("cannot read {}", file.string()));
+        // The predicates loaded, for the rules (if there are any).
+        std::vector<storage::TermId> predicates;
+        const bool rules = store.has_rules(txn);
         LoadSummary loaded = engine::io::load_facts(store, txn, in, file.string(), options,
-                                                    engine::load_prefixes(store, txn));
-        engine::derive_after_load(store, txn, *options.cancelled);
+                                                    engine::load_prefixes(store, txn),
+                                                    rules ? &predicates : nullptr);
+        if (rules)
+            engine::derive_after_load(store, txn, *options.cancelled, predicates);
         return loaded;
     });
 }

@@ -157,6 +157,25 @@ std::string rule_text(const ast::Statement& statement, const PrefixMap& prefixes
 
 // --- compiling and stratifying ----------------------------------------------------------
 
+// The walks of a path from one node, breadth-first over (node, state of the automaton).
+struct RuleEngine::Walks {
+    struct Key {
+        TermId node;
+        std::uint32_t state;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const noexcept {
+            return static_cast<std::size_t>((key.node * 0x9E3779B97F4A7C15ULL) ^ key.state);
+        }
+    };
+    struct Step {
+        Key from;                 // the root: itself
+        std::optional<Quad> fact; // none: an empty step
+    };
+    std::unordered_map<Key, Step, KeyHash> reached;
+};
+
 struct RuleEngine::Plan {
     SlotMap slots;
     OperatorPtr root;
@@ -179,6 +198,109 @@ void intern_heads(storage::Store& store, const storage::lmdb::WriteTxn& txn,
                                       tuple.context ? &*tuple.context : nullptr})
             if (term && term->kind != ast::TermKind::VARIABLE)
                 store.intern(txn, to_storage(*term, no_prefixes));
+}
+
+// Paths of more states than this (long bounds {m,n}) get no automaton: `why` does not
+// walk them, and they count for nothing in ranks.
+constexpr std::size_t MAX_PATH_STATES = 4096;
+
+// Adds `path` to `automaton` between the states `from` and `to` (against its direction
+// when !forward); false if the automaton would grow too large.
+bool build_automaton(PathAutomaton& automaton, const ast::Path& path, std::uint32_t from,
+                     std::uint32_t to, bool forward,
+                     const std::function<TermId(const ast::Term&)>& predicate_of) {
+    auto state = [&] {
+        automaton.edges.emplace_back();
+        return static_cast<std::uint32_t>(automaton.edges.size() - 1);
+    };
+    auto empty = [&](std::uint32_t a, std::uint32_t b) {
+        automaton.edges[a].push_back({b, UNBOUND, true});
+    };
+    if (automaton.edges.size() > MAX_PATH_STATES)
+        return false;
+    // `count` copies of `child` in a row from `a`: the state after the last (none: too large).
+    auto copies = [&](const ast::Path& child, std::uint64_t count, std::uint32_t a) {
+        for (std::uint64_t i = 0; i < count; ++i) {
+            const std::uint32_t next = state();
+            if (!build_automaton(automaton, child, a, next, forward, predicate_of))
+                return std::optional<std::uint32_t>();
+            a = next;
+        }
+        return std::optional<std::uint32_t>(a);
+    };
+    switch (path.op) {
+    case ast::PathOp::TERM: {
+        const TermId predicate = predicate_of(path.term);
+        if (predicate == ANY_PREDICATE)
+            return false; // not a path the language writes
+        if (predicate != MISSING_PREDICATE)
+            automaton.edges[from].push_back({to, predicate, forward});
+        return true;
+    }
+    case ast::PathOp::INVERSE:
+        return build_automaton(automaton, path.children[0], from, to, !forward, predicate_of);
+    case ast::PathOp::ALTERNATIVE:
+        for (const auto& child : path.children)
+            if (!build_automaton(automaton, child, from, to, forward, predicate_of))
+                return false;
+        return true;
+    case ast::PathOp::SEQUENCE: {
+        const std::size_t n = path.children.size();
+        std::uint32_t at = from;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t next = i + 1 == n ? to : state();
+            if (!build_automaton(automaton, path.children[forward ? i : n - 1 - i], at, next,
+                                 forward, predicate_of))
+                return false;
+            at = next;
+        }
+        return true;
+    }
+    case ast::PathOp::ZERO_OR_ONE:
+        empty(from, to);
+        return build_automaton(automaton, path.children[0], from, to, forward, predicate_of);
+    case ast::PathOp::ONE_OR_MORE:
+    case ast::PathOp::ZERO_OR_MORE: {
+        const std::uint32_t loop = state(), back = state();
+        empty(from, loop);
+        if (!build_automaton(automaton, path.children[0], loop, back, forward, predicate_of))
+            return false;
+        empty(back, loop);
+        empty(back, to);
+        if (path.op == ast::PathOp::ZERO_OR_MORE)
+            empty(from, to);
+        return true;
+    }
+    case ast::PathOp::REPEAT: {
+        if (path.min > MAX_PATH_STATES || (path.max && *path.max > MAX_PATH_STATES))
+            return false;
+        const auto at = copies(path.children[0], path.min, from);
+        if (!at)
+            return false;
+        if (!path.max) { // then any number more
+            const std::uint32_t loop = state(), back = state();
+            empty(*at, loop);
+            if (!build_automaton(automaton, path.children[0], loop, back, forward, predicate_of))
+                return false;
+            empty(back, loop);
+            empty(back, to);
+            empty(*at, to);
+            return true;
+        }
+        // Up to max - min more, each optional.
+        std::uint32_t last = *at;
+        empty(last, to);
+        for (std::uint64_t i = path.min; i < *path.max; ++i) {
+            const auto next = copies(path.children[0], 1, last);
+            if (!next)
+                return false;
+            empty(*next, to);
+            last = *next;
+        }
+        return true;
+    }
+    }
+    return false;
 }
 
 // Compiles one stored rule in `txn`.
@@ -213,7 +335,9 @@ CompiledRule compile(storage::Store& store, const storage::lmdb::Txn& txn, const
         for (unsigned pos = 0; pos < 4; ++pos) {
             RulePosition& at = out.at[pos];
             const ast::Term* term = terms[pos];
-            if (!term) {
+            if (pos == storage::P && tuple.predicate.op != ast::PathOp::TERM) {
+                at.kind = RulePosition::ANY; // a path: RulePath's automaton reads it
+            } else if (!term) {
                 // A three-element head writes to the default context; a body tuple reads any.
                 at.kind = head ? RulePosition::CONSTANT : RulePosition::ANY;
                 at.id = storage::DEFAULT_CONTEXT_ID;
@@ -268,9 +392,25 @@ CompiledRule compile(storage::Store& store, const storage::lmdb::Txn& txn, const
             pattern.tuple.predicate.op == ast::PathOp::TERM) {
             rule.body.push_back(compile_tuple(pattern.tuple, false));
             rule.reads.push_back({predicate_of(pattern.tuple.predicate.term), false});
-        } else {
-            coarse_patterns({pattern}, false);
+            continue;
         }
+        if (pattern.kind == ast::PatternKind::TUPLE) {
+            RulePath path;
+            path.ends = compile_tuple(pattern.tuple, false);
+            PathAutomaton automaton;
+            automaton.edges.resize(2);
+            if (build_automaton(automaton, pattern.tuple.predicate, automaton.start,
+                                automaton.accept, true, predicate_of)) {
+                automaton.backward.resize(automaton.edges.size());
+                for (std::uint32_t from = 0; from < automaton.edges.size(); ++from)
+                    for (const auto& edge : automaton.edges[from])
+                        automaton.backward[edge.to].push_back(
+                            {from, edge.predicate, !edge.forward});
+                path.automaton = std::move(automaton);
+            }
+            rule.paths.push_back(std::move(path));
+        }
+        coarse_patterns({pattern}, false);
     }
     if (body.where)
         coarse_expr(*body.where, false);
@@ -442,6 +582,115 @@ std::optional<Quad> RuleEngine::fact_below(const storage::QuadPattern& pattern, 
     return std::nullopt;
 }
 
+std::optional<std::vector<Quad>> RuleEngine::walk(const RulePath& path, const TermId* row,
+                                                  std::uint32_t below) {
+    if (!path.automaton)
+        return std::nullopt;
+    const PathAutomaton& automaton = *path.automaton;
+    auto value = [&](unsigned pos) {
+        const RulePosition& at = path.ends.at[pos];
+        return at.kind == RulePosition::VARIABLE   ? row[at.slot]
+               : at.kind == RulePosition::CONSTANT ? at.id
+                                                   : UNBOUND;
+    };
+    // From the subject, or (a wildcard there) from the object against the path.
+    const TermId context = value(storage::C);
+    bool forward = true;
+    TermId from = value(storage::S), to = value(storage::O);
+    if (from == UNBOUND) {
+        forward = false;
+        std::swap(from, to);
+    }
+    if (from == UNBOUND)
+        return std::nullopt;
+    const auto& edges = forward ? automaton.edges : automaton.backward;
+    const std::uint32_t first = forward ? automaton.start : automaton.accept;
+    const std::uint32_t last = forward ? automaton.accept : automaton.start;
+    using Key = Walks::Key;
+
+    // Without a bound on ranks every walk from `from` is found once (the plans of a round
+    // find many solutions from one node); with one (why), until `to` is reached.
+    const bool whole = below == std::numeric_limits<std::uint32_t>::max() && to != UNBOUND;
+    Walks local;
+    Walks* walks = &local;
+    bool explored = false;
+    if (whole) {
+        auto& cached = walks_[{&path, from, context, forward}];
+        explored = cached != nullptr;
+        if (!cached)
+            cached = std::make_unique<Walks>();
+        walks = cached.get();
+    }
+    std::optional<Key> end;
+    if (!explored) {
+        std::vector<Key> queue{{from, first}};
+        walks->reached.emplace(queue[0], Walks::Step{queue[0], std::nullopt});
+        auto visit = [&](const Key& key, const Key& parent, const std::optional<Quad>& fact) {
+            if (walks->reached.emplace(key, Walks::Step{parent, fact}).second)
+                queue.push_back(key);
+        };
+        for (std::size_t i = 0; i < queue.size() && !end; ++i) {
+            if (i % 1024 == 1023)
+                context_.check_cancelled();
+            const Key at = queue[i];
+            if (!whole && at.state == last && (to == UNBOUND || at.node == to)) {
+                end = at;
+                break;
+            }
+            for (const auto& edge : edges[at.state]) {
+                if (edge.predicate == UNBOUND) {
+                    visit({at.node, edge.to}, at, std::nullopt);
+                    continue;
+                }
+                storage::QuadPattern pattern;
+                pattern.terms[edge.forward ? storage::S : storage::O] = at.node;
+                pattern.terms[storage::P] = edge.predicate;
+                if (context != UNBOUND)
+                    pattern.terms[storage::C] = context;
+                storage::QuadScan scan = store_.scan(txn_, pattern);
+                while (auto quad = scan.next())
+                    if (rank_of_fact(*quad) < below)
+                        visit({(*quad)[edge.forward ? storage::O : storage::S], edge.to}, at,
+                              *quad);
+            }
+        }
+    }
+    if (whole && walks->reached.count({to, last}))
+        end = Key{to, last};
+    if (!end)
+        return std::nullopt;
+
+    std::vector<Quad> facts;
+    for (Key at = *end;;) {
+        const Walks::Step& step = walks->reached.at(at);
+        if (step.from == at)
+            break;
+        if (step.fact)
+            facts.push_back(*step.fact);
+        at = step.from;
+    }
+    if (forward)
+        std::reverse(facts.begin(), facts.end());
+    if (facts.empty()) {
+        // An empty walk: the node holds a fact (only nodes are connected to themselves).
+        for (const auto pos : {storage::S, storage::O}) {
+            storage::QuadPattern pattern;
+            pattern.terms[pos] = from;
+            if (context != UNBOUND)
+                pattern.terms[storage::C] = context;
+            if (auto fact = fact_below(pattern, below, std::numeric_limits<std::size_t>::max()))
+                return std::vector<Quad>{*fact};
+        }
+        return std::nullopt;
+    }
+    return facts;
+}
+
+void RuleEngine::forget() {
+    plans_.clear();
+    walks_.clear();
+}
+
 std::uint32_t RuleEngine::rank_of(std::size_t rule, const TermId* row) {
     // 1 + the highest, over the body's tuples, of the lowest rank of a fact it matches
     // (among the first few: a higher rank than the lowest is still a valid bound).
@@ -464,6 +713,11 @@ std::uint32_t RuleEngine::rank_of(std::size_t rule, const TermId* row) {
         }
         highest = std::max(highest, lowest);
     }
+    // A path: the facts of one walk between its ends.
+    for (const RulePath& path : rules_[rule].paths)
+        if (const auto facts = walk(path, row, std::numeric_limits<std::uint32_t>::max()))
+            for (const Quad& quad : *facts)
+                highest = std::max(highest, rank_of_fact(quad));
     return std::min(highest, MAX_RANK - 1) + 1;
 }
 
@@ -493,7 +747,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         }
         store_.add(txn, inserted);
         out.added += inserted.size();
-        plans_.clear(); // made before these writes (deriving(), for one)
+        forget(); // made before these writes (deriving(), for one)
         out.already_present = change.assert.size() - out.added;
     }
 
@@ -520,15 +774,22 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
     const std::size_t first_overdeleted = gone.size();
 
     // The predicates that may change, and so the rules evaluated whole: new ones, and the
-    // coarse ones whose coarse parts read a predicate that may change.
+    // coarse ones whose coarse parts read a predicate that may change. After a load, every
+    // rule is evaluated (but only those coarse ones have facts to overdelete).
+    std::vector<bool> is_new(rules_.size(), false);
+    for (std::size_t r = 0; r < rules_.size(); ++r)
+        is_new[r] = rules_[r].active &&
+                    std::count(change.new_rules.begin(), change.new_rules.end(), rules_[r].name);
     std::set<TermId> changed;
     for (const Quad& quad : inserted)
         changed.insert(quad[storage::P]);
     for (const Quad& quad : gone)
         changed.insert(quad[storage::P]);
-    for (const CompiledRule& rule : rules_)
-        if (!rule.active || std::count(change.new_rules.begin(), change.new_rules.end(), rule.name))
-            for (const RuleTuple& head : rule.heads)
+    if (change.loaded)
+        changed.insert(change.loaded->begin(), change.loaded->end());
+    for (std::size_t r = 0; r < rules_.size(); ++r)
+        if (!rules_[r].active || is_new[r])
+            for (const RuleTuple& head : rules_[r].heads)
                 changed.insert(head_predicate(head));
     auto may_change = [&](TermId predicate) {
         if (changed.count(ANY_PREDICATE))
@@ -551,21 +812,20 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
                 grew = changed.insert(head_predicate(head)).second || grew;
         }
     }
-    std::vector<bool> whole(rules_.size(), false);
+    // `again`: its facts are overdeleted and it is evaluated whole; `whole`: evaluated whole.
+    std::vector<bool> again(rules_.size(), false), whole(rules_.size(), false);
     for (std::size_t r = 0; r < rules_.size(); ++r) {
         const CompiledRule& rule = rules_[r];
-        whole[r] = rule.active &&
-                   (std::count(change.new_rules.begin(), change.new_rules.end(), rule.name) ||
-                    std::any_of(rule.coarse.begin(), rule.coarse.end(), may_change));
+        again[r] = rule.active && !is_new[r] &&
+                   std::any_of(rule.coarse.begin(), rule.coarse.end(), may_change);
+        whole[r] = rule.active && (is_new[r] || again[r] || change.loaded);
     }
 
     // 1. Overdelete, while the indexes still hold every fact that held before. The facts of
-    // a rule dropped or evaluated whole go first (a new rule has none).
+    // a rule dropped or evaluated again go first (a new rule has none).
     for (std::size_t r = 0; r < rules_.size(); ++r) {
         const CompiledRule& rule = rules_[r];
-        const bool is_new =
-            std::count(change.new_rules.begin(), change.new_rules.end(), rule.name) > 0;
-        if (rule.active && (!whole[r] || is_new))
+        if (rule.active && !again[r])
             continue;
         std::vector<TermId> row(rule.binding.slots.size(), UNBOUND);
         for (const RuleTuple& head : rule.heads) {
@@ -589,7 +849,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
             context_.check_cancelled();
         const Quad fact = gone[i];
         for (std::size_t r = 0; r < rules_.size(); ++r) {
-            if (!rules_[r].active || whole[r])
+            if (!rules_[r].active || again[r] || is_new[r])
                 continue;
             for (const RuleTuple& tuple : rules_[r].body)
                 run(r, &tuple, &fact, [&](const TermId* row) {
@@ -617,7 +877,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         std::sort(removing.begin(), removing.end());
         store_.remove(txn, removing);
     }
-    plans_.clear();
+    forget();
 
     // 3. Stratum by stratum: rules evaluated whole, facts rederived, then semi-naive rounds
     // over every fact that newly holds (`fresh`, in the order they came).
@@ -660,7 +920,7 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
         std::sort(adding.begin(), adding.end());
         store_.add(txn, adding);
         fresh.insert(fresh.end(), adding.begin(), adding.end());
-        plans_.clear(); // the plans' estimates, and some operators, saw the old facts
+        forget(); // the plans' estimates, and some operators, saw the old facts
         context_.check_cancelled();
     };
     for (std::size_t first = 0; first < strata_order_.size();) {
@@ -672,12 +932,21 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
             strata_order_.begin() + static_cast<std::ptrdiff_t>(first),
             strata_order_.begin() + static_cast<std::ptrdiff_t>(last));
         first = last;
+        auto evaluate = [&](std::size_t r) {
+            run(r, nullptr, nullptr, [&](const TermId* row) {
+                derive(r, row);
+                return true;
+            });
+        };
+        // A rule whose coarse parts (a path, a block…) read what its stratum derives is
+        // evaluated whole again after each round that derived such facts: the semi-naive
+        // rounds bind new facts to top-level tuples only. `seen[i]`: the facts of `fresh`
+        // that members[i]'s last evaluation saw (a lower stratum's are seen: a rule whose
+        // coarse parts read them is evaluated whole here in any case).
+        std::vector<std::size_t> seen(members.size(), fresh.size());
         for (std::size_t r : members)
             if (whole[r])
-                run(r, nullptr, nullptr, [&](const TermId* row) {
-                    derive(r, row);
-                    return true;
-                });
+                evaluate(r);
         for (const Quad& quad : overdeleted) {
             if (candidates.count(quad))
                 continue;
@@ -705,6 +974,21 @@ RuleEngine::Outcome RuleEngine::apply(const storage::lmdb::WriteTxn& txn, const 
                             derive(r, row);
                             return true;
                         });
+            }
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                const std::vector<TermId>& coarse = rules_[members[i]].coarse;
+                const bool reached =
+                    !coarse.empty() &&
+                    std::any_of(
+                        fresh.begin() + static_cast<std::ptrdiff_t>(seen[i]),
+                        fresh.begin() + static_cast<std::ptrdiff_t>(end), [&](const Quad& fact) {
+                            return std::any_of(coarse.begin(), coarse.end(), [&](TermId predicate) {
+                                return reads(predicate, fact[storage::P]);
+                            });
+                        });
+                seen[i] = end;
+                if (reached)
+                    evaluate(members[i]);
             }
             for (auto it = candidates.begin(); it != candidates.end();)
                 it = store_.derived(txn, it->first) ? candidates.erase(it) : std::next(it);
@@ -768,6 +1052,15 @@ std::vector<std::string> RuleEngine::explain(const Quad& quad) {
                         if (!child)
                             return true; // not this solution
                         below.push_back(*child);
+                    }
+                    // A path: the facts of one walk between its ends, in its order.
+                    for (const RulePath& path : rules_[r].paths) {
+                        if (!path.automaton)
+                            continue;
+                        const auto facts = walk(path, row, rank);
+                        if (!facts)
+                            return true;
+                        below.insert(below.end(), facts->begin(), facts->end());
                     }
                     found = true;
                     return false;

@@ -14,7 +14,8 @@
 //     every fact that newly holds.
 // A rule whose body reads facts outside its top-level tuples (not, optional, or, groups,
 // exists, property paths) is maintained coarsely: a change that may reach what those parts
-// read evaluates the whole rule again.
+// read evaluates the whole rule again, and so does, within its stratum, each round that
+// derives facts those parts read (a path that reads its own rule's heads).
 
 #include "engine/binder.hpp"
 #include "engine/exec_context.hpp"
@@ -29,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace quarry::engine {
@@ -54,6 +56,23 @@ struct RuleTuple {
 constexpr TermId ANY_PREDICATE = UNBOUND;
 constexpr TermId MISSING_PREDICATE = UNBOUND - 1;
 
+// A property path in a rule's body, at the top level: what `why` walks and ranks count.
+// The path as an automaton whose steps follow one predicate, forwards or backwards.
+struct PathAutomaton {
+    struct Edge {
+        std::uint32_t to;
+        TermId predicate; // UNBOUND: an empty step
+        bool forward;
+    };
+    std::vector<std::vector<Edge>> edges;    // per state
+    std::vector<std::vector<Edge>> backward; // the same edges, from `to` back to their state
+    std::uint32_t start = 0, accept = 1;
+};
+struct RulePath {
+    RuleTuple ends; // subject, object, context (the predicate position is unused)
+    std::optional<PathAutomaton> automaton; // none: too large to build (a bound {m,n})
+};
+
 struct CompiledRule {
     std::string name;
     std::shared_ptr<const parser::ParsedStatements> parsed; // owns `statement`
@@ -61,6 +80,7 @@ struct CompiledRule {
     Binding binding;              // the body's slots
     std::vector<RuleTuple> heads; // three-element heads have the default context
     std::vector<RuleTuple> body;  // the top-level tuples with a plain predicate
+    std::vector<RulePath> paths;  // the top-level tuples with a property path
     struct Read {
         TermId predicate;
         bool negative; // under not or optional, or a negated exists
@@ -87,6 +107,9 @@ public:
         std::vector<storage::Quad> assert;   // facts to add
         std::vector<storage::Quad> unassert; // stored facts to remove (not derived-only ones)
         std::vector<std::string> new_rules;  // evaluate these rules whole
+        // A load: the caller stored facts of these predicates already. Every rule is
+        // evaluated whole, and what the loaded facts defeat (through not) is taken away.
+        std::optional<std::vector<TermId>> loaded;
     };
     struct Outcome {
         std::size_t added = 0;           // facts now stored that were not
@@ -124,6 +147,13 @@ private:
     // A fact matching `pattern` ranked below `below`, among the first `limit`.
     std::optional<storage::Quad> fact_below(const storage::QuadPattern& pattern,
                                             std::uint32_t below, std::size_t limit);
+    // The facts of one walk along `path` between its ends in the solution `row`, each
+    // ranked below `below`: none if there is no such walk (or the automaton was not built).
+    // With no bound on ranks, the walks from one start are found once per batch of writes.
+    std::optional<std::vector<storage::Quad>> walk(const RulePath& path, const TermId* row,
+                                                   std::uint32_t below);
+    // Drops what was planned or walked before a write.
+    void forget();
 
     storage::Store& store_;
     const storage::lmdb::Txn& txn_;
@@ -131,6 +161,8 @@ private:
     std::vector<CompiledRule> rules_;
     std::vector<std::size_t> strata_order_; // rule indexes, lower strata first
     std::map<std::pair<std::size_t, const RuleTuple*>, std::unique_ptr<Plan>> plans_;
+    struct Walks;
+    std::map<std::tuple<const RulePath*, TermId, TermId, bool>, std::unique_ptr<Walks>> walks_;
 };
 
 // Unifies `tuple` with `quad`, writing its variables into `row`; false if they disagree.

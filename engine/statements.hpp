@@ -48,10 +48,11 @@ StatementResult run_drop_rule(Session& session, const parser::ast::Statement& st
 StatementResult run_why(Session& session, const parser::ast::Statement& statement,
                         const StatementContext& context);
 
-// After a load has added facts in `txn`: derives what the rules make of them (every rule
-// evaluated whole). Nothing to do without rules.
+// After a load has added facts of `predicates` in `txn`: derives what the rules make of
+// them (every rule evaluated whole) and takes away what they defeat. Nothing to do
+// without rules.
 void derive_after_load(storage::Store& store, const storage::lmdb::WriteTxn& txn,
-                       const std::atomic<bool>& cancelled);
+                       const std::atomic<bool>& cancelled, const std::vector<TermId>& predicates);
 
 // `statement` as a write that may run again keeps it: owned (a copy) inside an open
 // transaction, whose writes run again after the statement's text is gone if the map must

@@ -19,6 +19,7 @@
 #include <memory>
 #include <random>
 #include <thread>
+#include <unordered_set>
 
 namespace quarry {
 
@@ -105,7 +106,8 @@ LoadProgress progress_of(std::istream& in, std::uint64_t statements) {
 }
 
 LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
-                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes) {
+                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes,
+                       std::vector<storage::TermId>* predicates) {
     LoadSummary summary;
     const bool rdf = options.format == ImportFormat::NQUADS || options.format == ImportFormat::NTRIPLES;
     const bool turtle = options.format == ImportFormat::TURTLE || options.format == ImportFormat::TRIG;
@@ -142,7 +144,15 @@ LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn
         summary.already_present += result.already_present;
         quads.clear();
     };
+    std::unordered_set<storage::TermId> seen_predicates;
+    storage::TermId last_predicate = UNBOUND;
     auto add = [&](const storage::Quad& quad) {
+        // Facts of one predicate often come in runs: a look at the last one first.
+        if (predicates && quad[storage::P] != last_predicate) {
+            last_predicate = quad[storage::P];
+            if (seen_predicates.insert(last_predicate).second)
+                predicates->push_back(last_predicate);
+        }
         if (bulk) {
             bulk->add(quad);
             return;

@@ -34,9 +34,11 @@ LoadProgress progress_of(std::istream& in, std::uint64_t statements);
 
 // Reads `in` (named `name` in errors; prefixes for csv/tsv cells) into the store within
 // `txn`: all of it, or, on the
-// first malformed line (unless skip_bad), nothing, by throwing ImportError.
+// first malformed line (unless skip_bad), nothing, by throwing ImportError. `predicates`,
+// if given, gets the predicates of the facts read, each once (for the rules).
 LoadSummary load_facts(storage::Store& store, const storage::lmdb::WriteTxn& txn, std::istream& in,
-                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes = {});
+                       const std::string& name, const LoadOptions& options, const PrefixMap& prefixes = {},
+                       std::vector<storage::TermId>* predicates = nullptr);
 
 // Writes every fact (of `context` only, if given) to `out`; returns the number written.
 // N-Triples and Turtle drop contexts, each triple once; TriG writes a graph per context; csv and tsv write cells in the term syntax,

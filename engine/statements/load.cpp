@@ -37,9 +37,13 @@ StatementResult load_data(Session& session, const ast::Statement& statement,
             if (!in)
                 throw QueryError(fmt::format("cannot read {}", file.string()), kept.get());
             try {
-                LoadSummary loaded =
-                    io::load_facts(store, txn, in, file.string(), options, prefixes);
-                derive_after_load(store, txn, *options.cancelled);
+                // The predicates loaded, for the rules (if there are any).
+                std::vector<TermId> predicates;
+                const bool rules = store.has_rules(txn);
+                LoadSummary loaded = io::load_facts(store, txn, in, file.string(), options,
+                                                    prefixes, rules ? &predicates : nullptr);
+                if (rules)
+                    derive_after_load(store, txn, *options.cancelled, predicates);
                 return loaded;
             } catch (const ImportError& e) {
                 throw QueryError(e.what(), kept.get());

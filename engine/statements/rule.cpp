@@ -89,14 +89,12 @@ StatementResult run_drop_rule(Session& session, const ast::Statement& statement,
 }
 
 void derive_after_load(storage::Store& store, const storage::lmdb::WriteTxn& txn,
-                       const std::atomic<bool>& cancelled) {
+                       const std::atomic<bool>& cancelled, const std::vector<TermId>& predicates) {
     if (!store.has_rules(txn))
         return;
-    const auto rules = store.rules(txn);
-    RuleEngine engine(store, txn, cancelled, rules);
+    RuleEngine engine(store, txn, cancelled, store.rules(txn));
     RuleEngine::Change change;
-    for (const auto& [name, _] : rules)
-        change.new_rules.push_back(name);
+    change.loaded = predicates;
     engine.apply(txn, change);
 }
 
