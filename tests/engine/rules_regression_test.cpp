@@ -85,7 +85,9 @@ TEST_CASE("rules: why goes down to stored facts through a path", "[engine][rules
     auto results = db.execute("why (a, r, c);");
     REQUIRE(results.size() == 1);
     REQUIRE(results[0].rows);
-    const Lines lines = rows_text(*results[0].rows);
+    Lines lines; // the text of each line, unquoted
+    while (auto row = results[0].rows->next())
+        lines.push_back(quarry::text_of(*(*row)[0]));
     INFO(fmt_lines(lines));
     REQUIRE(lines.size() >= 3);
     CHECK(lines[0].find("(a, r, c)") == 0);
