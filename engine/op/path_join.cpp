@@ -97,8 +97,9 @@ std::optional<PathJoin::NodeSet> PathJoin::starts(ExecContext& context, State& s
     }
     case PathOp::SEQUENCE:
         return starts(context, state, path.children[forward ? 0 : path.children.size() - 1], forward);
-    case PathOp::ONE_OR_MORE:
+    case PathOp::ONE_OR_MORE: return starts(context, state, path.children[0], forward);
     case PathOp::REPEAT:
+        // {0,…} takes the zero-length step: every node is a start.
         if (path.min == 0)
             return std::nullopt;
         return starts(context, state, path.children[0], forward);
