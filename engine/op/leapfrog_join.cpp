@@ -316,13 +316,7 @@ void LeapfrogJoin::search_driven(ExecContext& context, State& state, std::size_t
 
 bool LeapfrogJoin::step(ExecContext&, RowOperator::State& base, RowBatch& out) const {
     State& state = state_of<State>(base);
-    const std::size_t rows = state.results.size() / width(state);
-    const std::size_t end = std::min(rows, state.next + BATCH_ROWS);
-    out.ids.insert(out.ids.end(),
-                   state.results.begin() + static_cast<std::ptrdiff_t>(state.next * width(state)),
-                   state.results.begin() + static_cast<std::ptrdiff_t>(end * width(state)));
-    state.next = end;
-    return state.next < rows;
+    return emit_rows(state.results, width(state), state.next, out);
 }
 
 } // namespace quarry::engine

@@ -1,5 +1,7 @@
 #include "engine/op/operator.hpp"
 
+#include <algorithm>
+
 namespace quarry::engine {
 
 bool Operator::next(ExecContext& context, OperatorState& state, RowBatch& out) const {
@@ -76,6 +78,16 @@ bool RowOperator::produce(ExecContext& context, OperatorState& base, RowBatch& o
             state.active = false;
     }
     return !out.empty();
+}
+
+bool emit_rows(const std::vector<TermId>& results, std::size_t width, std::size_t& next,
+               RowBatch& out) {
+    const std::size_t rows = results.size() / width;
+    const std::size_t end = std::min(rows, next + BATCH_ROWS);
+    out.ids.insert(out.ids.end(), results.begin() + static_cast<std::ptrdiff_t>(next * width),
+                   results.begin() + static_cast<std::ptrdiff_t>(end * width));
+    next = end;
+    return next < rows;
 }
 
 } // namespace quarry::engine

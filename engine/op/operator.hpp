@@ -85,6 +85,12 @@ const State& state_of(const OperatorState& state) {
     return static_cast<const State&>(state);
 }
 
+// Appends to `out` the next rows, at most BATCH_ROWS, of `results` (rows of `width` ids
+// one after another) from row `next`, which it advances; true while rows remain. For
+// operators that find all their rows for an input row before giving any.
+bool emit_rows(const std::vector<TermId>& results, std::size_t width, std::size_t& next,
+               RowBatch& out);
+
 // Emits the row it was reset with, once.
 class Source : public Operator {
 public:
