@@ -615,6 +615,18 @@ void plain_slots(const Expression& expr, std::set<std::size_t>& out) {
         plain_slots(arg, out);
 }
 
+// The slots the result of `plan` reads outside its aggregates: its items and its order keys
+// that are not columns.
+std::set<std::size_t> result_slots(const QueryPlan& plan) {
+    std::set<std::size_t> read;
+    for (const Expression& item : plan.items)
+        plain_slots(item, read);
+    for (const QueryPlan::Key& key : plan.order)
+        if (!key.column)
+            plain_slots(key.expr, read);
+    return read;
+}
+
 } // namespace
 
 namespace {
@@ -666,12 +678,7 @@ bool Planner::statistics_count(const ast::Query& query, QueryPlan& plan) {
         if (aggregate.function != "count" || aggregate.distinct || !counts_rows)
             return false;
     }
-    std::set<std::size_t> read;
-    for (const Expression& item : plan.items)
-        plain_slots(item, read);
-    for (const QueryPlan::Key& key : plan.order)
-        if (!key.column)
-            plain_slots(key.expr, read);
+    const std::set<std::size_t> read = result_slots(plan);
 
     const TuplePosition predicate = position(tuple.predicate.term), context = position(*tuple.context);
     const auto open = [](const TuplePosition& p) { return p.kind == TuplePosition::SLOT || p.kind == TuplePosition::OPEN; };
@@ -724,12 +731,7 @@ bool Planner::count_join(const ast::Query& query, QueryPlan& plan) {
         return false;
     const std::size_t variable = shared[0];
     // What the result reads: nothing but ?v outside aggregates, and only counts.
-    std::set<std::size_t> read;
-    for (const Expression& item : plan.items)
-        plain_slots(item, read);
-    for (const QueryPlan::Key& key : plan.order)
-        if (!key.column)
-            plain_slots(key.expr, read);
+    const std::set<std::size_t> read = result_slots(plan);
     if (!read.empty() && (read.size() != 1 || *read.begin() != variable))
         return false;
     if (plan.aggregates.empty() && !plan.distinct)
@@ -820,12 +822,7 @@ bool Planner::triangle_count(const ast::Query& query, QueryPlan& plan) {
     if (!TriangleJoin::fits(plans, parameters))
         return false;
     // The result reads no variable outside its aggregates, which are plain counts.
-    std::set<std::size_t> read;
-    for (const Expression& item : plan.items)
-        plain_slots(item, read);
-    for (const QueryPlan::Key& key : plan.order)
-        if (!key.column)
-            plain_slots(key.expr, read);
+    const std::set<std::size_t> read = result_slots(plan);
     if (!read.empty())
         return false;
     for (const Expression& aggregate : plan.aggregates) {
