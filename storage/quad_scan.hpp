@@ -47,12 +47,19 @@ public:
     // The next keys in index order, up to the end of an index block (see
     // IndexScanner::next_keys); empty at the end. Every key, whatever the mode: copies
     // of one triple in several contexts are adjacent, and a TRIPLES scan's caller skips
-    // them (same_triple). With a filter, only the keys it keeps. Not to be mixed with next()
+    // them (repeats_triple). With a filter, only the keys it keeps. Not to be mixed with next()
     // and next_key().
     std::span<const Key> next_keys();
-    // Whether two keys of this scan hold the same triple (differ at most in the context).
-    static bool same_triple(const Key& a, const Key& b) {
-        return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+    // For next_keys(): whether `key` is, in a TRIPLES scan, a copy in another context of
+    // the triple of the key before it (adjacent in index order), which the caller skips;
+    // false in a QUADS scan. Called on every key, in order.
+    bool repeats_triple(const Key& key) {
+        if (mode_ != ScanMode::TRIPLES)
+            return false;
+        if (last_ && (*last_)[0] == key[0] && (*last_)[1] == key[1] && (*last_)[2] == key[2])
+            return true;
+        last_ = key;
+        return false;
     }
     // Skips to the first key ≥ target (index order); see IndexScanner::seek.
     void seek(const Key& target) { scanner_.seek(target); }

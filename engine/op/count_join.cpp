@@ -93,9 +93,6 @@ void CountJoin::read_runs(ExecContext& context, State& state, const storage::Qua
     state.runs.clear();
     // A block of keys at a time; a triple scan skips the copies of a triple in other
     // contexts (adjacent, as next_key() would).
-    const bool triples = plan.mode == storage::ScanMode::TRIPLES;
-    storage::Key last{};
-    bool any = false;
     std::size_t scanned = 0;
     for (auto keys = scan.next_keys(); !keys.empty(); keys = scan.next_keys()) {
         if ((scanned += keys.size()) >= 16 * BATCH_ROWS) {
@@ -103,12 +100,8 @@ void CountJoin::read_runs(ExecContext& context, State& state, const storage::Qua
             context.check_cancelled();
         }
         for (const storage::Key& key : keys) {
-            if (triples) {
-                if (any && storage::QuadScan::same_triple(last, key))
-                    continue;
-                last = key;
-                any = true;
-            }
+            if (scan.repeats_triple(key))
+                continue;
             if (!repeated.empty() && !agrees(repeated, key))
                 continue;
             const TermId value = key[index];

@@ -208,17 +208,10 @@ void TriangleJoin::start(ExecContext& context, RowOperator::State& base, const T
                                       std::uint64_t{1} << 26)));
         // A block of keys at a time; a triple scan skips the copies of a triple in other
         // contexts (adjacent, as next_key() would).
-        const bool triples = tuples_[t].mode == storage::ScanMode::TRIPLES;
-        storage::Key last{};
-        bool any = false;
         for (auto keys = quads.next_keys(); !keys.empty(); keys = quads.next_keys()) {
             for (const storage::Key& key : keys) {
-                if (triples) {
-                    if (any && storage::QuadScan::same_triple(last, key))
-                        continue;
-                    last = key;
-                    any = true;
-                }
+                if (quads.repeats_triple(key))
+                    continue;
                 scan.ends.push_back(key[s_index]);
                 scan.ends.push_back(key[o_index]);
             }

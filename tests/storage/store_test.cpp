@@ -30,14 +30,10 @@ std::vector<Quad> scan_blocks(const Store& store, const lmdb::Txn& txn, const Qu
                               ScanMode mode) {
     std::vector<Quad> out;
     QuadScan scan = store.scan(txn, pattern, mode);
-    std::optional<Key> last;
     for (auto keys = scan.next_keys(); !keys.empty(); keys = scan.next_keys())
-        for (const Key& key : keys) {
-            if (mode == ScanMode::TRIPLES && last && QuadScan::same_triple(*last, key))
-                continue;
-            last = key;
-            out.push_back(from_key(scan.permutation(), key));
-        }
+        for (const Key& key : keys)
+            if (!scan.repeats_triple(key))
+                out.push_back(from_key(scan.permutation(), key));
     return out;
 }
 
